@@ -1,0 +1,75 @@
+package client
+
+import "time"
+
+// Millis is an epoch-milliseconds timestamp as the SSO service writes it in bodies.
+type Millis int64
+
+// Time converts the timestamp; zero stays the zero time.
+func (m Millis) Time() time.Time {
+	if m == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(m))
+}
+
+// ServiceToken is the answer of POST and GET serviceToken.
+type ServiceToken struct {
+	Status    string `json:"status"`
+	Token     string `json:"serviceToken"`
+	NotBefore Millis `json:"notBefore"`
+	NotAfter  Millis `json:"notAfter"`
+}
+
+// TokenClaims are a service token's claims, decoded without verification (the client
+// cannot verify: only the service holds the key). JWT times are epoch seconds.
+type TokenClaims struct {
+	Issuer    string `json:"iss"`
+	Subject   string `json:"sub"`
+	NotBefore int64  `json:"nbf"`
+	IssuedAt  int64  `json:"iat"`
+	Expiry    int64  `json:"exp"`
+	ID        string `json:"jti,omitempty"`
+	DeviceKey string `json:"did,omitempty"`
+}
+
+// LinkCode is the answer of POST link: six digits another device types.
+type LinkCode struct {
+	Status    string `json:"status"`
+	Code      string `json:"code"`
+	NotBefore Millis `json:"notBefore"`
+	NotAfter  Millis `json:"notAfter"`
+}
+
+// DeviceList is the answer of GET list, keyed by device key.
+type DeviceList struct {
+	Devices map[string]DeviceEntry `json:"devices"`
+}
+
+// DeviceEntry is one device of a profile as the list shows it.
+type DeviceEntry struct {
+	DeviceType   string `json:"deviceType"`
+	Model        string `json:"model"`
+	OS           string `json:"os"`
+	OSVersion    string `json:"osVersion"`
+	Manufacturer string `json:"manufacturer"`
+	UserAgent    string `json:"userAgent"`
+	LastSeen     Millis `json:"lastSeen"`
+	// Type is how the device joined: "regular", "sso" or "platformSSO".
+	Type string `json:"type"`
+}
+
+// UnlinkResult is the answer of POST unlink.
+type UnlinkResult struct {
+	Status          string   `json:"status"`
+	UnlinkedDevices []string `json:"unlinkedDevices"`
+}
+
+// Registration is what Dynamic Client Registration gives an application, and the
+// access token it currently holds.
+type Registration struct {
+	ClientID          string    `json:"clientId"`
+	ClientSecret      string    `json:"clientSecret"`
+	AccessToken       string    `json:"accessToken,omitempty"`
+	AccessTokenExpiry time.Time `json:"accessTokenExpiry,omitzero"`
+}
