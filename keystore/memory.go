@@ -15,6 +15,9 @@ type Memory struct {
 func NewMemory() *Memory { return &Memory{records: map[string][]byte{}} }
 
 func (m *Memory) Get(account string) ([]byte, error) {
+	if err := checkAccount(account); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v, ok := m.records[account]
@@ -25,6 +28,9 @@ func (m *Memory) Get(account string) ([]byte, error) {
 }
 
 func (m *Memory) Set(account string, value []byte) error {
+	if err := checkAccount(account); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.records[account] = slices.Clone(value)
@@ -32,6 +38,9 @@ func (m *Memory) Set(account string, value []byte) error {
 }
 
 func (m *Memory) Delete(account string) error {
+	if err := checkAccount(account); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.records, account)
