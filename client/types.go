@@ -73,3 +73,21 @@ type Registration struct {
 	AccessToken       string    `json:"accessToken,omitempty"`
 	AccessTokenExpiry time.Time `json:"accessTokenExpiry,omitzero"`
 }
+
+// ClientRegistration is the answer of POST /o/client/register.
+type ClientRegistration struct {
+	ClientID         string   `json:"client_id"`
+	ClientSecret     string   `json:"client_secret"`
+	ClientIDIssuedAt int64    `json:"client_id_issued_at"`
+	RedirectURIs     []string `json:"redirect_uris"`
+	GrantTypes       []string `json:"grant_types"`
+	Scopes           []string `json:"scopes"`
+}
+
+// AccessTokenGrant is the answer of POST /o/client/token. ExpiresIn is in seconds.
+type AccessTokenGrant struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	CreatedAt   Millis `json:"created_at"`
+}

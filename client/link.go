@@ -1,0 +1,37 @@
+package client
+
+import (
+	"context"
+	"net/http"
+)
+
+// linkCodeBody reads the code under the spec's name or the seed's ("link").
+type linkCodeBody struct {
+	Status    string `json:"status"`
+	Code      string `json:"code"`
+	Link      string `json:"link"`
+	NotBefore Millis `json:"notBefore"`
+	NotAfter  Millis `json:"notAfter"`
+}
+
+// CreateLinkCode is POST /api/{sp}/link: six digits another device types to join
+// this device's profile.
+func (c *Client) CreateLinkCode(ctx context.Context, sp string, dev DeviceHeaders, serviceToken string) (*LinkCode, error) {
+	if err := checkSP(sp); err != nil {
+		return nil, err
+	}
+	h := deviceHeader(dev)
+	h.Set("AD-Service-Token", serviceToken)
+	var b linkCodeBody
+	if err := c.do(ctx, call{method: http.MethodPost, path: "/api/" + sp + "/link", header: h, auth: true, serviceToken: true}, &b); err != nil {
+		return nil, err
+	}
+	code := b.Code
+	if code == "" {
+		code = b.Link
+	}
+	if code == "" {
+		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusCreated, Problem: "no code (or link) in the answer"}
+	}
+	return &LinkCode{Status: b.Status, Code: code, NotBefore: b.NotBefore, NotAfter: b.NotAfter}, nil
+}

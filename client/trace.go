@@ -1,0 +1,58 @@
+package client
+
+import (
+	"net/http"
+	"time"
+)
+
+// Exchange is one HTTP request and its response, secrets redacted, for the trace hook.
+type Exchange struct {
+	Device         string // the device name that made it ("" for a bare Client)
+	Started        time.Time
+	Latency        time.Duration
+	Method         string
+	URL            string // path and query; query secrets redacted
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int // 0 when no response came
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	Err            string         // Explain(err) when the exchange failed on the network
+	Tokens         []DecodedToken // JWTs seen in headers and bodies, decoded (header and claims only)
+}
+
+// DecodedToken is a JWT found in an exchange: where it was, and its header and claims.
+type DecodedToken struct {
+	Where  string // "AD-Service-Token header", "response serviceToken", …
+	Header map[string]any
+	Claims map[string]any
+}
+
+// record hands the trace hook a redacted copy of one exchange. Nothing of the live
+// request or response is shared with the hook.
+func (c *Client) record(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte, started time.Time, err error) {
+	if c.trace == nil {
+		return
+	}
+	r := &redactor{}
+	x := Exchange{
+		Device:  c.device,
+		Started: started,
+		Latency: time.Since(started),
+		Method:  req.Method,
+	}
+	x.RequestHeader = r.header(req.Header, "")
+	x.URL = r.url(req.URL)
+	x.RequestBody = r.body(reqBody, req.Header.Get("Content-Type"), "request ")
+	if resp != nil {
+		x.Status = resp.StatusCode
+		x.ResponseHeader = r.header(resp.Header, "response ")
+		x.ResponseBody = r.body(respBody, resp.Header.Get("Content-Type"), "response ")
+	}
+	if err != nil {
+		x.Err = Explain(err)
+	}
+	r.scrub(&x)
+	x.Tokens = r.tokens
+	c.trace(x)
+}
