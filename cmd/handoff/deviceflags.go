@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
@@ -37,17 +38,34 @@ func (f *deviceFlags) bind(fs *flag.FlagSet, e *env, defDevice string) {
 func (f *deviceFlags) open(e *env, role assets.Role, trace func(client.Exchange)) (*client.Device, error) {
 	if f.preset != "" {
 		if _, ok := assets.LookupPreset(f.preset); !ok {
-			return nil, fmt.Errorf("unknown preset %q; choose one of %v", f.preset, assets.PresetNames())
+			return nil, usagef("unknown preset %q; choose one of %v", f.preset, assets.PresetNames())
 		}
 	}
 	store, err := keystore.Open(f.keystore, keystore.Options{Warn: func(msg string) { fmt.Fprintln(e.stderr, "handoff:", msg) }})
 	if err != nil {
-		return nil, err
+		// Every keystore failure comes from the --keystore choice: unknown kind, or a
+		// keyring asked for by name that is not there.
+		return nil, &usageError{msg: err.Error()}
 	}
 	return client.OpenDevice(client.DeviceConfig{
 		Name: f.device, Server: f.server, SP: f.sp, Preset: f.preset, Role: role,
 		Store: store, Trace: trace,
 	})
+}
+
+// output is how a device command prints its answer, from --json and --device.
+func (f *deviceFlags) output(e *env, command string) output {
+	return output{e: e, command: command, json: f.json, device: f.device}
+}
+
+// roleFor is the role a device gets when a command first creates it: the command's
+// own (redeem and roku signin make TVs), or a TV for a device named "tv…" so that
+// `--device tv2 whoami` does not create a phone.
+func roleFor(device string, role assets.Role) assets.Role {
+	if strings.HasPrefix(strings.ToLower(device), "tv") {
+		return assets.RoleSecondary
+	}
+	return role
 }
 
 func envOr(e *env, key, def string) string {

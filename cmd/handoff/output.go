@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/handoff-sso/handoff/client"
+)
+
+// output prints what one device command has to say: with --json one JSON object on
+// stdout (the API's answer plus "device", or the error object plus "device"),
+// otherwise a few lines for a person. Its methods return the exit code.
+type output struct {
+	e       *env
+	command string
+	json    bool
+	device  string
+}
+
+// ok prints a success: resp as JSON with the device's name added, or human text.
+func (o output) ok(resp any, human func(w io.Writer)) int {
+	if !o.json {
+		human(o.e.stdout)
+		return exitOK
+	}
+	obj, err := withDevice(resp, o.device)
+	if err != nil {
+		fmt.Fprintln(o.e.stderr, "handoff: the answer could not be printed as JSON:", err)
+		return exitUnreachable
+	}
+	o.e.stdout.Write(obj)
+	return exitOK
+}
+
+// fail prints an error and returns its exit code. The explanation goes to stderr in
+// both modes; with --json the error object also goes to stdout.
+func (o output) fail(err error) int {
+	code := exitCode(err)
+	fmt.Fprintln(o.e.stderr, "handoff:", explain(err))
+	if o.json {
+		obj, _ := json.Marshal(errorObject(err, o.device))
+		o.e.stdout.Write(append(obj, '\n'))
+	}
+	if code == exitUsage {
+		fmt.Fprintf(o.e.stderr, "Run 'handoff help %s' for its flags.\n", o.command)
+	}
+	return code
+}
+
+// withDevice marshals an API answer and adds the "device" field to it.
+func withDevice(resp any, device string) ([]byte, error) {
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, err
+	}
+	name, _ := json.Marshal(device)
+	obj["device"] = name
+	out, err := json.Marshal(obj)
+	return append(out, '\n'), err
+}
+
+// exitCode maps an error to the exit codes of `handoff help`.
+func exitCode(err error) int {
+	var usage *usageError
+	var apiErr *client.APIError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &usage):
+		return exitUsage
+	case errors.As(err, &apiErr):
+		if apiErr.HTTPStatus >= 400 && apiErr.HTTPStatus < 500 {
+			return exitRefused
+		}
+		return exitUnreachable
+	default:
+		return exitUnreachable
+	}
+}
+
+// apiErrorJSON is the SSO service's error envelope; every error is printed in it, so
+// that a script reads error.code whatever went wrong.
+type apiErrorJSON struct {
+	Status string `json:"status"`
+	Error  struct {
+		Status     int    `json:"status,omitempty"`
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		Action     string `json:"action,omitempty"`
+		HelpURL    string `json:"helpUrl,omitempty"`
+		Trace      string `json:"trace,omitempty"`
+		RetryAfter int    `json:"retryAfter,omitempty"` // seconds, from Retry-After
+	} `json:"error"`
+	Device string `json:"device"`
+}
+
+// errorObject is the JSON printed for an error: the API's own error object when the
+// server refused, otherwise one in the same shape whose code says what happened
+// ("usage", "unreachable").
+func errorObject(err error, device string) apiErrorJSON {
+	var out apiErrorJSON
+	out.Device = device
+	var usage *usageError
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		out.Status = apiErr.Status
+		if out.Status == "" {
+			out.Status = statusName(apiErr.HTTPStatus)
+		}
+		out.Error.Status = apiErr.HTTPStatus
+		out.Error.Code = apiErr.Code
+		out.Error.Message = apiErr.Message
+		out.Error.Action = apiErr.Action
+		out.Error.HelpURL = apiErr.HelpURL
+		out.Error.Trace = apiErr.Trace
+		out.Error.RetryAfter = int(apiErr.RetryAfter.Seconds())
+	case errors.As(err, &usage):
+		out.Status = "USAGE_ERROR"
+		out.Error.Code = "usage"
+		out.Error.Message = usage.msg
+	default:
+		out.Status = "UNREACHABLE"
+		out.Error.Code = "unreachable"
+		out.Error.Message = explain(err)
+	}
+	return out
+}
+
+// statusName writes an HTTP status as the SSO envelope does: 401 → "UNAUTHORIZED".
+func statusName(code int) string {
+	text := http.StatusText(code)
+	if text == "" {
+		return fmt.Sprintf("HTTP_%d", code)
+	}
+	return strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_").Replace(text))
+}
+
+// explain is the one line a person reads about an error: ours as written, the
+// client's through client.Explain (never a Go error string), with the API's code and
+// trace id so that a refusal can be found in the server's log.
+func explain(err error) string {
+	var usage *usageError
+	if errors.As(err, &usage) {
+		return usage.msg
+	}
+	msg := client.Explain(err)
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.Code != "" && !strings.Contains(msg, apiErr.Code) {
+		msg += " [" + apiErr.Code
+		if apiErr.Trace != "" {
+			msg += ", trace " + apiErr.Trace
+		}
+		msg += "]"
+	}
+	return msg
+}

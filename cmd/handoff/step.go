@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+// deviceCommand is how every step of the flow starts: its flag set with the shared
+// device flags, and, once parsed, where its output goes.
+type deviceCommand struct {
+	e   *env
+	fs  *flag.FlagSet
+	df  deviceFlags
+	out output
+}
+
+func newDeviceCommand(e *env, name, usage, about, defDevice string) *deviceCommand {
+	c := &deviceCommand{e: e, fs: newFlagSet(e, name, usage, about)}
+	c.df.bind(c.fs, e, defDevice)
+	return c
+}
+
+// parse parses the command line; when ok is false the command stops with code.
+func (c *deviceCommand) parse(args []string) (rest []string, code int, ok bool) {
+	rest, code, ok = parseFlags(c.fs, args)
+	c.out = c.df.output(c.e, c.fs.Name())
+	return rest, code, ok
+}
+
+// open opens the device; role is what the command makes of a device it creates.
+func (c *deviceCommand) open(role assets.Role) (*client.Device, error) {
+	return c.df.open(c.e, roleFor(c.df.device, role), nil)
+}
+
+// noArgs refuses arguments a command does not take.
+func noArgs(command string, rest []string) error {
+	if len(rest) > 0 {
+		return usagef("%s takes no arguments, but got %q", command, rest[0])
+	}
+	return nil
+}
