@@ -38,9 +38,11 @@ var osCaller = newCaller(osKeyring{})
 type osKeyring struct{}
 
 func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-func (osKeyring) Set(service, user, password string) error { return keyring.Set(service, user, password) }
-func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
-func (osKeyring) DeleteAll(service string) error           { return keyring.DeleteAll(service) }
+func (osKeyring) Set(service, user, password string) error {
+	return keyring.Set(service, user, password)
+}
+func (osKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (osKeyring) DeleteAll(service string) error    { return keyring.DeleteAll(service) }
 
 type callResult struct {
 	value string

@@ -1,0 +1,118 @@
+package keystore
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestFileStoreOnDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "handoff")
+	var warnings []string
+	s, err := Open("file", Options{Dir: dir, Warn: func(m string) { warnings = append(warnings, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, fileName)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "plain text at "+path) {
+		t.Fatalf("warnings = %q, want one naming %s", warnings, path)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("opening the file store created %s before anything was stored", dir)
+	}
+
+	mustSet(t, s, "tv@h:1/sp", []byte(`{"serviceToken":"tok-123"}`))
+	mustSet(t, s, "bin@h:1/sp", []byte{0xff, 0xfe, 0x00})
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `tok-123`) {
+		t.Errorf("the file does not hold the UTF-8 record as text:\n%s", raw)
+	}
+	if runtime.GOOS != "windows" {
+		assertMode(t, dir, 0o700)
+		assertMode(t, path, 0o600)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only %s (no temporary file left)", len(entries), fileName)
+	}
+
+	if _, err := Open("file", Options{Dir: dir, Warn: func(m string) { warnings = append(warnings, m) }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 2 {
+		t.Fatalf("a second Open warned %d times in all, want a warning each time", len(warnings))
+	}
+
+	for _, a := range []string{"tv@h:1/sp", "bin@h:1/sp"} {
+		if err := s.Delete(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the file is still there after its last record was deleted (err %v)", err)
+	}
+}
+
+func TestFileStoreRefusesAForeignFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open("file", Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("tv@h:1/sp"); err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "is not a handoff key file") {
+		t.Fatalf("Get from a foreign file: err = %v", err)
+	}
+	if err := s.Set("tv@h:1/sp", []byte("v")); err == nil {
+		t.Fatal("Set over a foreign file succeeded; it must not overwrite it")
+	}
+}
+
+func TestFilePathDefault(t *testing.T) {
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("HOME", config)
+	t.Setenv("AppData", config)
+	got, err := FilePath("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base, _ := os.UserConfigDir(); got != filepath.Join(base, "handoff", fileName) {
+		t.Fatalf("FilePath(\"\") = %s, want it under %s/handoff", got, base)
+	}
+}
+
+func TestOpenKinds(t *testing.T) {
+	s, err := Open("memory", Options{Warn: func(m string) { t.Errorf("memory warned: %s", m) }})
+	if err != nil || s.Kind() != "memory" {
+		t.Fatalf("Open(memory) = %v, %v", s, err)
+	}
+	_, err = Open("vault", Options{})
+	if !errors.Is(err, ErrUnknownKind) {
+		t.Fatalf("Open(vault): err = %v, want ErrUnknownKind", err)
+	}
+	for _, k := range []string{"auto", "keyring", "file", "memory"} {
+		if !strings.Contains(err.Error(), k) {
+			t.Errorf("the error %q does not list %q", err, k)
+		}
+	}
+}
+
+func assertMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != want {
+		t.Errorf("%s has mode %v, want %v", path, got, want)
+	}
+}
