@@ -1,0 +1,129 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config is everything `handoff serve` can set. Zero durations take the defaults.
+type Config struct {
+	DataDir               string        // durable store directory; "" with Memory false: DefaultDataDir()
+	Memory                bool          // keep everything in memory
+	ServiceTokenTTL       time.Duration // 1h
+	RefreshGrace          time.Duration // 24h: how long after expiry GET serviceToken still refreshes
+	LinkCodeTTL           time.Duration // 10m, 1s..60m
+	AccessTokenTTL        time.Duration // 6h
+	MVPDAuthTTL           time.Duration // 30 days
+	KeyRotation           time.Duration // 24h: age at which a new service-token signing key takes over
+	LinkFailureLimit      int           // 10 failed link-code redemptions per device key and per client address...
+	LinkFailureWindow     time.Duration // ...within 10m
+	ServiceProviders      []string      // allow-list; empty: any valid name
+	AllowDeviceIDFallback bool          // POST serviceToken without X-SSO-ID uses the device key as the SSO id
+	NoOpenRegistration    bool          // turns off GET /sandbox/software-statement
+	Now                   func() time.Time
+	Logger                *slog.Logger // one line per request; nil: discard
+}
+
+// Defaults, as the spec and `handoff serve --help` give them.
+const (
+	DefaultServiceTokenTTL   = time.Hour
+	DefaultRefreshGrace      = 24 * time.Hour
+	DefaultLinkCodeTTL       = 10 * time.Minute
+	DefaultAccessTokenTTL    = 6 * time.Hour
+	DefaultMVPDAuthTTL       = 30 * 24 * time.Hour
+	DefaultKeyRotation       = 24 * time.Hour
+	DefaultLinkFailureLimit  = 10
+	DefaultLinkFailureWindow = 10 * time.Minute
+	MinLinkCodeTTL           = time.Second
+	MaxLinkCodeTTL           = time.Hour
+)
+
+// DefaultDataDir is where the durable store lives when no directory is given:
+// $XDG_STATE_HOME/handoff, else ~/.local/state/handoff.
+func DefaultDataDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "handoff"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", errors.New("cannot find a home directory for the sandbox data; use --data DIR or --memory")
+	}
+	return filepath.Join(home, ".local", "state", "handoff"), nil
+}
+
+// Validate reports the first setting that is out of range, in words a user of
+// `handoff serve` can act on.
+func (c Config) Validate() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"service-token-ttl", c.ServiceTokenTTL}, {"refresh-grace", c.RefreshGrace},
+		{"link-code-ttl", c.LinkCodeTTL}, {"access-token-ttl", c.AccessTokenTTL},
+		{"mvpd-auth-ttl", c.MVPDAuthTTL}, {"key-rotation", c.KeyRotation},
+		{"link-failure-window", c.LinkFailureWindow},
+	} {
+		if d.v < 0 {
+			return fmt.Errorf("--%s must not be negative (got %s)", d.name, d.v)
+		}
+	}
+	if c.LinkCodeTTL != 0 && (c.LinkCodeTTL < MinLinkCodeTTL || c.LinkCodeTTL > MaxLinkCodeTTL) {
+		return fmt.Errorf("--link-code-ttl must be between %s and %s (got %s)", MinLinkCodeTTL, MaxLinkCodeTTL, c.LinkCodeTTL)
+	}
+	if c.LinkFailureLimit < 0 {
+		return fmt.Errorf("the link failure limit must not be negative (got %d)", c.LinkFailureLimit)
+	}
+	for _, sp := range c.ServiceProviders {
+		if !validServiceProvider(sp) {
+			return fmt.Errorf("--service-provider %q: a service provider is 1 to 64 of A-Z a-z 0-9 _ . -", sp)
+		}
+	}
+	if c.Memory && c.DataDir != "" {
+		return errors.New("choose either --data DIR or --memory, not both")
+	}
+	return nil
+}
+
+// withDefaults fills the zero values.
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.ServiceTokenTTL, DefaultServiceTokenTTL)
+	def(&c.RefreshGrace, DefaultRefreshGrace)
+	def(&c.LinkCodeTTL, DefaultLinkCodeTTL)
+	def(&c.AccessTokenTTL, DefaultAccessTokenTTL)
+	def(&c.MVPDAuthTTL, DefaultMVPDAuthTTL)
+	def(&c.KeyRotation, DefaultKeyRotation)
+	def(&c.LinkFailureWindow, DefaultLinkFailureWindow)
+	if c.LinkFailureLimit == 0 {
+		c.LinkFailureLimit = DefaultLinkFailureLimit
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// validServiceProvider says whether sp matches [A-Za-z0-9_.-]{1,64}.
+func validServiceProvider(sp string) bool {
+	if len(sp) == 0 || len(sp) > 64 {
+		return false
+	}
+	for i := 0; i < len(sp); i++ {
+		c := sp[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

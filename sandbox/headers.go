@@ -1,0 +1,178 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	errDeviceIDMissing = errors.New("AP-Device-Identifier is missing")
+	errDeviceIDBad     = errors.New("AP-Device-Identifier is malformed")
+	errDeviceInfoBad   = errors.New("X-Device-Info is malformed")
+)
+
+// maxDeviceKey bounds a device key; a SHA-256 in Base64 is 44 characters.
+const maxDeviceKey = 512
+
+// parseDeviceIdentifier reads "fingerprint <standard Base64>" and returns the payload
+// as sent: it is the device's key everywhere.
+func parseDeviceIdentifier(h string) (string, error) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return "", errDeviceIDMissing
+	}
+	scheme, payload, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "fingerprint") {
+		return "", errDeviceIDBad
+	}
+	payload = strings.TrimSpace(payload)
+	if payload == "" || len(payload) > maxDeviceKey {
+		return "", errDeviceIDBad
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(payload)
+	if err != nil || len(raw) == 0 {
+		return "", errDeviceIDBad
+	}
+	return payload, nil
+}
+
+// deviceAttributes are what the list shows of a device.
+type deviceAttributes struct {
+	HardwareType string
+	Model        string
+	Manufacturer string
+	OS           string
+	OSVersion    string
+	UserAgent    string
+}
+
+// parseDeviceInfo decodes X-Device-Info (Base64 of a JSON object; padding and the URL
+// alphabet are tolerated). An empty header gives empty attributes.
+func parseDeviceInfo(h string) (deviceAttributes, error) {
+	var a deviceAttributes
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return a, nil
+	}
+	if len(h) > maxHeaderBytes {
+		return a, errDeviceInfoBad
+	}
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if raw, err = enc.DecodeString(h); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return a, errDeviceInfoBad
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return a, errDeviceInfoBad
+	}
+	str := func(key string) string {
+		switch v := fields[key].(type) {
+		case string:
+			return clip(v)
+		case float64, bool:
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	a.HardwareType = str("primaryHardwareType")
+	a.Model = str("model")
+	a.Manufacturer = firstNonEmpty(str("manufacturer"), str("vendor"))
+	a.OS = str("osName")
+	a.OSVersion = str("osVersion")
+	a.UserAgent = str("userAgent")
+	return a, nil
+}
+
+// clip keeps attribute values to a size a list can show.
+func clip(s string) string {
+	const max = 256
+	s = strings.TrimSpace(s)
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "")
+	}
+	return s
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// merge fills what a left empty from b: explicit X-Device-Info values win over what
+// the User-Agent suggests.
+func (a deviceAttributes) merge(b deviceAttributes) deviceAttributes {
+	a.HardwareType = firstNonEmpty(a.HardwareType, b.HardwareType)
+	a.Model = firstNonEmpty(a.Model, b.Model)
+	a.Manufacturer = firstNonEmpty(a.Manufacturer, b.Manufacturer)
+	a.OS = firstNonEmpty(a.OS, b.OS)
+	a.OSVersion = firstNonEmpty(a.OSVersion, b.OSVersion)
+	a.UserAgent = firstNonEmpty(a.UserAgent, b.UserAgent)
+	return a
+}
+
+// uaRule recognises one platform in a User-Agent.
+type uaRule struct {
+	match        *regexp.Regexp // group 1, when present, is the OS version
+	os           string
+	hardware     string
+	manufacturer string
+}
+
+// uaRules are tried in order; the first that matches wins, so the more specific come
+// first (an Android TV says "Android" too).
+var uaRules = []uaRule{
+	{regexp.MustCompile(`iPhone.*?OS (\d+[_.\d]*)`), "iOS", "MobilePhone", "Apple"},
+	{regexp.MustCompile(`iPad.*?OS (\d+[_.\d]*)`), "iPadOS", "Tablet", "Apple"},
+	{regexp.MustCompile(`AppleTV.*?(?:OS |tvOS[/ ])(\d+[_.\d]*)`), "tvOS", "MediaPlayer", "Apple"},
+	{regexp.MustCompile(`AppleTV()`), "tvOS", "MediaPlayer", "Apple"},
+	{regexp.MustCompile(`Roku/DVP-(\d+[.\d]*)`), "Roku OS", "MediaPlayer", "Roku"},
+	{regexp.MustCompile(`Roku()`), "Roku OS", "MediaPlayer", "Roku"},
+	{regexp.MustCompile(`Tizen ?(\d+[.\d]*)?`), "Tizen", "TV", "Samsung"},
+	{regexp.MustCompile(`Web0S|webOS()`), "webOS", "TV", "LG"},
+	{regexp.MustCompile(`AFT\w+.*?Android (\d+[.\d]*)|Android (\d+[.\d]*).*?AFT`), "Fire OS", "MediaPlayer", "Amazon"},
+	{regexp.MustCompile(`Android (\d+[.\d]*).*(?:TV|BRAVIA|SHIELD)`), "Android", "TV", ""},
+	{regexp.MustCompile(`Android (\d+[.\d]*).*Mobile`), "Android", "MobilePhone", ""},
+	{regexp.MustCompile(`Android (\d+[.\d]*)`), "Android", "Tablet", ""},
+	{regexp.MustCompile(`CrOS \S+ (\d+[.\d]*)`), "ChromeOS", "Desktop", "Google"},
+	{regexp.MustCompile(`Windows NT (\d+[.\d]*)`), "Windows", "Desktop", "Microsoft"},
+	{regexp.MustCompile(`Mac OS X (\d+[_.\d]*)`), "macOS", "Desktop", "Apple"},
+	{regexp.MustCompile(`Linux()`), "Linux", "Desktop", ""},
+}
+
+// fromUserAgent reads what it can of a User-Agent: OS, version, hardware, maker.
+func fromUserAgent(ua string) deviceAttributes {
+	ua = clip(ua)
+	a := deviceAttributes{UserAgent: ua}
+	if ua == "" {
+		return a
+	}
+	for _, r := range uaRules {
+		m := r.match.FindStringSubmatch(ua)
+		if m == nil {
+			continue
+		}
+		a.OS, a.HardwareType, a.Manufacturer = r.os, r.hardware, r.manufacturer
+		for _, g := range m[1:] {
+			if g != "" {
+				a.OSVersion = strings.ReplaceAll(g, "_", ".")
+				break
+			}
+		}
+		break
+	}
+	return a
+}

@@ -1,0 +1,113 @@
+package sandbox
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+)
+
+const (
+	linkCodeDigits         = 6
+	maxLiveCodesPerProfile = 5
+)
+
+var errCodeSpaceFull = errors.New("no free link code after many draws")
+
+// normalizeLinkCode turns what a user typed into the six digits it stands for: spaces
+// and dashes are dropped; anything else that is not six digits is refused.
+func normalizeLinkCode(in string) (string, bool) {
+	if len(in) > 64 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range in {
+		switch {
+		case r == ' ' || r == '-' || r == '\t':
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	if b.Len() != linkCodeDigits {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// hashLinkCode is the only form in which a code is stored: a keyed hash, so the store
+// alone does not give the codes away, and six digits cannot be found by hashing all
+// million of them without the key.
+func hashLinkCode(key []byte, code string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(code))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func randomLinkCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000)) // crypto/rand.Reader never fails
+	s := n.String()
+	return strings.Repeat("0", linkCodeDigits-len(s)) + s
+}
+
+// createLinkCode makes a code for the profile inside tx: unique among live codes; the
+// profile keeps at most five, the oldest going first.
+func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
+	live, err := tx.LinkCodes(profileID)
+	if err != nil {
+		return "", LinkCode{}, err
+	}
+	slices.SortFunc(live, func(a, b LinkCode) int { return a.NotBefore.Compare(b.NotBefore) })
+	kept := live[:0]
+	for _, c := range live {
+		if !now.Before(c.NotAfter) {
+			if err := tx.DeleteLinkCode(c.Hash); err != nil {
+				return "", LinkCode{}, err
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	for len(kept) >= maxLiveCodesPerProfile {
+		if err := tx.DeleteLinkCode(kept[0].Hash); err != nil {
+			return "", LinkCode{}, err
+		}
+		kept = kept[1:]
+	}
+	for range 100 {
+		code := randomLinkCode()
+		hash := hashLinkCode(key, code)
+		old, err := tx.LinkCode(hash)
+		if err == nil && now.Before(old.NotAfter) {
+			continue // live already: draw again
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return "", LinkCode{}, err
+		}
+		rec := LinkCode{Hash: hash, ProfileID: profileID, DeviceKey: deviceKey, NotBefore: now, NotAfter: now.Add(ttl)}
+		return code, rec, tx.PutLinkCode(rec)
+	}
+	return "", LinkCode{}, errCodeSpaceFull
+}
+
+// redeemLinkCode spends the code inside tx: it is gone once this returns it.
+func redeemLinkCode(tx Tx, key []byte, code string, now time.Time) (LinkCode, bool, error) {
+	hash := hashLinkCode(key, code)
+	rec, err := tx.LinkCode(hash)
+	if errors.Is(err, ErrNotFound) {
+		return LinkCode{}, false, nil
+	}
+	if err != nil {
+		return LinkCode{}, false, err
+	}
+	if err := tx.DeleteLinkCode(hash); err != nil {
+		return LinkCode{}, false, err
+	}
+	return rec, now.Before(rec.NotAfter), nil
+}

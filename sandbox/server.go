@@ -1,0 +1,207 @@
+// Package sandbox is a local SSO service that serves exactly shared/spec/sso-service.md
+// §1–3 and §7: client registration, device headers, service tokens, link codes and the
+// device list, stored in memory or in an embedded durable store (bbolt).
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// sweepEvery is how often expired access tokens, link codes and limiter entries are
+// dropped.
+const sweepEvery = 10 * time.Minute
+
+// Server is the sandbox SSO service.
+type Server struct {
+	cfg     Config
+	store   Store
+	keys    *keyring
+	limiter *failureLimiter
+	log     *slog.Logger
+	handler http.Handler
+
+	stopSweep chan struct{}
+	sweepDone chan struct{}
+
+	mu       sync.Mutex
+	http     *http.Server
+	shutdown bool
+}
+
+// New opens the store and the signing keys.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	var store Store
+	if cfg.Memory {
+		store = NewMemoryStore()
+	} else {
+		dir := cfg.DataDir
+		if dir == "" {
+			var err error
+			if dir, err = DefaultDataDir(); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if store, err = OpenBoltStore(dir); err != nil {
+			return nil, err
+		}
+	}
+	s, err := newWithStore(cfg, store)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// newWithStore builds the server on an open store (cfg already defaulted).
+func newWithStore(cfg Config, store Store) (*Server, error) {
+	keys, err := loadKeys(store, cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
+		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
+		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
+	}
+	s.handler = s.frame(s.routes())
+	s.sweep()
+	go s.sweepLoop()
+	return s, nil
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// Handler serves every endpoint.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// DataLocation says where the state lives: the store file, or "memory".
+func (s *Server) DataLocation() string { return s.store.Location() }
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	route := func(path string, methods map[string]http.HandlerFunc) {
+		allow := ""
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			if h, ok := methods[m]; ok {
+				mux.HandleFunc(m+" "+path, h)
+				if allow != "" {
+					allow += ", "
+				}
+				allow += m
+				if m == http.MethodGet {
+					allow += ", " + http.MethodHead
+				}
+			}
+		}
+		refuse := errMethod.with("Allow", allow)
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) { writeError(w, refuse) })
+	}
+	route("/o/client/register", map[string]http.HandlerFunc{http.MethodPost: s.handleRegister})
+	route("/o/client/token", map[string]http.HandlerFunc{http.MethodPost: s.handleToken})
+	route("/sandbox/software-statement", map[string]http.HandlerFunc{http.MethodGet: s.handleSoftwareStatement})
+	route("/sandbox/healthz", map[string]http.HandlerFunc{http.MethodGet: func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "OK"})
+	}})
+	route("/api/{sp}/serviceToken", map[string]http.HandlerFunc{
+		http.MethodPost: s.sso(s.handleCreateServiceToken),
+		http.MethodGet:  s.sso(s.handleRefreshServiceToken),
+	})
+	route("/api/{sp}/link", map[string]http.HandlerFunc{http.MethodPost: s.sso(s.handleLink)})
+	route("/api/{sp}/unlink", map[string]http.HandlerFunc{http.MethodPost: s.sso(s.handleUnlink)})
+	route("/api/{sp}/list", map[string]http.HandlerFunc{http.MethodGet: s.sso(s.handleList)})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound) })
+	return mux
+}
+
+// Start listens on addr ("127.0.0.1:8765", or port 0 for any) and serves in the
+// background; it returns the base URL ("http://127.0.0.1:8765") once /sandbox/healthz
+// would answer 200.
+func (s *Server) Start(addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown {
+		return "", errors.New("the sandbox was shut down; make a new one")
+	}
+	if s.http != nil {
+		return "", errors.New("the sandbox is already serving")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("cannot listen on %s (is another handoff serving there? try --addr 127.0.0.1:0): %w", addr, err)
+	}
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// Above the 8 KiB the spec allows, so that the handler, not net/http, answers
+		// oversized headers with the SSO envelope.
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	srv := s.http
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("sandbox stopped serving", "err", err)
+		}
+	}()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Shutdown stops serving gracefully (in-flight requests finish within ctx) and closes
+// the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		return nil
+	}
+	s.shutdown = true
+	srv := s.http
+	s.mu.Unlock()
+	close(s.stopSweep)
+	<-s.sweepDone
+	var err error
+	if srv != nil {
+		err = srv.Shutdown(ctx)
+	}
+	return errors.Join(err, s.store.Close())
+}
+
+func (s *Server) sweepLoop() {
+	defer close(s.sweepDone)
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopSweep:
+			return
+		case <-t.C:
+			s.sweep()
+		}
+	}
+}
+
+func (s *Server) sweep() {
+	now := s.now()
+	s.limiter.sweep(now)
+	err := s.store.Update(func(tx Tx) error {
+		_, err := tx.DeleteExpired(now)
+		return err
+	})
+	if err != nil {
+		s.log.Error("sweeping expired records", "err", err)
+	}
+}

@@ -1,0 +1,119 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+const (
+	serviceTokenIssuer = "ssoservicetoken"
+	// nbfSkew is how far in the future a token's nbf may be before it is refused.
+	nbfSkew = 60 * time.Second
+)
+
+// tokenAlgorithms is the allow-list for every JWT the sandbox verifies.
+var tokenAlgorithms = []jose.SignatureAlgorithm{jose.HS256}
+
+// serviceClaims are a service token's claims. did is the device key; jti starts with
+// the device's join id, so a token dies with the membership it was issued for.
+type serviceClaims struct {
+	jwt.Claims
+	DeviceKey string `json:"did"`
+}
+
+// joinIDOf returns the join id that prefixes a jti ("<join>.<random>").
+func joinIDOf(jti string) string {
+	for i := 0; i < len(jti); i++ {
+		if jti[i] == '.' {
+			return jti[:i]
+		}
+	}
+	return ""
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// signJWT signs claims with HS256 under key, with typ JWT and kid.
+func signJWT(key Key, claims any) (string, error) {
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", key.ID)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: key.Secret}, opts)
+	if err != nil {
+		return "", err
+	}
+	return jwt.Signed(signer).Claims(claims).Serialize()
+}
+
+// issuedToken is a service token and its validity window.
+type issuedToken struct {
+	Token     string
+	NotBefore time.Time
+	NotAfter  time.Time
+}
+
+// signingKey is the key that signs service tokens now. It is fetched before a
+// request's transaction, because rotating it is a transaction of its own.
+func (s *Server) signingKey(now time.Time) (Key, error) {
+	return s.keys.current(s.store, now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
+}
+
+// signServiceToken signs a token for device d of its profile.
+func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken, error) {
+	nbf := now.Truncate(time.Second)
+	exp := nbf.Add(s.cfg.ServiceTokenTTL)
+	tok, err := signJWT(key, serviceClaims{
+		Claims: jwt.Claims{
+			Issuer: serviceTokenIssuer, Subject: d.ProfileID,
+			NotBefore: jwt.NewNumericDate(nbf), IssuedAt: jwt.NewNumericDate(nbf), Expiry: jwt.NewNumericDate(exp),
+			ID: d.JoinID + "." + randomHex(8),
+		},
+		DeviceKey: d.Key,
+	})
+	if err != nil {
+		return issuedToken{}, err
+	}
+	return issuedToken{Token: tok, NotBefore: nbf, NotAfter: exp}, nil
+}
+
+// verifyServiceToken checks a token's signature and claims (not yet whether its device
+// is still linked). grace is how long past exp the token still counts (GET
+// serviceToken only). The errors are the catalogue's.
+func (s *Server) verifyServiceToken(raw string, grace time.Duration) (serviceClaims, *apiError) {
+	var c serviceClaims
+	now := s.now()
+	tok, err := jwt.ParseSigned(raw, tokenAlgorithms)
+	if err != nil || len(tok.Headers) != 1 {
+		return c, errTokenUnparsable
+	}
+	key, ok := s.keys.verifying(tok.Headers[0].KeyID, now)
+	if !ok {
+		return c, errTokenSignature
+	}
+	if err := tok.Claims(key.Secret, &c); err != nil {
+		if errors.Is(err, jose.ErrCryptoFailure) {
+			return c, errTokenSignature
+		}
+		return c, errTokenUnparsable
+	}
+	switch {
+	case c.Subject == "":
+		return c, errTokenNoSubject
+	case c.Issuer != serviceTokenIssuer:
+		return c, errTokenIssuer
+	case c.NotBefore != nil && c.NotBefore.Time().After(now.Add(nbfSkew)):
+		return c, errTokenNotYet
+	case c.Expiry == nil || !now.Before(c.Expiry.Time().Add(grace)):
+		return c, errTokenExpired
+	case c.DeviceKey == "" || joinIDOf(c.ID) == "":
+		return c, errTokenClaims
+	}
+	return c, nil
+}

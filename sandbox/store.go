@@ -1,0 +1,125 @@
+package sandbox
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is what a Tx returns when the record asked for does not exist.
+var ErrNotFound = errors.New("sandbox store: not found")
+
+// Store keeps the sandbox's state. Every read and write goes through a transaction, so
+// a request's writes commit together (and durably, on a durable driver) before its 2xx
+// answer, or not at all. Records are plain values: a driver never hands out memory
+// that the caller could change behind its back.
+type Store interface {
+	// View runs fn in a read-only transaction; writes in it fail.
+	View(fn func(Tx) error) error
+	// Update runs fn in a read-write transaction that commits when fn returns nil and
+	// rolls back entirely when it returns an error. Updates are serialised.
+	Update(fn func(Tx) error) error
+	// Location says where the data lives, for people: a file path, or "memory".
+	Location() string
+	Close() error
+}
+
+// Tx is one transaction. Each kind of record has its own get/put/delete; new kinds
+// (MVPD sessions, platform joins) arrive as new methods and buckets, so the existing
+// ones never change shape. Lists are ordered by key.
+type Tx interface {
+	Keys(purpose string) ([]Key, error)
+	PutKey(Key) error
+	DeleteKey(purpose, id string) error
+
+	Client(id string) (Client, error)
+	PutClient(Client) error
+
+	AccessToken(hash string) (AccessToken, error)
+	PutAccessToken(AccessToken) error
+
+	Profile(id string) (Profile, error)
+	PutProfile(Profile) error
+
+	Device(profileID, key string) (Device, error)
+	Devices(profileID string) ([]Device, error)
+	PutDevice(Device) error
+	DeleteDevice(profileID, key string) error
+
+	LinkCode(hash string) (LinkCode, error)
+	LinkCodes(profileID string) ([]LinkCode, error)
+	PutLinkCode(LinkCode) error
+	DeleteLinkCode(hash string) error
+
+	// DeleteExpired drops access tokens and link codes that ended before now and
+	// returns how many it dropped.
+	DeleteExpired(now time.Time) (int, error)
+}
+
+// Key is a server secret: a service-token signing key, the software-statement key or
+// the link-code hashing key. RetireAt zero means the key is in use.
+type Key struct {
+	Purpose   string    `json:"purpose"`
+	ID        string    `json:"id"`
+	Secret    []byte    `json:"secret"`
+	CreatedAt time.Time `json:"createdAt"`
+	RetireAt  time.Time `json:"retireAt,omitzero"`
+}
+
+// Client is a registered application. Only a hash of its secret is kept.
+type Client struct {
+	ID           string    `json:"id"`
+	SecretHash   string    `json:"secretHash"`
+	SoftwareID   string    `json:"softwareId"`
+	RedirectURIs []string  `json:"redirectUris,omitempty"`
+	IssuedAt     time.Time `json:"issuedAt"`
+}
+
+// AccessToken is a bearer token, known only by its hash.
+type AccessToken struct {
+	Hash      string    `json:"hash"`
+	ClientID  string    `json:"clientId"`
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Profile is an SSO profile: the common identifier that devices share. The profile is
+// where the MVPD authentication of the next step belongs, and a platform join is a
+// profile whose ID is derived from the platform subscriber.
+type Profile struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Device types, as the device list shows them.
+const (
+	DeviceRegular     = "regular"
+	DeviceSSO         = "sso"
+	DevicePlatformSSO = "platformSSO"
+)
+
+// Device is one device of a profile. JoinID changes each time the device joins, and
+// every service token carries it, so tokens from before an unlink stay dead even if
+// the device joins again.
+type Device struct {
+	ProfileID    string    `json:"profileId"`
+	Key          string    `json:"key"`
+	Type         string    `json:"type"`
+	JoinID       string    `json:"joinId"`
+	JoinedAt     time.Time `json:"joinedAt"`
+	LastSeen     time.Time `json:"lastSeen"`
+	HardwareType string    `json:"hardwareType,omitempty"`
+	Model        string    `json:"model,omitempty"`
+	Manufacturer string    `json:"manufacturer,omitempty"`
+	OS           string    `json:"os,omitempty"`
+	OSVersion    string    `json:"osVersion,omitempty"`
+	UserAgent    string    `json:"userAgent,omitempty"`
+}
+
+// LinkCode is a live link code, known only by its keyed hash.
+type LinkCode struct {
+	Hash      string    `json:"hash"`
+	ProfileID string    `json:"profileId"`
+	DeviceKey string    `json:"deviceKey"` // the device that asked for it
+	NotBefore time.Time `json:"notBefore"`
+	NotAfter  time.Time `json:"notAfter"`
+}

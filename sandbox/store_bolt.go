@@ -1,0 +1,255 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// The durable driver keeps one bucket per kind of record, values as JSON (so that a
+// record can gain fields without a migration). Keys that belong to a profile are
+// prefixed by the profile ID and a NUL, so a prefix scan lists them.
+var (
+	bucketKeys         = []byte("keys")
+	bucketClients      = []byte("clients")
+	bucketAccessTokens = []byte("access_tokens")
+	bucketProfiles     = []byte("profiles")
+	bucketDevices      = []byte("devices")
+	bucketLinkCodes    = []byte("link_codes")
+	bucketProfileCodes = []byte("profile_link_codes")
+	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes}
+)
+
+// boltFile is the store's file name inside its data directory.
+const boltFile = "sandbox.db"
+
+// lockTimeout is how long New waits for another process to let go of the file.
+const lockTimeout = 500 * time.Millisecond
+
+type boltStore struct {
+	db  *bolt.DB
+	dir string
+}
+
+// OpenBoltStore opens (or creates) the durable store in dir. Every Update is fsynced
+// before it returns. A second process on the same dir gets a clear error at once.
+func OpenBoltStore(dir string) (Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the sandbox data directory %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, boltFile)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the sandbox data in %s (move the file away or use --data or --memory): %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("cannot prepare the sandbox data in %s: %w", path, err)
+	}
+	return &boltStore{db: db, dir: dir}, nil
+}
+
+func (s *boltStore) Location() string { return filepath.Join(s.dir, boltFile) }
+func (s *boltStore) Close() error     { return s.db.Close() }
+
+func (s *boltStore) View(fn func(Tx) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+func (s *boltStore) Update(fn func(Tx) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+type boltTx struct{ tx *bolt.Tx }
+
+func joinKey(parts ...string) []byte {
+	var b bytes.Buffer
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		b.WriteString(p)
+	}
+	return b.Bytes()
+}
+
+func boltGet[T any](tx boltTx, bucket, key []byte) (T, error) {
+	var v T
+	raw := tx.tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		return v, ErrNotFound
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, fmt.Errorf("sandbox store: corrupt record in %s: %w", bucket, err)
+	}
+	return v, nil
+}
+
+func boltPut(tx boltTx, bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.tx.Bucket(bucket).Put(key, raw)
+}
+
+// boltScan decodes every record of bucket whose key starts with prefix.
+func boltScan[T any](tx boltTx, bucket, prefix []byte) ([]T, error) {
+	var out []T
+	c := tx.tx.Bucket(bucket).Cursor()
+	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("sandbox store: corrupt record in %s: %w", bucket, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (t boltTx) Keys(purpose string) ([]Key, error) {
+	return boltScan[Key](t, bucketKeys, joinKey(purpose, ""))
+}
+
+func (t boltTx) PutKey(k Key) error { return boltPut(t, bucketKeys, joinKey(k.Purpose, k.ID), k) }
+
+func (t boltTx) DeleteKey(purpose, id string) error {
+	return t.tx.Bucket(bucketKeys).Delete(joinKey(purpose, id))
+}
+
+func (t boltTx) Client(id string) (Client, error) {
+	return boltGet[Client](t, bucketClients, []byte(id))
+}
+
+func (t boltTx) PutClient(c Client) error { return boltPut(t, bucketClients, []byte(c.ID), c) }
+
+func (t boltTx) AccessToken(hash string) (AccessToken, error) {
+	return boltGet[AccessToken](t, bucketAccessTokens, []byte(hash))
+}
+
+func (t boltTx) PutAccessToken(a AccessToken) error {
+	return boltPut(t, bucketAccessTokens, []byte(a.Hash), a)
+}
+
+func (t boltTx) Profile(id string) (Profile, error) {
+	return boltGet[Profile](t, bucketProfiles, []byte(id))
+}
+
+func (t boltTx) PutProfile(p Profile) error { return boltPut(t, bucketProfiles, []byte(p.ID), p) }
+
+func (t boltTx) Device(profileID, key string) (Device, error) {
+	return boltGet[Device](t, bucketDevices, joinKey(profileID, key))
+}
+
+func (t boltTx) Devices(profileID string) ([]Device, error) {
+	out, err := boltScan[Device](t, bucketDevices, joinKey(profileID, ""))
+	if out == nil && err == nil {
+		out = []Device{}
+	}
+	return out, err
+}
+
+func (t boltTx) PutDevice(d Device) error {
+	return boltPut(t, bucketDevices, joinKey(d.ProfileID, d.Key), d)
+}
+
+func (t boltTx) DeleteDevice(profileID, key string) error {
+	return t.tx.Bucket(bucketDevices).Delete(joinKey(profileID, key))
+}
+
+func (t boltTx) LinkCode(hash string) (LinkCode, error) {
+	return boltGet[LinkCode](t, bucketLinkCodes, []byte(hash))
+}
+
+func (t boltTx) LinkCodes(profileID string) ([]LinkCode, error) {
+	var out []LinkCode
+	prefix := joinKey(profileID, "")
+	c := t.tx.Bucket(bucketProfileCodes).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		code, err := t.LinkCode(string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, code)
+	}
+	return out, nil
+}
+
+func (t boltTx) PutLinkCode(c LinkCode) error {
+	if old, err := t.LinkCode(c.Hash); err == nil && old.ProfileID != c.ProfileID {
+		if err := t.tx.Bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, old.Hash)); err != nil {
+			return err
+		}
+	}
+	if err := boltPut(t, bucketLinkCodes, []byte(c.Hash), c); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketProfileCodes).Put(joinKey(c.ProfileID, c.Hash), nil)
+}
+
+func (t boltTx) DeleteLinkCode(hash string) error {
+	old, err := t.LinkCode(hash)
+	if errors.Is(err, ErrNotFound) {
+		return t.tx.Bucket(bucketLinkCodes).Delete([]byte(hash))
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.tx.Bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, hash)); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketLinkCodes).Delete([]byte(hash))
+}
+
+func (t boltTx) DeleteExpired(now time.Time) (int, error) {
+	var tokens, codes []string
+	err := t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
+		var a AccessToken
+		if err := json.Unmarshal(raw, &a); err != nil || !now.Before(a.ExpiresAt) {
+			tokens = append(tokens, string(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	err = t.tx.Bucket(bucketLinkCodes).ForEach(func(k, raw []byte) error {
+		var c LinkCode
+		if err := json.Unmarshal(raw, &c); err != nil || !now.Before(c.NotAfter) {
+			codes = append(codes, string(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range tokens {
+		if err := t.tx.Bucket(bucketAccessTokens).Delete([]byte(h)); err != nil {
+			return 0, err
+		}
+	}
+	for _, h := range codes {
+		if err := t.DeleteLinkCode(h); err != nil {
+			return 0, err
+		}
+	}
+	return len(tokens) + len(codes), nil
+}

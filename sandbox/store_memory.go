@@ -1,0 +1,214 @@
+package sandbox
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
+
+// memoryStore keeps everything in maps behind one lock. Update keeps an undo log so
+// that a failed transaction leaves no trace, as on the durable driver.
+type memoryStore struct {
+	mu       sync.RWMutex
+	keys     map[string]Key // purpose + "\x00" + id
+	clients  map[string]Client
+	tokens   map[string]AccessToken
+	profiles map[string]Profile
+	devices  map[string]map[string]Device // profile → key → device
+	codes    map[string]LinkCode
+}
+
+// NewMemoryStore returns an empty store that lives as long as the process.
+func NewMemoryStore() Store {
+	return &memoryStore{
+		keys:     map[string]Key{},
+		clients:  map[string]Client{},
+		tokens:   map[string]AccessToken{},
+		profiles: map[string]Profile{},
+		devices:  map[string]map[string]Device{},
+		codes:    map[string]LinkCode{},
+	}
+}
+
+func (m *memoryStore) Location() string { return "memory" }
+func (m *memoryStore) Close() error     { return nil }
+
+func (m *memoryStore) View(fn func(Tx) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return fn(&memoryTx{m: m})
+}
+
+func (m *memoryStore) Update(fn func(Tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tx := &memoryTx{m: m, writable: true}
+	err := fn(tx)
+	if err != nil {
+		for i := len(tx.undo) - 1; i >= 0; i-- {
+			tx.undo[i]()
+		}
+	}
+	return err
+}
+
+type memoryTx struct {
+	m        *memoryStore
+	writable bool
+	undo     []func()
+}
+
+// setUndoable writes (or, with del, deletes) k in mp and remembers how to undo it.
+func setUndoable[K comparable, V any](tx *memoryTx, mp map[K]V, k K, v V, del bool) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	old, had := mp[k]
+	tx.undo = append(tx.undo, func() {
+		if had {
+			mp[k] = old
+		} else {
+			delete(mp, k)
+		}
+	})
+	if del {
+		delete(mp, k)
+	} else {
+		mp[k] = v
+	}
+	return nil
+}
+
+func get[K comparable, V any](mp map[K]V, k K) (V, error) {
+	v, ok := mp[k]
+	if !ok {
+		return v, ErrNotFound
+	}
+	return v, nil
+}
+
+func cloneKey(k Key) Key { k.Secret = slices.Clone(k.Secret); return k }
+
+func (tx *memoryTx) Keys(purpose string) ([]Key, error) {
+	var out []Key
+	for id, k := range tx.m.keys {
+		if strings.HasPrefix(id, purpose+"\x00") {
+			out = append(out, cloneKey(k))
+		}
+	}
+	slices.SortFunc(out, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (tx *memoryTx) PutKey(k Key) error {
+	return setUndoable(tx, tx.m.keys, k.Purpose+"\x00"+k.ID, cloneKey(k), false)
+}
+
+func (tx *memoryTx) DeleteKey(purpose, id string) error {
+	return setUndoable(tx, tx.m.keys, purpose+"\x00"+id, Key{}, true)
+}
+
+func (tx *memoryTx) Client(id string) (Client, error) {
+	c, err := get(tx.m.clients, id)
+	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	return c, err
+}
+
+func (tx *memoryTx) PutClient(c Client) error {
+	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	return setUndoable(tx, tx.m.clients, c.ID, c, false)
+}
+
+func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) { return get(tx.m.tokens, hash) }
+
+func (tx *memoryTx) PutAccessToken(t AccessToken) error {
+	return setUndoable(tx, tx.m.tokens, t.Hash, t, false)
+}
+
+func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles, id) }
+
+func (tx *memoryTx) PutProfile(p Profile) error {
+	return setUndoable(tx, tx.m.profiles, p.ID, p, false)
+}
+
+func (tx *memoryTx) Device(profileID, key string) (Device, error) {
+	return get(tx.m.devices[profileID], key)
+}
+
+func (tx *memoryTx) Devices(profileID string) ([]Device, error) {
+	byKey := tx.m.devices[profileID]
+	out := make([]Device, 0, len(byKey))
+	for _, d := range byKey {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b Device) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+func (tx *memoryTx) PutDevice(d Device) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	byKey, ok := tx.m.devices[d.ProfileID]
+	if !ok {
+		byKey = map[string]Device{}
+		tx.m.devices[d.ProfileID] = byKey
+	}
+	return setUndoable(tx, byKey, d.Key, d, false)
+}
+
+func (tx *memoryTx) DeleteDevice(profileID, key string) error {
+	byKey, ok := tx.m.devices[profileID]
+	if !ok {
+		if !tx.writable {
+			return errReadOnly
+		}
+		return nil
+	}
+	return setUndoable(tx, byKey, key, Device{}, true)
+}
+
+func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes, hash) }
+
+func (tx *memoryTx) LinkCodes(profileID string) ([]LinkCode, error) {
+	var out []LinkCode
+	for _, c := range tx.m.codes {
+		if c.ProfileID == profileID {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b LinkCode) int { return strings.Compare(a.Hash, b.Hash) })
+	return out, nil
+}
+
+func (tx *memoryTx) PutLinkCode(c LinkCode) error {
+	return setUndoable(tx, tx.m.codes, c.Hash, c, false)
+}
+
+func (tx *memoryTx) DeleteLinkCode(hash string) error {
+	return setUndoable(tx, tx.m.codes, hash, LinkCode{}, true)
+}
+
+func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
+	if !tx.writable {
+		return 0, errReadOnly
+	}
+	n := 0
+	for h, t := range tx.m.tokens {
+		if !now.Before(t.ExpiresAt) {
+			_ = setUndoable(tx, tx.m.tokens, h, AccessToken{}, true)
+			n++
+		}
+	}
+	for h, c := range tx.m.codes {
+		if !now.Before(c.NotAfter) {
+			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			n++
+		}
+	}
+	return n, nil
+}
