@@ -29,7 +29,7 @@ func ago(now, t time.Time) string {
 	return span(d) + " ago"
 }
 
-// span is a duration the way people say it, to its largest unit: "45 s", "2 min",
+// span is a duration the way people say it, in one unit: "45 s", "2 min", "90 min",
 // "3 h", "2 days".
 func span(d time.Duration) string {
 	if d < 0 {
@@ -38,7 +38,7 @@ func span(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
-	case d < time.Hour:
+	case d < 2*time.Hour:
 		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
 	case d < 48*time.Hour:
 		return fmt.Sprintf("%d h", int(d.Round(time.Hour)/time.Hour))

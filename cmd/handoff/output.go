@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,17 +71,15 @@ func withDevice(resp any, device string) ([]byte, error) {
 // exitCode maps an error to the exit codes of `handoff help`.
 func exitCode(err error) int {
 	var usage *usageError
-	var apiErr *client.APIError
+	var store *client.StoreError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &usage):
+	case errors.As(err, &usage), client.IsBadInput(err), errors.As(err, &store):
+		// A keystore that cannot be used is fixed from the command line (--keystore).
 		return exitUsage
-	case errors.As(err, &apiErr):
-		if apiErr.HTTPStatus >= 400 && apiErr.HTTPStatus < 500 {
-			return exitRefused
-		}
-		return exitUnreachable
+	case client.IsRefused(err), errors.Is(err, client.ErrNotSignedIn):
+		return exitRefused
 	default:
 		return exitUnreachable
 	}
@@ -108,7 +107,6 @@ type apiErrorJSON struct {
 func errorObject(err error, device string) apiErrorJSON {
 	var out apiErrorJSON
 	out.Device = device
-	var usage *usageError
 	var apiErr *client.APIError
 	switch {
 	case errors.As(err, &apiErr):
@@ -123,16 +121,36 @@ func errorObject(err error, device string) apiErrorJSON {
 		out.Error.HelpURL = apiErr.HelpURL
 		out.Error.Trace = apiErr.Trace
 		out.Error.RetryAfter = int(apiErr.RetryAfter.Seconds())
-	case errors.As(err, &usage):
-		out.Status = "USAGE_ERROR"
-		out.Error.Code = "usage"
-		out.Error.Message = usage.msg
 	default:
-		out.Status = "UNREACHABLE"
-		out.Error.Code = "unreachable"
+		out.Status, out.Error.Code = localError(err)
 		out.Error.Message = explain(err)
 	}
 	return out
+}
+
+// localError names an error that no server sent, in the envelope's words.
+func localError(err error) (status, code string) {
+	var (
+		usage       *usageError
+		store       *client.StoreError
+		unreachable *client.UnreachableError
+		protocol    *client.ProtocolError
+	)
+	switch {
+	case errors.As(err, &usage), client.IsBadInput(err):
+		return "USAGE_ERROR", "usage"
+	case errors.Is(err, client.ErrNotSignedIn):
+		return "NOT_SIGNED_IN", "not_signed_in"
+	case errors.As(err, &store):
+		return "KEYSTORE_ERROR", "keystore_unavailable"
+	case errors.As(err, &unreachable) && unreachable.Timeout, errors.Is(err, context.DeadlineExceeded):
+		return "UNREACHABLE", "timeout"
+	case errors.As(err, &unreachable):
+		return "UNREACHABLE", "unreachable"
+	case errors.As(err, &protocol):
+		return "BAD_ANSWER", "bad_answer"
+	}
+	return "INTERNAL_ERROR", "internal"
 }
 
 // statusName writes an HTTP status as the SSO envelope does: 401 → "UNAUTHORIZED".
@@ -156,7 +174,7 @@ func explain(err error) string {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && apiErr.Code != "" && !strings.Contains(msg, apiErr.Code) {
 		msg += " [" + apiErr.Code
-		if apiErr.Trace != "" {
+		if apiErr.Trace != "" && !strings.Contains(msg, apiErr.Trace) {
 			msg += ", trace " + apiErr.Trace
 		}
 		msg += "]"

@@ -35,7 +35,7 @@ service token for the phone's profile (POST serviceToken with X-SSO-LINK).
 	}
 	linkCode, err := client.NormalizeLinkCode(strings.Join(rest, " "))
 	if err != nil {
-		return c.out.fail(&usageError{msg: client.Explain(err)})
+		return c.out.fail(err)
 	}
 	d, err := c.open(assets.RoleSecondary)
 	if err != nil {

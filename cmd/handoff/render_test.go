@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+func TestBigDigits(t *testing.T) {
+	seen := map[string]int{}
+	for d, g := range glyphs {
+		shape := strings.Join(g[:], "\n")
+		if prev, dup := seen[shape]; dup {
+			t.Errorf("digits %d and %d look the same", prev, d)
+		}
+		seen[shape] = d
+		for _, row := range g {
+			if utf8.RuneCountInString(row) != 5 {
+				t.Errorf("digit %d: row %q is not 5 cells wide", d, row)
+			}
+		}
+	}
+	out := bigDigits("120456")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want 5:\n%s", len(lines), out)
+	}
+	// Each digit is 5 cells and 1 apart; the two groups are 4 apart.
+	if got, want := lines[0], "  █  "+" "+" ███ "+" "+" ███ "; !strings.HasPrefix(got, want) {
+		t.Errorf("first row %q, want prefix %q", got, want)
+	}
+	top := []rune(lines[0])
+	if gap := string(top[17:21]); gap != "    " {
+		t.Errorf("no gap between the groups: %q", string(top))
+	}
+	if bigDigits("12ab56") != "12ab56\n" {
+		t.Error("non-digits are not printed as they are")
+	}
+	if groupCode("123456") != "123 456" || groupCode("12345") != "12345" {
+		t.Error("groupCode")
+	}
+}
+
+// decodeTerminalQR reads the half-block rendering back into modules: true is dark.
+func decodeTerminalQR(t *testing.T, s string) [][]bool {
+	t.Helper()
+	cells := map[string][2]bool{
+		sgrBothDark: {true, true}, sgrDarkTopLightBottom: {true, false},
+		sgrLightTopDarkBottom: {false, true}, sgrBothLight: {false, false},
+	}
+	var rows [][]bool
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		if !strings.HasSuffix(line, sgrReset) {
+			t.Fatalf("line does not reset the colours: %q", line)
+		}
+		line = strings.TrimSuffix(line, sgrReset)
+		var top, bottom []bool
+		for len(line) > 0 {
+			matched := false
+			for sgr, mod := range cells {
+				if strings.HasPrefix(line, sgr+upperHalf) {
+					top, bottom = append(top, mod[0]), append(bottom, mod[1])
+					line = line[len(sgr+upperHalf):]
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				t.Fatalf("a cell without both colours set: %q", line)
+			}
+		}
+		rows = append(rows, top, bottom)
+	}
+	return rows
+}
+
+func TestTerminalQRHasEveryModuleAndTheQuietZone(t *testing.T) {
+	const content = "http://127.0.0.1:8765/sandbox/link?code=123456"
+	out, err := terminalQR(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := q.Bitmap()
+	got := decodeTerminalQR(t, out)
+	if len(got) != len(want)+len(want)%2 {
+		t.Fatalf("%d module rows, want %d", len(got), len(want))
+	}
+	for y := range got {
+		for x := range got[y] {
+			w := y < len(want) && want[y][x]
+			if got[y][x] != w {
+				t.Fatalf("module (%d,%d) = %v, want %v", x, y, got[y][x], w)
+			}
+		}
+	}
+	for y := range 4 {
+		for x := range got[y] {
+			if got[y][x] || got[len(got)-1-y][x] || got[x][y] || got[x][len(got[x])-1-y] {
+				t.Fatalf("the quiet zone is not light at row/column %d", y)
+			}
+		}
+	}
+	// The real proof: a scanner reads the terminal picture.
+	img := image.NewGray(image.Rect(0, 0, len(got[0])*6, len(got)*6))
+	for y := range got {
+		for x := range got[y] {
+			c := color.Gray{Y: 255}
+			if got[y][x] {
+				c = color.Gray{Y: 0}
+			}
+			for dy := range 6 {
+				for dx := range 6 {
+					img.SetGray(x*6+dx, y*6+dy, c)
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "terminal.png")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := zbarimg(t, file); got != content {
+		t.Errorf("zbarimg read %q, want %q", got, content)
+	}
+}
+
+// zbarimg decodes a QR image with an independent reader (Debian's zbar-tools).
+func zbarimg(t *testing.T, file string) string {
+	t.Helper()
+	path, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("zbarimg is missing: install zbar-tools")
+		}
+		t.Skip("zbarimg not found: install zbar-tools to run this test")
+	}
+	out, err := exec.Command(path, "--raw", "-q", file).Output()
+	if err != nil {
+		t.Fatalf("zbarimg %s: %v", file, err)
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+func TestExpandLinkURL(t *testing.T) {
+	for _, tc := range []struct{ template, server, want string }{
+		{defaultLinkURL, "http://127.0.0.1:8765", "http://127.0.0.1:8765/sandbox/link?code=123456"},
+		{defaultLinkURL, "http://127.0.0.1:8765/", "http://127.0.0.1:8765/sandbox/link?code=123456"},
+		{"https://tv.example.com/activate/{code}", "http://x", "https://tv.example.com/activate/123456"},
+	} {
+		if got := expandLinkURL(tc.template, tc.server, "123456"); got != tc.want {
+			t.Errorf("expandLinkURL(%q, %q) = %q, want %q", tc.template, tc.server, got, tc.want)
+		}
+	}
+}
+
+func TestHumanTimes(t *testing.T) {
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-2 * time.Second), "just now"},
+		{now.Add(-45 * time.Second), "45 s ago"},
+		{now.Add(-2*time.Minute - 10*time.Second), "2 min ago"},
+		{now.Add(-3 * time.Hour), "3 h ago"},
+		{now.Add(-72 * time.Hour), "3 days ago"},
+	} {
+		if got := ago(now, tc.t); got != tc.want {
+			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
+		}
+	}
+	soon := now.Add(10 * time.Minute)
+	if got, want := until(now, soon), soon.Local().Format("15:04:05")+" (in 10 min)"; got != want {
+		t.Errorf("until = %q, want %q", got, want)
+	}
+	if got := until(now, now.Add(-3*time.Minute)); !strings.HasSuffix(got, "(expired 3 min ago)") {
+		t.Errorf("until past = %q", got)
+	}
+	if until(now, time.Time{}) != "unknown" {
+		t.Error("until zero")
+	}
+}
+
+func TestDeviceTable(t *testing.T) {
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	ms := func(d time.Duration) client.Millis { return client.Millis(now.Add(-d).UnixMilli()) }
+	list := &client.DeviceList{Devices: map[string]client.DeviceEntry{
+		"tvKey=":    {DeviceType: "TV", Manufacturer: "Samsung", Model: "QN65S95D", OS: "Tizen", OSVersion: "8.0", Type: "sso", LastSeen: ms(30 * time.Second)},
+		"phoneKey=": {DeviceType: "MobilePhone", Manufacturer: "Apple", Model: "iPhone17,3", OS: "iOS", OSVersion: "18.1", Type: "regular", LastSeen: ms(2 * time.Minute)},
+		"oldKey=":   {Type: "sso", LastSeen: ms(50 * time.Hour)},
+	}}
+	var buf bytes.Buffer
+	writeDeviceTable(&buf, list, "phoneKey=", now)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("table:\n%s", buf.String())
+	}
+	for i, want := range [][]string{
+		{"KEY", "TYPE", "DEVICE", "OS", "JOINED", "LAST SEEN"},
+		{"phoneKey=", "MobilePhone", "Apple iPhone17,3", "iOS 18.1", "regular", "2 min ago", "this device"},
+		{"tvKey=", "TV", "Samsung QN65S95D", "Tizen 8.0", "sso", "30 s ago"},
+		{"oldKey=", "-", "-", "-", "sso", "2 days ago"},
+	} {
+		for _, cell := range want {
+			if !strings.Contains(lines[i], cell) {
+				t.Errorf("line %d %q lacks %q", i, lines[i], cell)
+			}
+		}
+	}
+	if strings.Count(buf.String(), "this device") != 1 {
+		t.Errorf("'this device' should mark exactly one row:\n%s", buf.String())
+	}
+	buf.Reset()
+	writeDeviceTable(&buf, &client.DeviceList{}, "x", now)
+	if buf.String() != "no device in this profile\n" {
+		t.Errorf("empty list: %q", buf.String())
+	}
+}
+
+func TestWhoamiShowsNoSecret(t *testing.T) {
+	now := time.Now()
+	tv, _ := assets.LookupPreset("tizen")
+	s := client.DeviceState{Name: "tv", Account: "tv@127.0.0.1:8765/demo", StoreKind: "file", Key: "a2V5",
+		Preset: tv, Server: "http://127.0.0.1:8765", SP: "demo", SignedIn: true,
+		Claims: client.TokenClaims{Subject: "alice@example.com"}, NotAfter: now.Add(time.Hour), JoinedVia: "sso"}
+	var buf bytes.Buffer
+	writeWhoami(&buf, "tv", s, now)
+	for _, want := range []string{"tv (Samsung Tizen TV)", "a2V5", "alice@example.com (joined: sso)", "(in 60 min)", "file (tv@127.0.0.1:8765/demo)"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("whoami lacks %q:\n%s", want, buf.String())
+		}
+	}
+	s.Unlinked = true
+	buf.Reset()
+	writeWhoami(&buf, "tv", s, now)
+	if !strings.Contains(buf.String(), "unlinked") {
+		t.Errorf("an unlinked device is not said so:\n%s", buf.String())
+	}
+}
+
+func TestRoleFor(t *testing.T) {
+	if roleFor("tv2", assets.RolePrimary) != assets.RoleSecondary || roleFor("TV", assets.RolePrimary) != assets.RoleSecondary {
+		t.Error("a device named tv… is not a TV")
+	}
+	if roleFor("phone", assets.RolePrimary) != assets.RolePrimary || roleFor("box", assets.RoleSecondary) != assets.RoleSecondary {
+		t.Error("the command's role is not kept")
+	}
+}
