@@ -102,6 +102,9 @@ func runChild(t *testing.T, s *sandbox, test string, extra []string, wrapper ...
 	if err != nil || !bytes.Contains(out, []byte("--- PASS: "+test)) {
 		t.Fatalf("child %s: %v\n%s", test, err, out)
 	}
+	if testing.Verbose() {
+		t.Logf("child %s:\n%s", test, out)
+	}
 	return string(out)
 }
 
