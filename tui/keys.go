@@ -1,0 +1,61 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding; `?` lists them all.
+type KeyMap struct {
+	Quit, Help, Switch, SwitchBack     key.Binding
+	Next, Edit, Link, Copy, DevicesTab key.Binding
+	Up, Down, Select, Unlink           key.Binding
+	Yes, No                            key.Binding
+	Refresh, SignInAgain               key.Binding
+	HTTP, Tour, TourNext, TourPrev     key.Binding
+	Back                               key.Binding
+}
+
+// DefaultKeyMap is the key map; letters never collide with what the code entry takes
+// (digits, spaces and dashes).
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Quit:        b("q", "quit", "q", "ctrl+c"),
+		Help:        b("?", "all keys", "?"),
+		Switch:      b("tab", "other device", "tab"),
+		SwitchBack:  b("shift+tab", "previous device", "shift+tab"),
+		Next:        b("enter", "next step", "enter"),
+		Edit:        b("e", "edit identity", "e"),
+		Link:        b("l", "new link code", "l"),
+		Copy:        b("c", "copy code", "c"),
+		DevicesTab:  b("d", "devices", "d"),
+		Up:          b("↑/k", "up", "up", "k"),
+		Down:        b("↓/j", "down", "down", "j"),
+		Select:      b("space", "select device", "space"),
+		Unlink:      b("u", "unlink selected", "u"),
+		Yes:         b("y", "yes", "y"),
+		No:          b("n", "no", "n"),
+		Refresh:     b("r", "refresh token", "r"),
+		SignInAgain: b("s", "sign in again", "s"),
+		HTTP:        b("h", "HTTP panel", "h"),
+		Tour:        b("t", "guided tour", "t"),
+		TourNext:    b("]", "tour: next", "]"),
+		TourPrev:    b("[", "tour: back", "["),
+		Back:        b("esc", "back", "esc"),
+	}
+}
+
+// ShortHelp is the bottom bar.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Next, k.Switch, k.Link, k.Unlink, k.HTTP, k.Tour, k.Help, k.Quit}
+}
+
+// FullHelp is what `?` shows, grouped by what the keys act on.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.Refresh, k.SignInAgain},
+		{k.Link, k.Copy, k.DevicesTab, k.Back},
+		{k.Up, k.Down, k.Select, k.Unlink, k.Yes, k.No},
+		{k.HTTP, k.Tour, k.TourNext, k.TourPrev, k.Help, k.Quit},
+	}
+}

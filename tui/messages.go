@@ -1,0 +1,55 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/handoff-sso/handoff/client"
+)
+
+// op is one step a device runs over the network.
+type op int
+
+const (
+	opSignIn op = iota
+	opRedeem
+	opFresh   // EnsureFresh: refresh the service token when it is about to expire
+	opRefresh // Refresh, asked for with a key
+	opLink
+	opList
+	opUnlink
+)
+
+func (o op) doing() string {
+	return [...]string{"signing in", "joining with the code", "refreshing the token",
+		"refreshing the token", "asking for a link code", "listing devices", "unlinking"}[o]
+}
+
+// resultMsg is the outcome of one step of one device, with the device's state as it
+// was right after.
+type resultMsg struct {
+	dev   int
+	op    op
+	arg   string   // the identity or the code the step was run with
+	keys  []string // the devices an unlink named
+	state client.DeviceState
+	err   error
+
+	token    *client.ServiceToken
+	code     *client.LinkCode
+	list     *client.DeviceList
+	unlinked *client.UnlinkResult
+}
+
+// retryMsg runs a step again after a backoff.
+type retryMsg struct {
+	dev  int
+	op   op
+	arg  string
+	keys []string
+}
+
+// tickMsg drives countdowns, token refresh and the device-list poll.
+type tickMsg time.Time
+
+// ExchangeMsg carries one HTTP exchange of a device to the HTTP panel.
+type ExchangeMsg client.Exchange

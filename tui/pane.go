@@ -1,0 +1,178 @@
+package tui
+
+import (
+	"sort"
+	"time"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+// maxAutoCodes is how many codes the phone makes on its own after one expires; then
+// it waits for a key, so that a forgotten screen does not keep minting codes.
+const maxAutoCodes = 3
+
+// maxExchanges bounds the HTTP panel's memory.
+const maxExchanges = 200
+
+// level says how a status line reads: the words carry the meaning, colour only helps.
+type level int
+
+const (
+	levelInfo level = iota
+	levelOK
+	levelWarn
+	levelErr
+)
+
+// pane is one device on screen: its state as of the last step, and what its part of
+// the screen shows.
+type pane struct {
+	label string
+	dev   Device
+	state client.DeviceState
+
+	identity lineInput // the phone's D2C identity (step 1)
+	editing  bool
+	codeIn   lineInput // the TV's code entry (step 5)
+
+	link      *client.LinkCode
+	showLink  bool
+	autoCodes int
+	linkStale bool
+	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
+	qr        string
+	qrErr     error
+	qrc       qrCache
+
+	devices  []deviceRow
+	listed   bool
+	cursor   int
+	selected map[string]bool
+	confirm  []string // keys waiting for a yes
+
+	exchanges  []client.Exchange
+	httpCursor int
+	httpDetail bool
+	httpScroll int
+
+	busy     map[op]bool
+	attempts map[op]int
+	lastPoll time.Time
+	unlinked bool
+
+	status      string
+	statusLevel level
+}
+
+// deviceRow is one line of the devices table.
+type deviceRow struct {
+	key   string
+	entry client.DeviceEntry
+	self  bool
+}
+
+func newPane(label string, d Device, identity string) *pane {
+	p := &pane{
+		label: label, dev: d, state: d.State(),
+		selected: map[string]bool{}, busy: map[op]bool{}, attempts: map[op]int{},
+	}
+	p.unlinked = p.state.Unlinked
+	p.identity = lineInput{prompt: "X-SSO-ID › ", limit: 128}
+	p.identity.SetValue(identity)
+	p.codeIn = lineInput{prompt: "code › ", placeholder: "123 456", limit: 16, accept: codeRune}
+	if p.primary() {
+		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
+	} else {
+		p.say(levelInfo, "Type the six digits the phone shows, then press enter.")
+	}
+	if p.state.SignedIn {
+		p.say(levelInfo, "Resuming as "+p.state.Claims.Subject+".")
+	}
+	return p
+}
+
+func (p *pane) primary() bool { return p.state.Preset.Role != assets.RoleSecondary }
+
+func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
+
+// signedIn is whether the device holds a token the service still honours.
+func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
+
+// entering is whether keys go to the TV's code entry.
+func (p *pane) entering() bool { return !p.primary() && !p.signedIn() }
+
+func (p *pane) setDevices(list *client.DeviceList) {
+	p.listed = true
+	p.devices = p.devices[:0]
+	for k, e := range list.Devices {
+		p.devices = append(p.devices, deviceRow{key: k, entry: e, self: k == p.state.Key})
+	}
+	sort.Slice(p.devices, func(i, j int) bool {
+		a, b := p.devices[i], p.devices[j]
+		if a.self != b.self {
+			return a.self
+		}
+		if a.entry.LastSeen != b.entry.LastSeen {
+			return a.entry.LastSeen > b.entry.LastSeen
+		}
+		return a.key < b.key
+	})
+	for k := range p.selected {
+		if !p.has(k) {
+			delete(p.selected, k)
+		}
+	}
+	p.cursor = max(0, min(p.cursor, len(p.devices)-1))
+}
+
+func (p *pane) has(key string) bool {
+	for _, r := range p.devices {
+		if r.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// joined returns a device that appeared since the link code was made.
+func (p *pane) joined() (deviceRow, bool) {
+	if p.linkKnown == nil {
+		return deviceRow{}, false
+	}
+	for _, r := range p.devices {
+		if !p.linkKnown[r.key] && !r.self {
+			return r, true
+		}
+	}
+	return deviceRow{}, false
+}
+
+// toUnlink is what `u` acts on: the selected devices, or the one under the cursor.
+func (p *pane) toUnlink() []string {
+	var keys []string
+	for _, r := range p.devices {
+		if p.selected[r.key] {
+			keys = append(keys, r.key)
+		}
+	}
+	if len(keys) == 0 && p.cursor < len(p.devices) {
+		keys = []string{p.devices[p.cursor].key}
+	}
+	return keys
+}
+
+func (p *pane) addExchange(ex client.Exchange) {
+	follow := p.httpCursor >= len(p.exchanges)-1
+	p.exchanges = append(p.exchanges, ex)
+	if over := len(p.exchanges) - maxExchanges; over > 0 {
+		p.exchanges = append(p.exchanges[:0], p.exchanges[over:]...)
+		p.httpCursor = max(0, p.httpCursor-over)
+	}
+	if follow && !p.httpDetail {
+		p.httpCursor = len(p.exchanges) - 1
+	}
+}
+
+// codeRune is what the code entry takes: digits and the separators people type or paste.
+func codeRune(r rune) bool { return (r >= '0' && r <= '9') || r == ' ' || r == '-' }

@@ -1,0 +1,263 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// renderPane draws device i in a width×height box.
+func (m *Model) renderPane(i, width, height int) string {
+	p := m.panes[i]
+	s := m.styles
+	focused := i == m.focus && len(m.panes) > 1
+	frame := s.Pane
+	if focused {
+		frame = s.PaneFocus
+	}
+	iw, ih := width, height
+	if !s.Plain {
+		iw -= frame.GetHorizontalFrameSize()
+		ih -= frame.GetVerticalFrameSize()
+	}
+	if iw < 10 || ih < 3 {
+		return ""
+	}
+	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
+	status := m.statusLine(p)
+	room := ih - len(head) - 1
+	compact := p.showLink || room < 18
+	steps := m.steps(p, iw, compact)
+	body := m.paneBody(p, iw, room-len(steps))
+	lines := append(head, steps...)
+	lines = append(lines, body...)
+	content := fit(strings.Join(lines, "\n"), iw, ih-1) + "\n" + ansi.Truncate(status, iw, "…")
+	if s.Plain {
+		return content
+	}
+	return frame.Width(width).Height(height).Render(content)
+}
+
+func (m *Model) paneTitle(p *pane, focused bool) string {
+	mark := "  "
+	if focused {
+		mark = "▶ "
+		if m.styles.Plain {
+			mark = "> "
+		}
+	}
+	t := mark + m.styles.PaneTitle.Render(p.label) + " · " + p.state.Preset.Title
+	if focused {
+		t += m.styles.Muted.Render(" (keys go here)")
+	}
+	return t
+}
+
+func (m *Model) paneSubtitle(p *pane) string {
+	parts := []string{p.state.Account}
+	if p.state.StoreKind != "" {
+		parts = append(parts, "secrets: "+p.state.StoreKind)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (m *Model) statusLine(p *pane) string {
+	s := m.styles
+	var busy []string
+	for o := opSignIn; o <= opUnlink; o++ {
+		if p.busy[o] && o != opList && o != opFresh {
+			busy = append(busy, o.doing())
+		}
+	}
+	text := p.status
+	if len(busy) > 0 && p.statusLevel != levelErr {
+		text = strings.Join(busy, ", ") + "…"
+	}
+	switch p.statusLevel {
+	case levelOK:
+		return s.OK.Render("✓ " + text)
+	case levelWarn:
+		return s.Warn.Render("! " + text)
+	case levelErr:
+		return s.Err.Render("✗ " + text)
+	}
+	return s.Muted.Render("· " + text)
+}
+
+// step is one line of a device's checklist.
+type step struct {
+	name, detail string
+	done, off    bool
+}
+
+func (m *Model) stepsOf(p *pane) []step {
+	now := m.now()
+	signed := p.signedIn()
+	sub := p.state.Claims.Subject
+	if p.primary() {
+		id := p.identity.Value()
+		if signed {
+			id = sub
+		}
+		token := "enter signs in"
+		if signed {
+			token = "expires in " + countdown(p.state.NotAfter.Sub(now))
+		}
+		link := "l makes a code"
+		switch {
+		case p.showLink && p.link != nil:
+			link = "code " + groupCode(p.link.Code)
+		case len(p.devices) > 1:
+			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
+		}
+		return []step{
+			{name: "1 Identity", detail: id, done: signed},
+			{name: "2 Service token", detail: token, done: signed},
+			{name: "3 TV provider", detail: "not in this build", off: true},
+			{name: "4 Link a device", detail: link, done: signed && len(p.devices) > 1},
+			{name: "6 Devices", detail: m.devicesDetail(p)},
+		}
+	}
+	joined := "type the code"
+	if signed {
+		joined = "profile " + sub + " · expires in " + countdown(p.state.NotAfter.Sub(now))
+	}
+	return []step{
+		{name: "5 Join with a code", detail: joined, done: signed},
+		{name: "5 TV provider", detail: "not in this build", off: true},
+		{name: "6 Devices", detail: m.devicesDetail(p)},
+	}
+}
+
+func (m *Model) devicesDetail(p *pane) string {
+	switch {
+	case !p.signedIn():
+		return "after signing in"
+	case !p.listed:
+		return "listing…"
+	}
+	return fmt.Sprintf("%d on this profile", len(p.devices))
+}
+
+// steps draws the checklist: one line per step, or one line in all when room is short.
+func (m *Model) steps(p *pane, width int, compact bool) []string {
+	s := m.styles
+	list := m.stepsOf(p)
+	next := -1
+	for i, st := range list {
+		if !st.done && !st.off {
+			next = i
+			break
+		}
+	}
+	action, tourHere := m.tourActionFor(p)
+	var out, short []string
+	for i, st := range list {
+		mark, style := "·", s.StepLater
+		switch {
+		case st.done:
+			mark, style = "✓", s.StepDone
+		case st.off:
+			mark = "–"
+		case i == next:
+			mark, style = "▸", s.StepNext
+		}
+		if s.Plain {
+			mark = map[string]string{"·": "[ ]", "✓": "[done]", "–": "[n/a]", "▸": "[next]"}[mark]
+		}
+		line := style.Render(mark+" "+pad(st.name, 18)) + " " + st.detail
+		if i == next && tourHere {
+			line += "  " + s.StepNext.Render("◀ tour: "+action)
+		}
+		out = append(out, ansi.Truncate(line, width, "…"))
+		short = append(short, style.Render(mark+" "+strings.SplitN(st.name, " ", 2)[1]))
+	}
+	if compact {
+		line := strings.Join(short, "  ")
+		if tourHere && next >= 0 {
+			line += "  " + s.StepNext.Render("◀ tour: "+action)
+		}
+		return []string{ansi.Truncate(line, width, "…")}
+	}
+	return append(out, "")
+}
+
+// paneBody is what the device shows under its checklist.
+func (m *Model) paneBody(p *pane, width, height int) []string {
+	s := m.styles
+	var out []string
+	if p.unlinked {
+		out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
+		return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+	}
+	switch {
+	case p.primary() && !p.signedIn():
+		out = append(out, wrap("Step 1: the D2C identity this phone signs in with, sent as X-SSO-ID.", width)...)
+		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · e edits the identity"))
+	case !p.primary() && !p.signedIn():
+		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
+		return append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
+	case p.showLink && p.link != nil:
+		return m.linkCard(p, width, height)
+	}
+	out = append(out, m.tokenLines(p)...)
+	if !p.primary() {
+		out = append(out, wrap("TV provider: not in this build (the MVPD step comes later).", width)...)
+	}
+	out = append(out, "")
+	return append(out, m.deviceTable(p, width, height-len(out))...)
+}
+
+func (m *Model) tokenLines(p *pane) []string {
+	c := p.state.Claims
+	via := ""
+	if p.state.JoinedVia != "" {
+		via = " · joined by " + joinedVia(p.state.JoinedVia)
+		if p.state.JoinedVia == "regular" {
+			via = " · signed in with X-SSO-ID"
+		}
+	}
+	return []string{
+		m.styles.Bold.Render("Service token") + " sub " + c.Subject + via,
+		fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), countdown(p.state.NotAfter.Sub(m.now()))),
+	}
+}
+
+// linkCard is step 4: the code in large type, its countdown and its QR image.
+func (m *Model) linkCard(p *pane, width, height int) []string {
+	s := m.styles
+	now := m.now()
+	l := p.link
+	left := l.NotAfter.Time().Sub(now)
+	total := l.NotAfter.Time().Sub(l.NotBefore.Time())
+	var out []string
+	out = append(out, m.tokenLines(p)[1], "")
+	out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
+	state := "expires in " + countdown(left)
+	if p.linkStale || left <= 0 {
+		state = "expired: press l for a new one"
+	}
+	out = append(out, s.Bold.Render("code "+groupCode(l.Code))+" · "+state)
+	out = append(out, bar(s, min(width, 40), left, total)+" "+countdown(left))
+	room := height - len(out) - 1
+	qrH := strings.Count(p.qr, "\n") + 1
+	switch {
+	case p.qrErr != nil:
+		out = append(out, "The QR image could not be drawn; the code above works the same.")
+	case lipgloss.Width(p.qr) > width:
+		out = append(out, fmt.Sprintf("The QR image needs %d columns; widen the terminal to see it.", lipgloss.Width(p.qr)))
+	case qrH > room:
+		out = append(out, fmt.Sprintf("The QR image needs %d more rows; enlarge the terminal to see it.", qrH-room))
+	default:
+		out = append(out, strings.Split(p.qr, "\n")...)
+	}
+	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+linkURL(p.state.Server, l.Code), width, "…")))
+	return out
+}
+
+// wrap breaks plain text into lines of at most width cells.
+func wrap(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, width, " "), "\n")
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+)
+
+// Styles are every style the interface uses, built once per background (dark or light)
+// and once more for --plain, where nothing is drawn with boxes or colours.
+type Styles struct {
+	Plain bool
+	Dark  bool
+
+	Title      lipgloss.Style // the top bar
+	Muted      lipgloss.Style
+	Bold       lipgloss.Style
+	Pane       lipgloss.Style // a device's frame
+	PaneFocus  lipgloss.Style // the focused device's frame
+	PaneTitle  lipgloss.Style
+	Tab        lipgloss.Style
+	TabActive  lipgloss.Style
+	StepDone   lipgloss.Style
+	StepNext   lipgloss.Style // the next action; the tour highlights it too
+	StepLater  lipgloss.Style
+	OK         lipgloss.Style
+	Warn       lipgloss.Style
+	Err        lipgloss.Style
+	Digits     lipgloss.Style
+	Selected   lipgloss.Style // the row under the cursor
+	Header     lipgloss.Style // table headers
+	Tour       lipgloss.Style
+	Status     lipgloss.Style
+	BarFull    lipgloss.Style
+	BarEmpty   lipgloss.Style
+	Help       help.Styles
+	BarFullCh  string
+	BarEmptyCh string
+}
+
+// NewStyles builds the styles for a dark or light background; plain drops borders,
+// colours and block characters that screen readers stumble on.
+func NewStyles(dark, plain bool) Styles {
+	if plain {
+		n := lipgloss.NewStyle()
+		return Styles{
+			Plain: true, Dark: dark,
+			Title: n, Muted: n, Bold: n, Pane: n, PaneFocus: n, PaneTitle: n, Tab: n, TabActive: n,
+			StepDone: n, StepNext: n, StepLater: n, OK: n, Warn: n, Err: n, Digits: n, Selected: n,
+			Header: n, Tour: n, Status: n, BarFull: n, BarEmpty: n,
+			Help:      help.Styles{ShortKey: n, ShortDesc: n, ShortSeparator: n, Ellipsis: n, FullKey: n, FullDesc: n, FullSeparator: n},
+			BarFullCh: "#", BarEmptyCh: "-",
+		}
+	}
+	ld := lipgloss.LightDark(dark)
+	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B8A6FF"))
+	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))
+	green := ld(lipgloss.Color("#1B7F3B"), lipgloss.Color("#6BD68A"))
+	yellow := ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#F2C85B"))
+	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
+	frame := ld(lipgloss.Color("#C8C8C8"), lipgloss.Color("#4A4A4A"))
+	base := lipgloss.NewStyle()
+	return Styles{
+		Dark:       dark,
+		Title:      base.Bold(true).Foreground(accent),
+		Muted:      base.Foreground(muted),
+		Bold:       base.Bold(true),
+		Pane:       base.Border(lipgloss.RoundedBorder()).BorderForeground(frame).Padding(0, 1),
+		PaneFocus:  base.Border(lipgloss.ThickBorder()).BorderForeground(accent).Padding(0, 1),
+		PaneTitle:  base.Bold(true).Foreground(accent),
+		Tab:        base.Foreground(muted).Padding(0, 1),
+		TabActive:  base.Bold(true).Reverse(true).Padding(0, 1),
+		StepDone:   base.Foreground(green),
+		StepNext:   base.Bold(true).Foreground(accent),
+		StepLater:  base.Foreground(muted),
+		OK:         base.Foreground(green),
+		Warn:       base.Foreground(yellow),
+		Err:        base.Bold(true).Foreground(red),
+		Digits:     base.Bold(true).Foreground(accent),
+		Selected:   base.Reverse(true),
+		Header:     base.Bold(true),
+		Tour:       base.Border(lipgloss.NormalBorder(), true, false).BorderForeground(accent).Foreground(accent),
+		Status:     base.Foreground(muted),
+		BarFull:    base.Foreground(accent),
+		BarEmpty:   base.Foreground(frame),
+		Help:       help.DefaultStyles(dark),
+		BarFullCh:  "█",
+		BarEmptyCh: "░",
+	}
+}

@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The smallest terminal the interface draws in, and the width from which the two
+// devices stand side by side.
+const (
+	MinWidth   = 60
+	MinHeight  = 18
+	sideBySide = 100
+)
+
+// View draws the whole screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.WindowTitle = "handoff"
+	return v
+}
+
+// Render is the screen as a string (View without the terminal settings).
+func (m *Model) Render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		msg := fmt.Sprintf("handoff needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window or make the font smaller.",
+			MinWidth, MinHeight, m.width, m.height)
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(m.width).Align(lipgloss.Center).Render(msg))
+	}
+	if m.showHelp {
+		return fit(m.helpScreen(), m.width, m.height)
+	}
+	top := []string{m.titleBar()}
+	for _, n := range m.opts.Notices {
+		top = append(top, ansi.Truncate(m.styles.Warn.Render("! "+n), m.width, "…"))
+	}
+	if m.tourOn {
+		top = append(top, m.tourBox())
+	}
+	head := strings.Join(top, "\n")
+	foot := m.help.ShortHelpView(m.keys.ShortHelp())
+	bodyH := m.height - lipgloss.Height(head) - 1
+	httpH := 0
+	if m.showHTTP {
+		httpH = max(6, bodyH*2/5)
+	}
+	body := m.devicesArea(m.width, bodyH-httpH)
+	parts := []string{head, body}
+	if httpH > 0 {
+		parts = append(parts, m.httpPanel(m.focused(), m.width, httpH))
+	}
+	parts = append(parts, foot)
+	return fit(strings.Join(parts, "\n"), m.width, m.height)
+}
+
+// devicesArea is the panes: side by side when wide, else one with a tab bar.
+func (m *Model) devicesArea(width, height int) string {
+	if len(m.panes) == 2 && !m.styles.Plain && width >= sideBySide {
+		lw := width / 2
+		return lipgloss.JoinHorizontal(lipgloss.Top,
+			m.renderPane(0, lw, height), m.renderPane(1, width-lw, height))
+	}
+	if len(m.panes) < 2 {
+		return m.renderPane(m.focus, width, height)
+	}
+	return m.tabBar(width) + "\n" + m.renderPane(m.focus, width, height-1)
+}
+
+func (m *Model) tabBar(width int) string {
+	var tabs []string
+	for i, p := range m.panes {
+		name := p.label
+		if i == m.focus {
+			if m.styles.Plain {
+				name = "[" + name + "]"
+			}
+			tabs = append(tabs, m.styles.TabActive.Render(name))
+		} else {
+			tabs = append(tabs, m.styles.Tab.Render(name))
+		}
+	}
+	return ansi.Truncate(strings.Join(tabs, " ")+m.styles.Muted.Render("  tab switches device"), width, "…")
+}
+
+func (m *Model) titleBar() string {
+	s := m.styles.Title.Render("handoff")
+	if m.opts.Server != "" {
+		s += " · server " + m.opts.Server
+		if m.opts.Note != "" {
+			s += " (" + m.opts.Note + ")"
+		}
+	}
+	if p := m.focused(); p != nil && p.state.SP != "" {
+		s += " · sp " + p.state.SP
+	}
+	return ansi.Truncate(s, m.width, "…")
+}
+
+func (m *Model) tourBox() string {
+	s := tourSteps[m.tourStep]
+	who := "Phone"
+	if !s.phone {
+		who = "TV"
+	}
+	if m.tourStep == len(tourSteps)-1 {
+		who = "Either device"
+	}
+	lines := []string{
+		fmt.Sprintf("Tour %d/%d · %s — %s", m.tourStep+1, len(tourSteps), s.title, s.story),
+		fmt.Sprintf("Next: %s: %s.   ([ back, ] next, t ends the tour)", who, s.action),
+	}
+	w := m.width
+	if !m.styles.Plain {
+		w -= m.styles.Tour.GetHorizontalFrameSize()
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(ansi.Wordwrap(l, w, " "), w*2, "…")
+	}
+	return m.styles.Tour.Width(m.width).Render(strings.Join(lines, "\n"))
+}
+
+func (m *Model) helpScreen() string {
+	h := m.help
+	h.ShowAll = true
+	text := []string{
+		m.styles.Title.Render("handoff · keys") + "  (any key closes this)",
+		"",
+		h.FullHelpView(m.keys.FullHelp()),
+		"",
+		"Code entry (TV): digits, space and dash; pasting \"123 456\" or \"123-456\" works; backspace, ctrl+u clears.",
+		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
+		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
+	}
+	return strings.Join(text, "\n")
+}
+
+// fit cuts or pads s to exactly width×height cells so that the frame never scrolls.
+func fit(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
