@@ -203,3 +203,9 @@ func jsonBody(v any) string {
 	_ = json.NewEncoder(&b).Encode(v)
 	return b.String()
 }
+
+func httptestServer(t testing.TB, h http.Handler) *httptest.Server {
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs
+}

@@ -1,0 +1,243 @@
+package sandbox
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestStoreConformance runs the one suite every store driver must pass.
+func TestStoreConformance(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { storeConformance(t, func(t *testing.T) Store { return NewMemoryStore() }) })
+	t.Run("bbolt", func(t *testing.T) {
+		storeConformance(t, func(t *testing.T) Store {
+			s, err := OpenBoltStore(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		})
+	})
+}
+
+var errRollback = errors.New("roll back")
+
+// storeConformance is the behaviour of a Store, whatever keeps it.
+func storeConformance(t *testing.T, open func(t *testing.T) Store) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	run := func(name string, f func(t *testing.T, s Store)) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { _ = s.Close() })
+			f(t, s)
+		})
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	run("not found", func(t *testing.T, s Store) {
+		must(t, s.View(func(tx Tx) error {
+			for name, err := range map[string]error{
+				"client":  second(tx.Client("x")),
+				"token":   second(tx.AccessToken("x")),
+				"profile": second(tx.Profile("x")),
+				"device":  second(tx.Device("p", "x")),
+				"code":    second(tx.LinkCode("x")),
+			} {
+				if !errors.Is(err, ErrNotFound) {
+					t.Errorf("%s: %v, want ErrNotFound", name, err)
+				}
+			}
+			return nil
+		}))
+	})
+
+	run("round trips", func(t *testing.T, s Store) {
+		k := Key{Purpose: "p", ID: "k1", Secret: []byte{1, 2, 3}, CreatedAt: t0}
+		c := Client{ID: "c", SecretHash: "h", SoftwareID: "sw", RedirectURIs: []string{"https://x"}, IssuedAt: t0}
+		a := AccessToken{Hash: "ah", ClientID: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+		p := Profile{ID: "alice", CreatedAt: t0}
+		d := Device{ProfileID: "alice", Key: "dk", Type: DeviceSSO, JoinID: "j", JoinedAt: t0, LastSeen: t0, Model: "m", OS: "o"}
+		lc := LinkCode{Hash: "lh", ProfileID: "alice", DeviceKey: "dk", NotBefore: t0, NotAfter: t0.Add(time.Minute)}
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(tx.PutKey(k), tx.PutClient(c), tx.PutAccessToken(a), tx.PutProfile(p), tx.PutDevice(d), tx.PutLinkCode(lc))
+		}))
+		must(t, s.View(func(tx Tx) error {
+			ks, err := tx.Keys("p")
+			if err != nil || len(ks) != 1 || ks[0].ID != "k1" || string(ks[0].Secret) != "\x01\x02\x03" || !ks[0].CreatedAt.Equal(t0) {
+				t.Errorf("keys %+v %v", ks, err)
+			}
+			if got, err := tx.Client("c"); err != nil || got.SecretHash != "h" || len(got.RedirectURIs) != 1 || !got.IssuedAt.Equal(t0) {
+				t.Errorf("client %+v %v", got, err)
+			}
+			if got, err := tx.AccessToken("ah"); err != nil || got.ClientID != "c" || !got.ExpiresAt.Equal(a.ExpiresAt) {
+				t.Errorf("access token %+v %v", got, err)
+			}
+			if got, err := tx.Profile("alice"); err != nil || !got.CreatedAt.Equal(t0) {
+				t.Errorf("profile %+v %v", got, err)
+			}
+			if got, err := tx.Device("alice", "dk"); err != nil || got.Type != DeviceSSO || got.JoinID != "j" || got.Model != "m" || !got.LastSeen.Equal(t0) {
+				t.Errorf("device %+v %v", got, err)
+			}
+			if got, err := tx.LinkCode("lh"); err != nil || got.ProfileID != "alice" || !got.NotAfter.Equal(lc.NotAfter) {
+				t.Errorf("link code %+v %v", got, err)
+			}
+			return nil
+		}))
+	})
+
+	run("keys by purpose and delete", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(tx.PutKey(Key{Purpose: "a", ID: "2"}), tx.PutKey(Key{Purpose: "a", ID: "1"}), tx.PutKey(Key{Purpose: "ab", ID: "3"}))
+		}))
+		must(t, s.Update(func(tx Tx) error { return tx.DeleteKey("a", "2") }))
+		must(t, s.View(func(tx Tx) error {
+			ks, _ := tx.Keys("a")
+			if len(ks) != 1 || ks[0].ID != "1" {
+				t.Errorf("keys of a: %+v, want only 1 (not ab's)", ks)
+			}
+			return nil
+		}))
+	})
+
+	run("devices by profile, ordered, deleted", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(
+				tx.PutDevice(Device{ProfileID: "alice", Key: "b"}), tx.PutDevice(Device{ProfileID: "alice", Key: "a"}),
+				tx.PutDevice(Device{ProfileID: "alice2", Key: "c"}), tx.PutDevice(Device{ProfileID: "bob", Key: "a"}))
+		}))
+		must(t, s.Update(func(tx Tx) error { return tx.DeleteDevice("bob", "a") }))
+		must(t, s.View(func(tx Tx) error {
+			ds, err := tx.Devices("alice")
+			if err != nil || len(ds) != 2 || ds[0].Key != "a" || ds[1].Key != "b" {
+				t.Errorf("alice's devices %+v %v", ds, err)
+			}
+			if ds, _ := tx.Devices("bob"); ds == nil || len(ds) != 0 {
+				t.Errorf("bob's devices %#v, want an empty list", ds)
+			}
+			if _, err := tx.Device("alice", "a"); err != nil {
+				t.Errorf("deleting bob's a touched alice's: %v", err)
+			}
+			return nil
+		}))
+	})
+
+	run("link codes by profile", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(
+				tx.PutLinkCode(LinkCode{Hash: "1", ProfileID: "alice", NotAfter: t0}),
+				tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "alice", NotAfter: t0}),
+				tx.PutLinkCode(LinkCode{Hash: "3", ProfileID: "bob", NotAfter: t0}))
+		}))
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(tx.DeleteLinkCode("1"), tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "bob", NotAfter: t0}))
+		}))
+		must(t, s.View(func(tx Tx) error {
+			if cs, _ := tx.LinkCodes("alice"); len(cs) != 0 {
+				t.Errorf("alice's codes %+v, want none", cs)
+			}
+			if cs, _ := tx.LinkCodes("bob"); len(cs) != 2 {
+				t.Errorf("bob's codes %+v, want 2 and 3", cs)
+			}
+			return nil
+		}))
+	})
+
+	run("rollback", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error { return tx.PutDevice(Device{ProfileID: "p", Key: "old", Model: "1"}) }))
+		err := s.Update(func(tx Tx) error {
+			_ = tx.PutDevice(Device{ProfileID: "p", Key: "old", Model: "2"})
+			_ = tx.PutDevice(Device{ProfileID: "p", Key: "new"})
+			_ = tx.PutLinkCode(LinkCode{Hash: "h", ProfileID: "p"})
+			_ = tx.PutClient(Client{ID: "c"})
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("Update returned %v, want fn's error", err)
+		}
+		must(t, s.View(func(tx Tx) error {
+			if d, _ := tx.Device("p", "old"); d.Model != "1" {
+				t.Errorf("rolled-back write is visible: %+v", d)
+			}
+			for name, err := range map[string]error{"device": second(tx.Device("p", "new")), "code": second(tx.LinkCode("h")), "client": second(tx.Client("c"))} {
+				if !errors.Is(err, ErrNotFound) {
+					t.Errorf("rolled-back %s exists: %v", name, err)
+				}
+			}
+			if cs, _ := tx.LinkCodes("p"); len(cs) != 0 {
+				t.Errorf("rolled-back code indexed: %+v", cs)
+			}
+			return nil
+		}))
+	})
+
+	run("view is read-only", func(t *testing.T, s Store) {
+		_ = s.View(func(tx Tx) error {
+			if err := tx.PutClient(Client{ID: "c"}); err == nil {
+				t.Error("PutClient in View succeeded")
+			}
+			return nil
+		})
+	})
+
+	run("delete expired", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(
+				tx.PutAccessToken(AccessToken{Hash: "dead", ExpiresAt: t0}), tx.PutAccessToken(AccessToken{Hash: "live", ExpiresAt: t0.Add(time.Second)}),
+				tx.PutLinkCode(LinkCode{Hash: "dead", ProfileID: "p", NotAfter: t0}), tx.PutLinkCode(LinkCode{Hash: "live", ProfileID: "p", NotAfter: t0.Add(time.Second)}))
+		}))
+		var n int
+		must(t, s.Update(func(tx Tx) error {
+			var err error
+			n, err = tx.DeleteExpired(t0)
+			return err
+		}))
+		if n != 2 {
+			t.Errorf("DeleteExpired dropped %d, want 2", n)
+		}
+		must(t, s.View(func(tx Tx) error {
+			if _, err := tx.AccessToken("live"); err != nil {
+				t.Error("live access token dropped")
+			}
+			if cs, _ := tx.LinkCodes("p"); len(cs) != 1 || cs[0].Hash != "live" {
+				t.Errorf("codes left %+v, want only live", cs)
+			}
+			return nil
+		}))
+	})
+
+	run("updates are serialised", func(t *testing.T, s Store) {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := s.Update(func(tx Tx) error {
+					p, err := tx.Profile("counter")
+					if err != nil && !errors.Is(err, ErrNotFound) {
+						return err
+					}
+					return tx.PutProfile(Profile{ID: "counter", CreatedAt: p.CreatedAt.Add(time.Second)})
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		must(t, s.View(func(tx Tx) error {
+			p, err := tx.Profile("counter")
+			if err != nil || p.CreatedAt.Sub(time.Time{}) != 20*time.Second {
+				t.Errorf("counter %v after 20 increments (%v): updates were lost", p.CreatedAt.Sub(time.Time{}), err)
+			}
+			return nil
+		}))
+	})
+}
+
+func second[T any](_ T, err error) error { return err }
