@@ -16,19 +16,21 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/handoff-sso/handoff/keystore/keyringtest"
 )
 
 // TestAutoWithoutKeyring: with no session bus at all, auto warns once and keeps
 // secrets in memory; nothing reaches the disk and the file store is not created.
 func TestAutoWithoutKeyring(t *testing.T) {
-	s := newSandbox(t)
+	s := keyringtest.NewSandbox(t)
 	token := "handoff-test-token-" + rand.Text()
-	runChild(t, s, "TestAutoWithoutKeyringChild", []string{"HANDOFF_TEST_TOKEN=" + token})
+	s.RunChild(t, "TestAutoWithoutKeyringChild", []string{"HANDOFF_TEST_TOKEN=" + token})
 
-	if _, err := os.Stat(filepath.Join(s.config, "handoff")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(s.Config, "handoff")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the file store's directory exists after a run without keyring (err %v)", err)
 	}
-	if found := filesContaining(t, s.root, token); len(found) != 0 {
+	if found := keyringtest.FilesContaining(t, s.Root, token); len(found) != 0 {
 		t.Fatalf("the secret reached the disk in %q", found)
 	}
 
@@ -39,13 +41,13 @@ func TestAutoWithoutKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSet(t, f, "tv@h:1/sp", []byte(`{"serviceToken":"`+token+`"}`))
-	if found := filesContaining(t, control, token); len(found) != 1 {
+	if found := keyringtest.FilesContaining(t, control, token); len(found) != 1 {
 		t.Fatalf("the scan found the token in %q, want the file store's file", found)
 	}
 }
 
 func TestAutoWithoutKeyringChild(t *testing.T) {
-	inChild(t)
+	keyringtest.InChild(t)
 	var warnings []string
 	s, err := Open("auto", Options{Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
@@ -80,8 +82,8 @@ func TestAutoWithoutKeyringChild(t *testing.T) {
 // TestHungBus: the session bus accepts the connection and never says a word. Auto
 // gives up after its timeout and goes on with memory.
 func TestHungBus(t *testing.T) {
-	s := newSandbox(t)
-	socket := filepath.Join(s.root, "run", "silent-bus")
+	s := keyringtest.NewSandbox(t)
+	socket := filepath.Join(s.Root, "run", "silent-bus")
 	ln, err := net.Listen("unix", socket)
 	if err != nil {
 		t.Fatal(err)
@@ -104,26 +106,26 @@ func TestHungBus(t *testing.T) {
 	}()
 	t.Cleanup(func() { ln.Close(); close(stop); conns.Wait() })
 
-	runChild(t, s, "TestHungBusChild", []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + socket})
+	s.RunChild(t, "TestHungBusChild", []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + socket})
 	if accepted.Load() == 0 {
 		t.Fatal("the child never connected to the silent bus; the timeout was not what stopped it")
 	}
 }
 
 func TestHungBusChild(t *testing.T) {
-	inChild(t)
+	keyringtest.InChild(t)
 	expectTimeoutFallback(t, nil)
 }
 
 // TestHungSecretService: a real gnome-keyring that stops answering (SIGSTOP) after it
 // has served a first call. The timeout fires and handoff goes on with memory.
 func TestHungSecretService(t *testing.T) {
-	needKeyringTools(t)
-	runChild(t, newSandbox(t), "TestHungSecretServiceChild", nil, underKeyring...)
+	keyringtest.NeedTools(t)
+	keyringtest.NewSandbox(t).RunChild(t, "TestHungSecretServiceChild", nil, keyringtest.UnderKeyring...)
 }
 
 func TestHungSecretServiceChild(t *testing.T) {
-	inChild(t)
+	keyringtest.InChild(t)
 	store, err := Open("keyring", Options{})
 	if err != nil {
 		t.Fatalf("Open(keyring) before the keyring hangs: %v", err)

@@ -9,24 +9,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handoff-sso/handoff/keystore/keyringtest"
 )
 
 // TestSecretService runs the conformance suite and the layout checks against a real
 // gnome-keyring on a private session bus, in a child process.
 func TestSecretService(t *testing.T) {
-	needKeyringTools(t)
-	s := newSandbox(t)
-	runChild(t, s, "TestSecretServiceChild", nil, underKeyring...)
-	keyringFile := filepath.Join(s.home, ".local", "share", "keyrings", "login.keyring")
+	keyringtest.NeedTools(t)
+	s := keyringtest.NewSandbox(t)
+	s.RunChild(t, "TestSecretServiceChild", nil, keyringtest.UnderKeyring...)
+	keyringFile := filepath.Join(s.Data, "keyrings", "login.keyring")
 	if _, err := os.Stat(keyringFile); err != nil {
 		t.Fatalf("the test keyring is not in the temporary HOME (%v); which keyring did the child use?", err)
 	}
 }
 
 func TestSecretServiceChild(t *testing.T) {
-	inChild(t)
+	keyringtest.InChild(t)
 	const outside = "outside@h:1/sp"
-	if _, stderr, err := secretTool(t, `{"from":"secret-tool"}`, "store", "--label=handoff test", "service", Service, "username", outside); err != nil {
+	if _, stderr, err := keyringtest.SecretTool(`{"from":"secret-tool"}`, "store", "--label=handoff test", "service", Service, "username", outside); err != nil {
 		t.Fatalf("secret-tool store: %v %s(is the login collection there and unlocked?)", err, stderr)
 	}
 
@@ -49,21 +51,12 @@ func TestSecretServiceChild(t *testing.T) {
 	})
 
 	const acc = "tv@127.0.0.1:8765/demo"
-	lookup := func(account string) (string, error) {
-		out, _, err := secretTool(t, "", "lookup", "service", Service, "username", account)
-		return out, err
-	}
-	search := func(attrs ...string) string {
-		out, attributes, err := secretTool(t, "", append([]string{"search", "--all", "service", Service}, attrs...)...)
-		if err != nil && out != "" {
-			t.Fatalf("secret-tool search: %v", err)
-		}
-		return out + attributes
-	}
+	lookup := func(account string) (string, bool) { return keyringtest.Lookup(Service, account) }
+	search := func(attrs ...string) string { return keyringtest.Search(Service, attrs...) }
 
 	mustSet(t, k, acc, []byte(`{"serviceToken":"first"}`))
-	if got, err := lookup(acc); err != nil || got != `{"serviceToken":"first"}` {
-		t.Fatalf("secret-tool lookup after Set = %q, %v", got, err)
+	if got, ok := lookup(acc); !ok || got != `{"serviceToken":"first"}` {
+		t.Fatalf("secret-tool lookup after Set = %q, found %v", got, ok)
 	}
 	found := search()
 	for _, want := range []string{"attribute.username = " + acc, "attribute.username = " + indexAccount, "attribute.service = " + Service} {
@@ -71,8 +64,8 @@ func TestSecretServiceChild(t *testing.T) {
 			t.Errorf("secret-tool search service %s does not show %q:\n%s", Service, want, found)
 		}
 	}
-	if got, err := lookup(indexAccount); err != nil || !strings.Contains(got, acc) {
-		t.Errorf("the index entry is %q (%v), want it to list %s", got, err, acc)
+	if got, _ := lookup(indexAccount); !strings.Contains(got, acc) {
+		t.Errorf("the index entry is %q, want it to list %s", got, acc)
 	}
 
 	mustSet(t, k, acc, []byte(`{"serviceToken":"second"}`))
@@ -97,7 +90,7 @@ func TestSecretServiceChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, entry := range []string{acc, acc + "#1", acc + "#3"} {
-		if got, err := lookup(entry); err == nil || got != "" {
+		if got, ok := lookup(entry); ok || got != "" {
 			t.Errorf("secret-tool still finds %s after Delete: %q", entry, got)
 		}
 	}
