@@ -68,7 +68,8 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 		}
 		return a < b
 	})
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED\tLAST SEEN\t")
 	for _, k := range keys {
 		dev := list.Devices[k]
@@ -82,6 +83,10 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 			ago(now, dev.LastSeen.Time()), note)
 	}
 	tw.Flush()
+	// The last column is empty on most rows; tabwriter pads it anyway.
+	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
 }
 
 func orDash(s string) string {

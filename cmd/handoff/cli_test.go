@@ -1,0 +1,468 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests in this file run the built handoff binary, as a tester's shell script
+// would, against a real `handoff serve` process on a loopback port.
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// handoffBinary builds cmd/handoff once per test run. Without a TestMain (the package's
+// tests belong to several people) nothing runs after the last test, so each run
+// removes the binaries that runs of more than an hour ago left behind.
+func handoffBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		old, _ := filepath.Glob(filepath.Join(os.TempDir(), "handoff-cli-test-*"))
+		for _, dir := range old {
+			if info, err := os.Stat(dir); err == nil && time.Since(info.ModTime()) > time.Hour {
+				os.RemoveAll(dir)
+			}
+		}
+		dir, err := os.MkdirTemp("", "handoff-cli-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "handoff")
+		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building handoff: %v", buildErr)
+	}
+	return builtBin
+}
+
+// shell is a tester's terminal: a private home, config and state directory, secrets in
+// the file keystore there so that devices persist between invocations, and no keyring.
+type shell struct {
+	t      *testing.T
+	bin    string
+	server string
+	env    []string
+}
+
+func newShell(t *testing.T, server string) *shell {
+	home := t.TempDir()
+	return &shell{t: t, bin: handoffBinary(t), server: server, env: []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"HANDOFF_KEYSTORE=file",
+		"HANDOFF_SERVER=" + server,
+	}}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs handoff with args and returns its exit code and output.
+func (s *shell) run(args ...string) result {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.t.Context(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, s.bin, args...)
+	cmd.Env = s.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		s.t.Fatalf("handoff %q: %v", args, err)
+	}
+	return result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// json runs handoff with --json, checks the exit code, and decodes the one JSON
+// object on stdout.
+func (s *shell) json(want int, args ...string) map[string]any {
+	s.t.Helper()
+	r := s.run(append(args, "--json")...)
+	if r.code != want {
+		s.t.Fatalf("handoff %q: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, want, r.stdout, r.stderr)
+	}
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		s.t.Fatalf("handoff %q: stdout is not one JSON object: %v\n%s", args, err, r.stdout)
+	}
+	if dec.More() {
+		s.t.Fatalf("handoff %q: more than one JSON value on stdout:\n%s", args, r.stdout)
+	}
+	return obj
+}
+
+// serve starts `handoff serve --memory` on a free loopback port, waits until it is
+// healthy, and stops it at the end of the test.
+func serve(t *testing.T) string {
+	t.Helper()
+	url, _ := serveStoppable(t)
+	return url
+}
+
+// serveStoppable is serve with a stop function for tests that take the server away.
+func serveStoppable(t *testing.T) (url string, stop func()) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	var logs bytes.Buffer
+	cmd := exec.Command(handoffBinary(t), "serve", "--memory", "--addr", addr)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("handoff serve output:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(base + "/sandbox/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, stop
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("handoff serve exited: %v\n%s", err, logs.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handoff serve not healthy after 15s:\n%s", logs.String())
+		}
+	}
+}
+
+// closedPort is a loopback URL where nothing listens.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+func str(t *testing.T, obj map[string]any, key string) string {
+	t.Helper()
+	v, ok := obj[key].(string)
+	if !ok {
+		t.Fatalf("%q is not a string in %v", key, obj)
+	}
+	return v
+}
+
+func errorCode(t *testing.T, obj map[string]any) string {
+	t.Helper()
+	e, ok := obj["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object in %v", obj)
+	}
+	code, _ := e["code"].(string)
+	return code
+}
+
+var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
+
+func TestCLIFlowTwoDevices(t *testing.T) {
+	sh := newShell(t, serve(t))
+
+	tok := sh.json(exitOK, "signin", "--sso-id", "alice@example.com")
+	if tok["status"] != "CREATED" || tok["device"] != "phone" || str(t, tok, "serviceToken") == "" {
+		t.Fatalf("signin: %v", tok)
+	}
+
+	link := sh.json(exitOK, "link")
+	code := str(t, link, "code")
+	if !sixDigits.MatchString(code) || link["device"] != "phone" {
+		t.Fatalf("link: %v", link)
+	}
+	if got, want := str(t, link, "linkUrl"), sh.server+"/sandbox/link?code="+code; got != want {
+		t.Errorf("linkUrl = %q, want %q", got, want)
+	}
+	if nb, na := link["notBefore"].(float64), link["notAfter"].(float64); !(na > nb && nb > 0) {
+		t.Errorf("link times: %v", link)
+	}
+
+	// The TV types the code the way people read it.
+	joined := sh.json(exitOK, "redeem", code[:3]+" "+code[3:], "--device", "tv")
+	if joined["status"] != "CREATED" || joined["device"] != "tv" {
+		t.Fatalf("redeem: %v", joined)
+	}
+
+	phoneKey := str(t, sh.json(exitOK, "whoami"), "key")
+	tv := sh.json(exitOK, "whoami", "--device", "tv")
+	tvKey := str(t, tv, "key")
+	if tv["sub"] != "alice@example.com" || tv["joinedVia"] != "sso" || tv["keystore"] != "file" || tv["signedIn"] != true {
+		t.Errorf("whoami tv: %v", tv)
+	}
+	for k := range tv {
+		if strings.Contains(strings.ToLower(k), "token") && k != "notAfter" {
+			t.Errorf("whoami shows %q", k)
+		}
+	}
+
+	list := sh.json(exitOK, "devices")
+	devices, _ := list["devices"].(map[string]any)
+	if len(devices) != 2 || devices[phoneKey] == nil || devices[tvKey] == nil || list["device"] != "phone" {
+		t.Fatalf("devices: %v (phone %s, tv %s)", list, phoneKey, tvKey)
+	}
+	if typ := devices[tvKey].(map[string]any)["type"]; typ != "sso" {
+		t.Errorf("the TV joined as %v, want sso", typ)
+	}
+	if typ := devices[phoneKey].(map[string]any)["type"]; typ != "regular" {
+		t.Errorf("the phone joined as %v, want regular", typ)
+	}
+
+	human := sh.run("devices", "--device", "tv")
+	if human.code != exitOK {
+		t.Fatalf("devices: %+v", human)
+	}
+	for _, line := range strings.Split(human.stdout, "\n") {
+		if strings.HasPrefix(line, tvKey) != strings.HasSuffix(line, "this device") {
+			t.Errorf("'this device' marks the wrong row: %q", line)
+		}
+	}
+
+	unlinked := sh.json(exitOK, "unlink", tvKey)
+	if got, _ := unlinked["unlinkedDevices"].([]any); len(got) != 1 || got[0] != tvKey {
+		t.Fatalf("unlink: %v", unlinked)
+	}
+
+	refused := sh.run("refresh", "--device", "tv", "--json")
+	if refused.code != exitRefused {
+		t.Fatalf("the unlinked TV's refresh: exit %d, want 1\n%s\n%s", refused.code, refused.stdout, refused.stderr)
+	}
+	var apiErr map[string]any
+	if err := json.Unmarshal([]byte(refused.stdout), &apiErr); err != nil {
+		t.Fatalf("refresh stdout: %v\n%s", err, refused.stdout)
+	}
+	if errorCode(t, apiErr) != "unauthorized" || apiErr["device"] != "tv" || apiErr["status"] != "UNAUTHORIZED" {
+		t.Errorf("refresh error: %v", apiErr)
+	}
+	if !strings.Contains(refused.stderr, "unlinked") {
+		t.Errorf("stderr does not say the TV was unlinked: %q", refused.stderr)
+	}
+
+	after := sh.json(exitOK, "devices")
+	if devices, _ := after["devices"].(map[string]any); len(devices) != 1 || devices[phoneKey] == nil {
+		t.Errorf("devices after unlink: %v", after)
+	}
+	if tv := sh.json(exitOK, "whoami", "--device", "tv"); tv["unlinked"] != true {
+		t.Errorf("whoami after unlink: %v", tv)
+	}
+
+	// A spent code is refused by the server: exit 1 with the API's code.
+	spent := sh.json(exitRefused, "redeem", code, "--device", "tv2")
+	if errorCode(t, spent) != "invalid_parameter_code" || spent["device"] != "tv2" {
+		t.Errorf("spent code: %v", spent)
+	}
+	// The phone can still refresh.
+	if again := sh.json(exitOK, "refresh"); again["status"] != "OK" {
+		t.Errorf("phone refresh: %v", again)
+	}
+}
+
+func TestCLIUnlinkAllOthers(t *testing.T) {
+	sh := newShell(t, serve(t))
+	sh.json(exitOK, "signin", "--sso-id", "bob@example.com")
+	for _, tv := range []string{"tv", "tv2"} {
+		code := str(t, sh.json(exitOK, "link"), "code")
+		sh.json(exitOK, "redeem", code, "--device", tv)
+	}
+	res := sh.json(exitOK, "unlink", "--all-others")
+	if got, _ := res["unlinkedDevices"].([]any); len(got) != 2 {
+		t.Fatalf("unlink --all-others: %v", res)
+	}
+	if list := sh.json(exitOK, "devices"); len(list["devices"].(map[string]any)) != 1 {
+		t.Errorf("devices after unlink --all-others: %v", list)
+	}
+	none := sh.run("unlink", "--all-others")
+	if none.code != exitOK || !strings.Contains(none.stdout, "no other device") {
+		t.Errorf("nothing left to unlink: %+v", none)
+	}
+}
+
+func TestCLIExitCodes(t *testing.T) {
+	sh := newShell(t, serve(t))
+	sh.json(exitOK, "signin", "--sso-id", "carol@example.com")
+
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"signin", "--bogus"}, "flag provided but not defined"},
+		{[]string{"signin"}, "--sso-id"},
+		{[]string{"redeem"}, "code"},
+		{[]string{"redeem", "12345"}, "6 digits"},
+		{[]string{"redeem", "12a456"}, "only digits"},
+		{[]string{"unlink"}, "--all-others"},
+		{[]string{"unlink", "--all-others", "somekey"}, "not both"},
+		{[]string{"link", "--link-url", "https://example.com/activate"}, "{code}"},
+		{[]string{"link", "--png", "/no/such/dir/qr.png"}, "does not exist"},
+		{[]string{"devices", "--preset", "walkman"}, "unknown preset"},
+		{[]string{"devices", "--keystore", "vault"}, "vault"},
+		{[]string{"devices", "--device", "bad name!"}, "device name"},
+		{[]string{"devices", "extra"}, "no arguments"},
+		{[]string{"nosuchcommand"}, "unknown command"},
+	} {
+		r := sh.run(tc.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.says) {
+			t.Errorf("handoff %q: exit %d, stderr %q; want 2 saying %q", tc.args, r.code, r.stderr, tc.says)
+		}
+	}
+	// A usage error found before any call is still one JSON object with --json.
+	if bad := sh.json(exitUsage, "redeem", "123-45", "--device", "tv"); errorCode(t, bad) != "usage" || bad["device"] != "tv" {
+		t.Errorf("bad code --json: %v", bad)
+	}
+
+	for _, args := range [][]string{{"signin", "--help"}, {"link", "-h"}, {"help", "redeem"}} {
+		r := sh.run(args...)
+		if r.code != exitOK || !strings.Contains(r.stderr, "Usage: handoff") {
+			t.Errorf("handoff %q: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+	if r := sh.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "Exit codes:") {
+		t.Errorf("handoff help: %+v", r)
+	}
+	if r := sh.run("--version"); r.code != exitOK || !strings.HasPrefix(r.stdout, "handoff ") {
+		t.Errorf("handoff --version: %+v", r)
+	}
+
+	// The server refuses: 1.
+	if nb := sh.json(exitRefused, "redeem", "000000", "--device", "tv"); errorCode(t, nb) != "invalid_parameter_code" {
+		t.Errorf("wrong code: %v", nb)
+	}
+	if ns := sh.json(exitRefused, "link", "--device", "never-signed-in"); errorCode(t, ns) != "not_signed_in" {
+		t.Errorf("link before signin: %v", ns)
+	}
+
+	// Nothing listens: 3.
+	down := closedPort(t)
+	if obj := sh.json(exitUnreachable, "signin", "--sso-id", "dave@example.com", "--server", down); errorCode(t, obj) != "unreachable" {
+		t.Errorf("signin against a closed port: %v", obj)
+	}
+	r := sh.run("signin", "--sso-id", "dave@example.com", "--server", down)
+	if r.code != exitUnreachable || !strings.Contains(r.stderr, "Cannot reach") || r.stdout != "" {
+		t.Errorf("signin against a closed port, human: %+v", r)
+	}
+}
+
+func TestCLIServerGoneAway(t *testing.T) {
+	url, stop := serveStoppable(t)
+	sh := newShell(t, url)
+	sh.json(exitOK, "signin", "--sso-id", "frank@example.com")
+	stop()
+	for _, args := range [][]string{{"refresh"}, {"devices"}, {"link"}, {"unlink", "--all-others"}} {
+		if obj := sh.json(exitUnreachable, args...); errorCode(t, obj) != "unreachable" || obj["device"] != "phone" {
+			t.Errorf("handoff %q with the server gone: %v", args, obj)
+		}
+	}
+	if who := sh.json(exitOK, "whoami"); who["sub"] != "frank@example.com" {
+		t.Errorf("whoami needs no server: %v", who)
+	}
+}
+
+func TestCLILinkPNGDecodesToTheLinkURL(t *testing.T) {
+	sh := newShell(t, serve(t))
+	sh.json(exitOK, "signin", "--sso-id", "erin@example.com")
+	dir := t.TempDir()
+
+	file := filepath.Join(dir, "link.png")
+	link := sh.json(exitOK, "link", "--png", file)
+	want := sh.server + "/sandbox/link?code=" + str(t, link, "code")
+	if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("PNG %s: %v %v", file, info, err)
+	}
+	if got := zbarimg(t, file); got != want {
+		t.Errorf("zbarimg read %q, want exactly %q", got, want)
+	}
+
+	custom := filepath.Join(dir, "custom.png")
+	r := sh.run("link", "--png", custom, "--qr", "--link-url", "https://tv.example.com/activate?code={code}&from=cli")
+	if r.code != exitOK {
+		t.Fatalf("link --qr --png: %+v", r)
+	}
+	code := regexp.MustCompile(`(?m)^([0-9]{3}) ([0-9]{3}) `).FindStringSubmatch(r.stdout)
+	if code == nil {
+		t.Fatalf("no grouped code in:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "█") || !strings.Contains(r.stdout, upperHalf) {
+		t.Errorf("no big digits or QR in:\n%s", r.stdout)
+	}
+	if got, want := zbarimg(t, custom), "https://tv.example.com/activate?code="+code[1]+code[2]+"&from=cli"; got != want {
+		t.Errorf("zbarimg read %q, want exactly %q", got, want)
+	}
+}
+
+func TestCLICompletionScripts(t *testing.T) {
+	sh := newShell(t, closedPort(t))
+	r := sh.run("completion", "bash")
+	if r.code != exitOK {
+		t.Fatalf("completion bash: %+v", r)
+	}
+	file := filepath.Join(t.TempDir(), "handoff.bash")
+	if err := os.WriteFile(file, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("bash", "-n", file).CombinedOutput(); err != nil {
+		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+	for name := range commands {
+		if name != "ui" && !strings.Contains(r.stdout, " "+name+")") {
+			t.Errorf("the binary's bash completion has no case for %q", name)
+		}
+	}
+}
