@@ -99,10 +99,16 @@ func help(e *env, args []string) int {
 	fmt.Fprint(e.stdout, `
 Run 'handoff help <command>' for a command's flags.
 
+Every device command takes --server, --sp, --device, --preset, --keystore and --json;
+the environment variables HANDOFF_SERVER, HANDOFF_SP, HANDOFF_DEVICE and
+HANDOFF_KEYSTORE set their defaults. With --json a command prints one JSON object on
+stdout: the API's answer, or its error object, with a "device" field.
+
 Exit codes:
   0  success
-  1  the server refused the request (a 4xx answer; the API's code is shown)
-  2  usage error (a flag or argument is wrong)
+  1  the server refused the request (a 4xx answer; the API's code is shown), or the
+     device has not signed in yet
+  2  usage error (a flag or argument is wrong, or the keystore asked for is unusable)
   3  the server could not be reached or failed (network error, timeout, 5xx)
 `)
 	return exitOK
