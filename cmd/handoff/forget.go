@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/handoff-sso/handoff/keystore"
+)
+
+const forgetUsage = "handoff forget --device NAME | --all [--keystore auto|keyring|file|memory]"
+
+func init() {
+	register(&command{
+		name:    "forget",
+		summary: "remove the secrets handoff stored, for one device or all, from every store",
+		usage:   forgetUsage,
+		run: func(_ context.Context, e *env, args []string) int {
+			return runForget(e, args, systemStores)
+		},
+	})
+}
+
+// forgetStores says where forget looks; tests give their own.
+type forgetStores struct {
+	// keyring opens the OS keyring, or says why there is none.
+	keyring func() (keystore.Store, error)
+	// fileDir is the file store's directory; "": the default one.
+	fileDir string
+}
+
+var systemStores = forgetStores{
+	keyring: func() (keystore.Store, error) { return keystore.Open("keyring", keystore.Options{}) },
+}
+
+func runForget(e *env, args []string, stores forgetStores) int {
+	flags := newFlagSet(e, "forget", forgetUsage, `Removes the records (client credentials, access and service tokens) handoff keeps for
+devices: those of one device, on every server and service provider, or all of them.
+It looks in every store: the OS keyring when there is one, and the plain-text key file
+when it exists (it never creates it). The memory store keeps nothing after a run.
+--keystore limits it to one store. Exit codes: 0 done (even with nothing to remove),
+2 a wrong command line or a store that was asked for and cannot be used, 3 a store
+failed while removing.`)
+	device := flags.String("device", "", "forget this device: every record whose account is NAME@…")
+	all := flags.Bool("all", false, "forget every record of every device")
+	kind := flags.String("keystore", "auto", "where to forget: auto (every store), keyring, file or memory")
+	rest, code, ok := parseFlags(flags, args)
+	if !ok {
+		return code
+	}
+	var bad string
+	switch {
+	case len(rest) > 0:
+		bad = fmt.Sprintf("forget takes no arguments (got %q); name the device with --device", strings.Join(rest, " "))
+	case *all && *device != "":
+		bad = "give --device NAME or --all, not both"
+	case !*all && *device == "":
+		bad = "forget needs --device NAME (one device) or --all (every device)"
+	case !slices.Contains([]string{"auto", "keyring", "file", "memory"}, *kind):
+		bad = fmt.Sprintf("unknown keystore %q; choose one of auto, keyring, file, memory", *kind)
+	}
+	if bad != "" {
+		fmt.Fprintf(e.stderr, "handoff: %s\nRun 'handoff help forget' for its flags.\n", bad)
+		return exitUsage
+	}
+
+	f := forgetter{e: e, device: *device}
+	if *kind == "memory" {
+		fmt.Fprintln(e.stdout, "memory: keeps nothing after a run ends; nothing to forget")
+		return exitOK
+	}
+	if *kind == "auto" || *kind == "keyring" {
+		s, err := stores.keyring()
+		switch {
+		case err != nil && *kind == "keyring":
+			fmt.Fprintf(e.stderr, "handoff: %s; nothing was removed\n", storeProblem(err))
+			return exitUsage
+		case err != nil:
+			fmt.Fprintf(e.stdout, "keyring: not available (%s); nothing to remove there\n", storeProblem(err))
+		default:
+			f.sweep("keyring", s)
+		}
+	}
+	if *kind == "auto" || *kind == "file" {
+		path, err := keystore.FilePath(stores.fileDir)
+		if err == nil {
+			_, err = os.Stat(path)
+		}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(e.stdout, "file: no key file at %s; nothing to remove there\n", path)
+		case err != nil:
+			fmt.Fprintf(e.stderr, "handoff: %s; nothing was removed from the file store\n", storeProblem(err))
+			f.failed = true
+		default:
+			// No Warn: the file is about to lose records, not to receive them.
+			s, err := keystore.Open("file", keystore.Options{Dir: stores.fileDir})
+			if err != nil {
+				fmt.Fprintf(e.stderr, "handoff: %s\n", storeProblem(err))
+				f.failed = true
+			} else {
+				f.sweep("file "+path, s)
+			}
+		}
+	}
+	if f.failed {
+		return exitUnreachable
+	}
+	return exitOK
+}
+
+// forgetter removes records from stores and reports each on stdout.
+type forgetter struct {
+	e      *env
+	device string // "": every record
+	failed bool
+}
+
+func (f *forgetter) sweep(where string, s keystore.Store) {
+	// The keyring can hold entries its index does not list (a run that died between
+	// two writes) or an index it cannot read; --all removes those too.
+	deleteAll, canDeleteAll := s.(interface{ DeleteAll() error })
+	canDeleteAll = canDeleteAll && f.device == ""
+
+	accounts, listErr := s.Accounts()
+	if listErr != nil && !canDeleteAll {
+		fmt.Fprintf(f.e.stderr, "handoff: %s: %s\n", where, storeProblem(listErr))
+		f.failed = true
+		return
+	}
+	removed := 0
+	for _, a := range accounts {
+		if f.device != "" && !strings.HasPrefix(a, f.device+"@") {
+			continue
+		}
+		if err := s.Delete(a); err != nil {
+			fmt.Fprintf(f.e.stderr, "handoff: %s: could not remove %s: %s\n", where, a, storeProblem(err))
+			f.failed = true
+			continue
+		}
+		fmt.Fprintf(f.e.stdout, "%s: removed %s\n", where, a)
+		removed++
+	}
+	if canDeleteAll {
+		if err := deleteAll.DeleteAll(); err != nil {
+			fmt.Fprintf(f.e.stderr, "handoff: %s: %s\n", where, storeProblem(err))
+			f.failed = true
+			return
+		}
+		if listErr != nil {
+			fmt.Fprintf(f.e.stdout, "%s: removed every entry of service %q (their list was unreadable)\n", where, keystore.Service)
+			return
+		}
+	}
+	switch {
+	case removed > 0 || f.failed:
+	case f.device != "":
+		fmt.Fprintf(f.e.stdout, "%s: nothing stored for device %q\n", where, f.device)
+	default:
+		fmt.Fprintf(f.e.stdout, "%s: nothing stored\n", where)
+	}
+}
+
+// storeProblem is a store error in words for people: the keyring's reason, or the
+// store's own message without its package prefix.
+func storeProblem(err error) string {
+	var u *keystore.UnavailableError
+	if errors.As(err, &u) {
+		return "the keyring is unavailable: " + u.Reason
+	}
+	return strings.TrimPrefix(err.Error(), "keystore: ")
+}
