@@ -329,6 +329,10 @@ func TestCLIUnlinkAllOthers(t *testing.T) {
 	if list := sh.json(exitOK, "devices"); len(list["devices"].(map[string]any)) != 1 {
 		t.Errorf("devices after unlink --all-others: %v", list)
 	}
+	stranger := sh.run("unlink", "bm90LWEtZGV2aWNl")
+	if stranger.code != exitOK || !strings.Contains(stranger.stdout, "nothing was unlinked") || !strings.Contains(stranger.stdout, "left alone:\n  bm90LWEtZGV2aWNl") {
+		t.Errorf("unlink of a key outside the profile: %+v", stranger)
+	}
 	none := sh.run("unlink", "--all-others")
 	if none.code != exitOK || !strings.Contains(none.stdout, "no other device") {
 		t.Errorf("nothing left to unlink: %+v", none)

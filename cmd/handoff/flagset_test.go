@@ -68,3 +68,23 @@ func TestDeviceFlagsFromEnvironment(t *testing.T) {
 		t.Errorf("flags = %+v", c.df)
 	}
 }
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for name, c := range commands {
+		if name == "ui" {
+			continue // opens the terminal UI; its own tests cover its flags
+		}
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		if code := c.run(t.Context(), e, []string{"--help"}); code != exitOK || !strings.Contains(stderr.String(), "Usage: handoff "+name) {
+			t.Errorf("%s --help: exit %d, stderr %q", name, code, stderr.String())
+		}
+		stderr.Reset()
+		if code := c.run(t.Context(), e, []string{"--no-such-flag"}); code != exitUsage || !strings.Contains(stderr.String(), "no-such-flag") {
+			t.Errorf("%s --no-such-flag: exit %d, stderr %q", name, code, stderr.String())
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%s: usage went to stdout: %q", name, stdout.String())
+		}
+	}
+}

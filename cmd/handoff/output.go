@@ -30,7 +30,7 @@ func (o output) ok(resp any, human func(w io.Writer)) int {
 	}
 	obj, err := withDevice(resp, o.device)
 	if err != nil {
-		fmt.Fprintln(o.e.stderr, "handoff: the answer could not be printed as JSON:", err)
+		fmt.Fprintln(o.e.stderr, "handoff: the server's answer could not be printed as JSON; run without --json to see it")
 		return exitUnreachable
 	}
 	o.e.stdout.Write(obj)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
@@ -62,12 +63,30 @@ device's service token is refused from then on.`, "phone")
 		case n == 0 && *allOthers:
 			fmt.Fprintln(w, "no other device is linked to this profile")
 		case n == 0:
-			fmt.Fprintln(w, "none of these keys is a device of this profile; nothing was unlinked")
+			fmt.Fprintln(w, "nothing was unlinked")
 		default:
 			fmt.Fprintf(w, "unlinked %d device(s):\n", n)
 			for _, k := range res.UnlinkedDevices {
 				fmt.Fprintln(w, " ", k)
 			}
 		}
+		if missed := notUnlinked(keys, res.UnlinkedDevices); len(missed) > 0 && !*allOthers {
+			fmt.Fprintln(w, "not devices of this profile, left alone:")
+			for _, k := range missed {
+				fmt.Fprintln(w, " ", k)
+			}
+		}
 	})
+}
+
+// notUnlinked are the keys asked for that the service did not unlink: the service
+// leaves out keys that are not in the caller's profile.
+func notUnlinked(asked, unlinked []string) []string {
+	var out []string
+	for _, k := range asked {
+		if !slices.Contains(unlinked, k) && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
