@@ -11,7 +11,9 @@ func TestServiceTokenExpiryAndGrace(t *testing.T) {
 	phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
 	tok := ts.serviceToken(t, phone, "alice")
 	list := func() reply { return ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", tok), "") }
-	refresh := func() reply { return ts.do(t, "GET", "/api/demo/serviceToken", phone.headers("AD-Service-Token", tok), "") }
+	refresh := func() reply {
+		return ts.do(t, "GET", "/api/demo/serviceToken", phone.headers("AD-Service-Token", tok), "")
+	}
 
 	ts.clock.Advance(59 * time.Minute)
 	if r := list(); r.status != 200 {
