@@ -214,6 +214,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if out == nil {
 		return nil
 	}
+	// A call whose answer is not JSON (the v1 XML body) takes the raw bytes.
+	if raw, ok := out.(*[]byte); ok {
+		*raw = a.body
+		return nil
+	}
 	if err := json.Unmarshal(a.body, out); err != nil {
 		return &ProtocolError{Server: c.server, HTTPStatus: a.status, Trace: a.header.Get("X-Request-Id"), Problem: "body is not the expected JSON: " + err.Error()}
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -182,11 +183,21 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 			e.Code, e.Message, e.Action, e.HelpURL, e.Trace = b.Code, b.Message, b.Action, b.HelpURL, b.Trace
 		}
 	}
+	var x v1XMLError
+	if e.Code == "" && e.Message == "" && xml.Unmarshal(body, &x) == nil {
+		e.Message = x.Message
+	}
 	if e.Trace == "" {
 		e.Trace = header.Get("X-Request-Id")
 	}
 	e.RetryAfter = retryAfter(header.Get("Retry-After"), now)
 	return e
+}
+
+// v1XMLError is the v1 small shape in XML: <error><status/><message/></error>.
+type v1XMLError struct {
+	XMLName xml.Name `xml:"error"`
+	Message string   `xml:"message"`
 }
 
 func retryAfter(v string, now time.Time) time.Duration {

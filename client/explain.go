@@ -94,6 +94,14 @@ func explainAPI(e *APIError) string {
 		return "The service refused the software statement: on the sandbox leave it empty; on a real server use the one from your programmer dashboard."
 	case "invalid_request", "unsupported_grant_type":
 		return fmt.Sprintf("The service refused handoff's client registration (%s): this is a bug in handoff; please report it%s.", e.Message, withTrace(e.Trace))
+	case codeNoAuthentication:
+		return "This device has no TV provider authentication: sign in with a TV provider on the phone (a device unlinked from the profile loses it too)."
+	case codeAuthenticationExpired:
+		return "The TV provider authentication has expired: sign in with the TV provider again on the phone."
+	case "invalid_parameter_mvpd":
+		return fmt.Sprintf("The service does not know that TV provider (%s): pick one from the list.", e.Message)
+	case "mvpd_login_not_found":
+		return "The TV provider sign-in is unknown, expired or already completed: start it again."
 	case "internal_error":
 		return fmt.Sprintf("The SSO service failed (HTTP %d%s): try again; the server's log has the details under that trace id.", e.HTTPStatus, t)
 	}
