@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -74,22 +76,10 @@ func (r *redactor) header(h http.Header, side string) http.Header {
 }
 
 func (r *redactor) url(u *url.URL) string {
-	q := u.Query()
-	if len(q) == 0 {
+	if u.RawQuery == "" {
 		return u.EscapedPath()
 	}
-	for k, vs := range q {
-		lk := strings.ToLower(k)
-		for i, v := range vs {
-			switch {
-			case secretFields[lk] || strings.Contains(lk, "secret") || strings.Contains(lk, "token"):
-				vs[i] = r.token(v, "query "+k)
-			case linkCodeFields[lk]:
-				vs[i] = maskCode(v)
-			}
-		}
-	}
-	return u.EscapedPath() + "?" + q.Encode()
+	return u.EscapedPath() + "?" + r.values(u.Query(), "query ")
 }
 
 func (r *redactor) body(b []byte, contentType, side string) []byte {
@@ -99,16 +89,8 @@ func (r *redactor) body(b []byte, contentType, side string) []byte {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	switch {
 	case mt == "application/x-www-form-urlencoded":
-		q, err := url.ParseQuery(string(b))
-		if err == nil {
-			for k, vs := range q {
-				if secretFields[strings.ToLower(k)] {
-					for i, v := range vs {
-						vs[i] = r.token(v, side+k)
-					}
-				}
-			}
-			return []byte(q.Encode())
+		if q, err := url.ParseQuery(string(b)); err == nil {
+			return []byte(r.values(q, side))
 		}
 	case mt == "application/json" || strings.HasSuffix(mt, "+json") || json.Valid(b):
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -125,6 +107,30 @@ func (r *redactor) body(b []byte, contentType, side string) []byte {
 		}
 	}
 	return bytes.Clone(b)
+}
+
+// values writes a query or a form body with its secrets masked. The masks stay
+// unescaped: the result is for people to read, not to send.
+func (r *redactor) values(q url.Values, side string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		lk := strings.ToLower(k)
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k) + "=")
+			switch {
+			case secretFields[lk] || strings.Contains(lk, "secret"):
+				b.WriteString(r.token(v, side+k))
+			case linkCodeFields[lk] && isDigits(v):
+				b.WriteString(maskCode(v))
+			default:
+				b.WriteString(url.QueryEscape(v))
+			}
+		}
+	}
+	return b.String()
 }
 
 func (r *redactor) walk(v any, side string) any {

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
+	"unicode/utf8"
 )
 
 // Exchange is one HTTP request and its response, secrets redacted, for the trace hook.
@@ -55,4 +57,26 @@ func (c *Client) record(req *http.Request, reqBody []byte, resp *http.Response, 
 	r.scrub(&x)
 	x.Tokens = r.tokens
 	c.trace(x)
+}
+
+// MarshalJSON writes the bodies as text (they are JSON, forms or HTML, already
+// redacted) rather than Base64, so that a trace printed with --json stays readable.
+// A body that is not UTF-8 stays Base64.
+func (x Exchange) MarshalJSON() ([]byte, error) {
+	type plain Exchange // no methods: no recursion
+	return json.Marshal(struct {
+		plain
+		RequestBody  any
+		ResponseBody any
+	}{plain(x), bodyJSON(x.RequestBody), bodyJSON(x.ResponseBody)})
+}
+
+func bodyJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return b
 }

@@ -147,8 +147,9 @@ func checkExchanges(t *testing.T, xs []client.Exchange, store keystore.Store) {
 			t.Errorf("exchange %s %s names device %q", x.Method, x.URL, x.Device)
 		}
 		b, _ := json.Marshal(x)
+		text := string(b) + string(x.RequestBody) + string(x.ResponseBody)
 		for _, s := range secrets {
-			if strings.Contains(string(b), s) {
+			if strings.Contains(text, s) {
 				t.Errorf("exchange %s %s holds a secret", x.Method, x.URL)
 			}
 		}
