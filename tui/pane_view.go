@@ -26,14 +26,14 @@ func (m *Model) renderPane(i, width, height int) string {
 		return ""
 	}
 	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
-	status := m.statusLine(p)
-	room := ih - len(head) - 1
+	status := m.statusLines(p, iw)
+	room := ih - len(head) - len(status)
 	compact := p.showLink || room < 18
 	steps := m.steps(p, iw, compact)
 	body := m.paneBody(p, iw, room-len(steps))
 	lines := append(head, steps...)
 	lines = append(lines, body...)
-	content := fit(strings.Join(lines, "\n"), iw, ih-1) + "\n" + ansi.Truncate(status, iw, "…")
+	content := fit(strings.Join(lines, "\n"), iw, ih-len(status)) + "\n" + strings.Join(status, "\n")
 	if s.Plain {
 		return content
 	}
@@ -61,6 +61,16 @@ func (m *Model) paneSubtitle(p *pane) string {
 		parts = append(parts, "secrets: "+p.state.StoreKind)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// statusLines is the device's last news, wrapped on up to three lines.
+func (m *Model) statusLines(p *pane, width int) []string {
+	lines := strings.Split(ansi.Wrap(m.statusLine(p), width, " "), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
+	}
+	return lines
 }
 
 func (m *Model) statusLine(p *pane) string {
@@ -168,10 +178,10 @@ func (m *Model) steps(p *pane, width int, compact bool) []string {
 			mark = map[string]string{"·": "[ ]", "✓": "[done]", "–": "[n/a]", "▸": "[next]"}[mark]
 		}
 		line := style.Render(mark+" "+pad(st.name, 18)) + " " + st.detail
-		if i == next && tourHere {
-			line += "  " + s.StepNext.Render("◀ tour: "+action)
-		}
 		out = append(out, ansi.Truncate(line, width, "…"))
+		if i == next && tourHere {
+			out = append(out, ansi.Truncate(s.StepNext.Render("  ◀ tour: "+action), width, "…"))
+		}
 		short = append(short, style.Render(mark+" "+strings.SplitN(st.name, " ", 2)[1]))
 	}
 	if compact {

@@ -31,9 +31,9 @@ func (m *Model) Render() string {
 		return ""
 	}
 	if m.width < MinWidth || m.height < MinHeight {
-		msg := fmt.Sprintf("handoff needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window or make the font smaller.",
+		msg := fmt.Sprintf("handoff needs a terminal of at least %d×%d;\nthis one is %d×%d.\nEnlarge the window or make the font smaller.",
 			MinWidth, MinHeight, m.width, m.height)
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(m.width).Align(lipgloss.Center).Render(msg))
+		return fit(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(m.width).Align(lipgloss.Center).Render(msg)), m.width, m.height)
 	}
 	if m.showHelp {
 		return fit(m.helpScreen(), m.width, m.height)

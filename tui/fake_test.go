@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+// fixedNow is the clock of the golden views.
+var fixedNow = time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+
+// fakeDevice answers the steps from memory with fixed keys and times, for views that
+// must not change from run to run. The commands' real behaviour is tested against the
+// sandbox in commands_test.go.
+type fakeDevice struct {
+	mu    sync.Mutex
+	st    client.DeviceState
+	list  *client.DeviceList
+	code  string
+	err   error // returned by the next step, then cleared
+	calls []string
+}
+
+func newFake(name string, role assets.Role, key string) *fakeDevice {
+	p := assets.DefaultPreset(role)
+	return &fakeDevice{st: client.DeviceState{
+		Name: name, Account: name + "@127.0.0.1:8765/demo", StoreKind: "memory", Key: key,
+		Preset: p, Server: "http://127.0.0.1:8765", SP: "demo",
+	}, code: "482913"}
+}
+
+func (f *fakeDevice) State() client.DeviceState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st
+}
+
+func (f *fakeDevice) step(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, name)
+	err := f.err
+	f.err = nil
+	return err
+}
+
+func (f *fakeDevice) signIn(sub, via string) *client.ServiceToken {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st.SignedIn = true
+	f.st.JoinedVia = via
+	f.st.Claims = client.TokenClaims{Issuer: "ssoservicetoken", Subject: sub, IssuedAt: fixedNow.Unix() - 60, Expiry: fixedNow.Unix() + 3540, DeviceKey: f.st.Key}
+	f.st.NotAfter = time.Unix(f.st.Claims.Expiry, 0)
+	return &client.ServiceToken{Status: "CREATED", Token: "x.y.z", NotAfter: client.Millis(f.st.NotAfter.UnixMilli())}
+}
+
+func (f *fakeDevice) SignIn(_ context.Context, id string) (*client.ServiceToken, error) {
+	if err := f.step("SignIn " + id); err != nil {
+		return nil, err
+	}
+	return f.signIn(id, "regular"), nil
+}
+
+func (f *fakeDevice) Redeem(_ context.Context, code string) (*client.ServiceToken, error) {
+	if err := f.step("Redeem " + code); err != nil {
+		return nil, err
+	}
+	return f.signIn(DefaultIdentity, "sso"), nil
+}
+
+func (f *fakeDevice) Refresh(context.Context) (*client.ServiceToken, error) {
+	return nil, f.step("Refresh")
+}
+
+func (f *fakeDevice) EnsureFresh(context.Context, time.Duration) error { return f.step("EnsureFresh") }
+
+func (f *fakeDevice) Link(context.Context) (*client.LinkCode, error) {
+	if err := f.step("Link"); err != nil {
+		return nil, err
+	}
+	return &client.LinkCode{Status: "CREATED", Code: f.code,
+		NotBefore: client.Millis(fixedNow.Add(-2 * time.Second).UnixMilli()),
+		NotAfter:  client.Millis(fixedNow.Add(598 * time.Second).UnixMilli())}, nil
+}
+
+func (f *fakeDevice) Devices(context.Context) (*client.DeviceList, error) {
+	if err := f.step("Devices"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.list == nil {
+		return &client.DeviceList{Devices: map[string]client.DeviceEntry{}}, nil
+	}
+	return f.list, nil
+}
+
+func (f *fakeDevice) Unlink(_ context.Context, keys ...string) (*client.UnlinkResult, error) {
+	if err := f.step("Unlink"); err != nil {
+		return nil, err
+	}
+	return &client.UnlinkResult{Status: "OK", UnlinkedDevices: keys}, nil
+}
+
+// twoDeviceList is the profile once the TV has joined.
+func twoDeviceList() *client.DeviceList {
+	return &client.DeviceList{Devices: map[string]client.DeviceEntry{
+		"cGhvbmUta2V5": {DeviceType: "MobilePhone", Model: "iPhone17,3", OS: "iOS", OSVersion: "18.1", Manufacturer: "Apple",
+			LastSeen: client.Millis(fixedNow.Add(-5 * time.Second).UnixMilli()), Type: "regular"},
+		"dHYta2V5": {DeviceType: "TV", Model: "QN65S95D", OS: "Tizen", OSVersion: "8.0", Manufacturer: "Samsung",
+			LastSeen: client.Millis(fixedNow.Add(-2 * time.Minute).UnixMilli()), Type: "sso"},
+	}}
+}

@@ -1,0 +1,373 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+func TestMain(m *testing.M) {
+	// Golden views show clock times; they must not depend on the machine's zone.
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// testModel is a phone and a TV on fake devices, at a fixed clock that tests move.
+type testModel struct {
+	*Model
+	phone, tv *fakeDevice
+	now       *time.Time
+}
+
+func newTestModel(t *testing.T, width, height int, opts Options) testModel {
+	t.Helper()
+	now := fixedNow
+	tm := testModel{phone: newFake("phone", assets.RolePrimary, "cGhvbmUta2V5"), tv: newFake("tv", assets.RoleSecondary, "dHYta2V5"), now: &now}
+	opts.Devices = []DeviceSpec{{"Phone", tm.phone}, {"TV", tm.tv}}
+	opts.Server = "http://127.0.0.1:8765"
+	opts.Note = "embedded sandbox"
+	opts.Now = func() time.Time { return *tm.now }
+	opts.Dark = true
+	tm.Model = New(opts)
+	tm.Update(tea.WindowSizeMsg{Width: width, Height: height})
+	return tm
+}
+
+func (tm testModel) screen() string { return ansi.Strip(tm.Render()) }
+
+func (tm testModel) press(keys ...string) {
+	for _, k := range keys {
+		send(tm.Model, press(k))
+	}
+}
+
+// linked signs the phone in, makes a code and lets the TV join with it.
+func (tm testModel) linked(t *testing.T) {
+	t.Helper()
+	tm.press("enter", "l")
+	tm.phone.list, tm.tv.list = twoDeviceList(), twoDeviceList()
+	tm.press("tab")
+	send(tm.Model, tea.PasteMsg{Content: "482 913"})
+	tm.press("enter", "tab")
+	run(tm.Model, tm.start(0, opList, "", nil), 0)
+	if !tm.panes[1].signedIn() || len(tm.panes[0].devices) != 2 {
+		t.Fatalf("flow did not complete: tv signed in %v, phone lists %d devices", tm.panes[1].signedIn(), len(tm.panes[0].devices))
+	}
+}
+
+func TestPhoneSignsInThenMakesALinkCode(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter")
+	if got := tm.phone.calls; !slices.Contains(got, "SignIn "+DefaultIdentity) || !slices.Contains(got, "Devices") {
+		t.Fatalf("enter should sign in with the default identity and list devices; calls %v", got)
+	}
+	if s := tm.screen(); !strings.Contains(s, "Signed in as demo-user@example.com") || !strings.Contains(s, "✓ 2 Service token") {
+		t.Fatalf("signed-in phone not shown:\n%s", s)
+	}
+	tm.press("l")
+	p := tm.panes[0]
+	if !p.showLink || p.link.Code != "482913" || p.qr == "" {
+		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.showLink, p.link, len(p.qr))
+	}
+	s := tm.screen()
+	for _, want := range []string{"code 482 913", "expires in 9:58", "QR: http://127.0.0.1:8765/sandbox/link?code=482913"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("link card lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestIdentityCanBeTyped(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("e")
+	send(tm.Model, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	for _, r := range "alice@example.com" {
+		tm.press(string(r))
+	}
+	tm.press("enter")
+	if !slices.Contains(tm.phone.calls, "SignIn alice@example.com") {
+		t.Fatalf("typed identity not used; calls %v", tm.phone.calls)
+	}
+}
+
+func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter", "l")
+	links := func() int {
+		n := 0
+		for _, c := range tm.phone.calls {
+			if c == "Link" {
+				n++
+			}
+		}
+		return n
+	}
+	for i := 1; i <= maxAutoCodes+1; i++ {
+		*tm.now = tm.now.Add(11 * time.Minute)
+		tm.phone.code = fmt.Sprintf("10000%d", i)
+		// The fake's codes expire relative to fixedNow; move them with the clock.
+		tm.panes[0].link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
+		run(tm.Model, tea.Batch(tm.onTick()...), 0)
+	}
+	if got := links(); got != 1+maxAutoCodes {
+		t.Fatalf("Link called %d times, want %d (one by hand, %d on expiry)", got, 1+maxAutoCodes, maxAutoCodes)
+	}
+	if !tm.panes[0].linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
+		t.Fatalf("after %d renewals the phone should wait for a key:\n%s", maxAutoCodes, tm.screen())
+	}
+	tm.press("l")
+	if links() != 2+maxAutoCodes || tm.panes[0].linkStale || tm.panes[0].autoCodes != 0 {
+		t.Fatal("l should make a new code and restart the automatic renewals")
+	}
+}
+
+func TestCodeEntryTakesPastedAndTypedForms(t *testing.T) {
+	for _, in := range []string{"482 913", "482-913", "482913"} {
+		tm := newTestModel(t, 120, 40, Options{})
+		tm.press("tab")
+		send(tm.Model, tea.PasteMsg{Content: in})
+		tm.press("enter")
+		if !slices.Contains(tm.tv.calls, "Redeem 482913") {
+			t.Errorf("pasting %q: calls %v", in, tm.tv.calls)
+		}
+	}
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("tab", "4", "8", "2", "-", "9", "1", "3", "enter")
+	if !slices.Contains(tm.tv.calls, "Redeem 482913") {
+		t.Fatalf("typing the code: calls %v", tm.tv.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "Joined the profile of demo-user@example.com") {
+		t.Fatalf("TV does not say it joined:\n%s", s)
+	}
+}
+
+func TestCodeEntrySaysWhatIsWrong(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("tab", "1", "2", "enter")
+	if len(tm.tv.calls) != 0 {
+		t.Fatalf("a short code must not reach the server; calls %v", tm.tv.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "6 digits, this one has 2") {
+		t.Fatalf("short code not explained:\n%s", s)
+	}
+	tm.press("backspace", "backspace")
+	send(tm.Model, tea.PasteMsg{Content: "000000"})
+	tm.tv.err = &client.APIError{HTTPStatus: 400, Code: "invalid_parameter_code", Message: "bad code"}
+	tm.press("enter")
+	if s := tm.screen(); !strings.Contains(s, "The link code is wrong, expired or already used") {
+		t.Fatalf("refused code not explained:\n%s", s)
+	}
+	tm.tv.err = &client.APIError{HTTPStatus: 429, Code: "too_many_requests", RetryAfter: 7 * time.Minute}
+	tm.press("enter")
+	if s := tm.screen(); !strings.Contains(s, "wait 7m0s") {
+		t.Fatalf("too many tries not explained with the wait:\n%s", s)
+	}
+}
+
+func TestUnlinkAsksAndDefaultsToNo(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.linked(t)
+	tm.press("down", "u")
+	if s := tm.screen(); !strings.Contains(s, "Unlink 1 device: Samsung QN65S95D?") {
+		t.Fatalf("no confirmation:\n%s", s)
+	}
+	tm.press("enter")
+	if slices.Contains(tm.phone.calls, "Unlink") {
+		t.Fatal("enter at the confirmation must keep the device (default No)")
+	}
+	tm.press("space", "u", "y")
+	if !slices.Contains(tm.phone.calls, "Unlink") {
+		t.Fatalf("y should unlink; calls %v", tm.phone.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "Unlinked 1 device.") {
+		t.Fatalf("unlink not reported:\n%s", s)
+	}
+}
+
+func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.linked(t)
+	tm.tv.mu.Lock()
+	tm.tv.st.Unlinked, tm.tv.st.SignedIn = true, false
+	tm.tv.err = &client.APIError{HTTPStatus: 401, Code: "unauthorized"}
+	tm.tv.mu.Unlock()
+	run(tm.Model, tm.start(1, opList, "", nil), 0)
+	if s := tm.screen(); !strings.Contains(s, "This device was unlinked from the profile") {
+		t.Fatalf("TV does not say it was unlinked:\n%s", s)
+	}
+	tm.press("tab", "s")
+	if !tm.panes[1].entering() || !strings.Contains(tm.screen(), "code ›") {
+		t.Fatalf("s should offer the code entry again:\n%s", tm.screen())
+	}
+}
+
+func TestUnreachableServerRetriesWithBackoff(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
+	_, cmd := tm.Update(press("enter"))
+	msg := cmd()
+	_, retry := tm.Update(msg)
+	if retry == nil {
+		t.Fatal("a network error should schedule a retry")
+	}
+	if s := tm.panes[0].status; !strings.Contains(s, "Cannot reach the SSO service") || !strings.Contains(s, "Retrying signing in in 1s (attempt 1)") {
+		t.Fatalf("status line does not say what happens: %s", s)
+	}
+	if backoff(0) != time.Second || backoff(3) != 8*time.Second || backoff(10) != 30*time.Second {
+		t.Fatal("backoff should double from 1 s up to 30 s")
+	}
+	send(tm.Model, retryMsg{dev: 0, op: opSignIn, arg: DefaultIdentity})
+	if !tm.panes[0].signedIn() || tm.panes[0].attempts[opSignIn] != 0 {
+		t.Fatal("the retry should sign in and reset the attempts")
+	}
+}
+
+func TestServerFailureIsExplainedNotFatal(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter")
+	tm.phone.err = &client.APIError{HTTPStatus: 500, Code: "internal_error", Trace: "abc"}
+	_, cmd := tm.Update(press("l"))
+	_, retry := tm.Update(cmd())
+	if retry == nil || !strings.Contains(tm.panes[0].status, "The SSO service failed (HTTP 500, trace abc)") {
+		t.Fatalf("a 5xx should be explained and retried: %s", tm.panes[0].status)
+	}
+}
+
+func TestLayoutFollowsTheTerminalSize(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	if s := tm.screen(); !strings.Contains(s, "▶ Phone") || !strings.Contains(s, "  TV · Samsung") {
+		t.Fatalf("wide terminal should show both devices:\n%s", s)
+	}
+	tm.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s := tm.screen()
+	if !strings.Contains(s, "tab switches device") || strings.Contains(s, "Samsung Tizen TV") {
+		t.Fatalf("narrow terminal should show one device and a tab bar:\n%s", s)
+	}
+	tm.press("tab")
+	if !strings.Contains(tm.screen(), "Samsung Tizen TV") {
+		t.Fatal("tab should bring the TV")
+	}
+	tm.Update(tea.WindowSizeMsg{Width: 50, Height: 12})
+	if s := tm.screen(); !strings.Contains(s, "at least 60×18;") || !strings.Contains(s, "this one is 50×12.") {
+		t.Fatalf("small terminal not explained:\n%s", s)
+	}
+	for _, l := range strings.Split(tm.Render(), "\n") {
+		if ansi.StringWidth(l) > 50 {
+			t.Fatalf("line wider than the terminal: %q", l)
+		}
+	}
+}
+
+func TestPlainHasWordsNotBoxes(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{Plain: true})
+	tm.press("enter")
+	s := tm.Render()
+	for _, want := range []string{"[done] 1 Identity", "[next] 4 Link a device", "[n/a] 3 TV provider", "[Phone]"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("plain view lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(s, "╭┃━│─\x1b") {
+		t.Fatalf("plain view has box drawing or escape codes:\n%s", s)
+	}
+}
+
+func TestHTTPPanelShowsExchangesAndDetails(t *testing.T) {
+	tm := newTestModel(t, 120, 80, Options{})
+	send(tm.Model, ExchangeMsg{Device: "phone", Started: fixedNow, Latency: 12 * time.Millisecond, Method: "POST",
+		URL: "/api/demo/serviceToken", Status: 201, RequestHeader: map[string][]string{"X-Sso-Id": {"demo-user@example.com"}, "Authorization": {"Bearer [redacted]"}},
+		ResponseBody: []byte(`{"status":"CREATED","serviceToken":"[redacted]"}`),
+		Tokens:       []client.DecodedToken{{Where: "response serviceToken", Header: map[string]any{"alg": "HS256"}, Claims: map[string]any{"sub": "demo-user@example.com", "exp": float64(fixedNow.Unix())}}}})
+	send(tm.Model, ExchangeMsg{Device: "tv", Method: "GET", URL: "/api/demo/list"})
+	tm.press("h")
+	s := tm.screen()
+	if !strings.Contains(s, "HTTP · Phone · 1 exchange") || !strings.Contains(s, "POST   /api/demo/serviceToken") || !strings.Contains(s, "201 Created") {
+		t.Fatalf("panel lacks the exchange:\n%s", s)
+	}
+	tm.press("enter")
+	s = tm.screen()
+	for _, want := range []string{"Authorization: Bearer [redacted]", `"status": "CREATED"`, "Token in response serviceToken", `"sub": "demo-user@example.com"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("details lack %q:\n%s", want, s)
+		}
+	}
+	tm.press("esc", "esc")
+	if tm.showHTTP {
+		t.Fatal("esc twice should close the panel")
+	}
+}
+
+func TestTourFollowsTheFlow(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{Tour: true})
+	if !strings.Contains(tm.screen(), "Tour 1/6") {
+		t.Fatalf("tour not shown:\n%s", tm.screen())
+	}
+	tm.press("enter")
+	if tm.tourStep != 2 || !strings.Contains(tm.screen(), "Tour 3/6 · The TV provider") {
+		t.Fatalf("after signing in the tour should be at step 3, is at %d", tm.tourStep+1)
+	}
+	tm.press("]")
+	if s := tm.screen(); tm.tourStep != 3 || !strings.Contains(s, "◀ tour: l asks for a code") {
+		t.Fatalf("the next action should be highlighted on the phone:\n%s", s)
+	}
+	tm.press("l")
+	if tm.tourStep != 4 {
+		t.Fatalf("after the code the tour should point at the TV, is at %d", tm.tourStep+1)
+	}
+	tm.press("t")
+	if strings.Contains(tm.screen(), "Tour 5/6") {
+		t.Fatal("t should close the tour")
+	}
+}
+
+func TestCopyCodeUsesTheClipboard(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter", "l")
+	_, cmd := tm.Update(press("c"))
+	if cmd == nil || fmt.Sprint(cmd()) != "482913" {
+		t.Fatal("c should set the clipboard to the code")
+	}
+}
+
+func TestHelpListsEveryKey(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("?")
+	s := tm.screen()
+	k := DefaultKeyMap()
+	for _, group := range k.FullHelp() {
+		for _, b := range group {
+			if !strings.Contains(s, b.Help().Desc) {
+				t.Errorf("help lacks %q", b.Help().Desc)
+			}
+		}
+	}
+	tm.press("x")
+	if tm.showHelp {
+		t.Fatal("any key should close the help")
+	}
+}
+
+func TestTraceRelayNeverBlocks(t *testing.T) {
+	r := NewTraceRelay()
+	done := make(chan struct{})
+	go func() {
+		for range 10 * cap(r.ch) {
+			r.Trace(client.Exchange{Method: "GET"})
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Trace blocked with no program reading")
+	}
+}
