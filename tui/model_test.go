@@ -88,8 +88,7 @@ func TestPhoneSignsInThenMakesALinkCode(t *testing.T) {
 
 func TestIdentityCanBeTyped(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
-	tm.press("e")
-	send(tm.Model, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	tm.press("e", "ctrl+u")
 	for _, r := range "alice@example.com" {
 		tm.press(string(r))
 	}
