@@ -185,7 +185,7 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 	}
 	var x v1XMLError
 	if e.Code == "" && e.Message == "" && xml.Unmarshal(body, &x) == nil {
-		e.Message = x.Message
+		e.Code, e.Message, e.Action = x.Code, x.Message, x.Action
 	}
 	if e.Trace == "" {
 		e.Trace = header.Get("X-Request-Id")
@@ -194,10 +194,13 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 	return e
 }
 
-// v1XMLError is the v1 small shape in XML: <error><status/><message/></error>.
+// v1XMLError is the v1 small shape in XML: <error><status/><message/></error>, with
+// the enhanced code and action when the server sends them.
 type v1XMLError struct {
 	XMLName xml.Name `xml:"error"`
+	Code    string   `xml:"code"`
 	Message string   `xml:"message"`
+	Action  string   `xml:"action"`
 }
 
 func retryAfter(v string, now time.Time) time.Duration {

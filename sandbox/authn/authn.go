@@ -136,42 +136,56 @@ func Render(f Format, a Authentication) []byte {
 	return mustXML(xmlAuthn{Expires: ms, UserID: a.UserID, MVPD: a.MVPD, Requestor: a.Requestor})
 }
 
+// Error is a v1 error body. Code and Action are the enhanced error fields and are
+// written only when set (the access-token refusal, which a client must tell apart),
+// so that the seed's 404 stays exactly {"status","message"}.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Action  string
+}
+
 type jsonError struct {
 	Status  int    `json:"status"`
+	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
+	Action  string `json:"action,omitempty"`
 }
 
 type xmlError struct {
 	XMLName xml.Name `xml:"error"`
 	Status  int      `xml:"status"`
+	Code    string   `xml:"code,omitempty"`
 	Message string   `xml:"message"`
+	Action  string   `xml:"action,omitempty"`
 }
 
-// RenderError writes the small error shape of the v1 API. The message is for people;
-// the seed's own 404 wording differs by format, and NotFound keeps it.
-func RenderError(f Format, status int, message string) []byte {
+// RenderError writes the small error shape of the v1 API.
+func RenderError(f Format, e Error) []byte {
 	if f == JSON {
-		return mustJSON(jsonError{Status: status, Message: message})
+		return mustJSON(jsonError(e))
 	}
-	return mustXML(xmlError{Status: status, Message: message})
+	return mustXML(xmlError{Status: e.Status, Code: e.Code, Message: e.Message, Action: e.Action})
 }
 
-// NotFound is the seed's 404 body: the device has no authentication.
+// NotFound is the seed's 404 body: the device has no authentication. The seed's own
+// wording differs by format, and this keeps it.
 func NotFound(f Format) []byte {
 	if f == JSON {
-		return RenderError(f, 404, "Not Found")
+		return RenderError(f, Error{Status: 404, Message: "Not Found"})
 	}
-	return RenderError(f, 404, "Not found")
+	return RenderError(f, Error{Status: 404, Message: "Not found"})
 }
 
 // Expired is the 410 body: the profile's authentication has expired.
 func Expired(f Format) []byte {
-	return RenderError(f, 410, "Authentication token expired")
+	return RenderError(f, Error{Status: 410, Message: "Authentication token expired"})
 }
 
 // BadRequest is the 400 body for a missing or malformed parameter.
 func BadRequest(f Format, message string) []byte {
-	return RenderError(f, 400, message)
+	return RenderError(f, Error{Status: 400, Message: message})
 }
 
 // mustJSON and mustXML marshal the structs above, made only of strings and ints:

@@ -97,6 +97,25 @@ func TestRenderXML(t *testing.T) {
 	}
 }
 
+func TestRenderCodedError(t *testing.T) {
+	e := Error{Status: 401, Code: "invalid_access_token_client_application", Message: "no token", Action: "get_new_token"}
+	var j map[string]any
+	if err := json.Unmarshal(RenderError(JSON, e), &j); err != nil || j["code"] != e.Code || j["action"] != e.Action || j["status"] != 401.0 {
+		t.Fatalf("JSON %v (%v)", j, err)
+	}
+	var x struct {
+		Status int    `xml:"status"`
+		Code   string `xml:"code"`
+		Action string `xml:"action"`
+	}
+	if err := xml.Unmarshal(RenderError(XML, e), &x); err != nil || x.Code != e.Code || x.Action != e.Action || x.Status != 401 {
+		t.Fatalf("XML %+v (%v)", x, err)
+	}
+	if strings.Contains(string(NotFound(JSON)), "code") || strings.Contains(string(NotFound(XML)), "<code>") {
+		t.Fatal("the seed's 404 gained fields")
+	}
+}
+
 func TestRenderErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
