@@ -3,6 +3,7 @@ package keystore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -37,12 +38,21 @@ var osCaller = newCaller(osKeyring{})
 // osKeyring is go-keyring's platform provider (Secret Service, Keychain, wincred).
 type osKeyring struct{}
 
-func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (osKeyring) Get(service, user string) (string, error) {
+	return keyring.Get(service, user)
+}
+
 func (osKeyring) Set(service, user, password string) error {
 	return keyring.Set(service, user, password)
 }
-func (osKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
-func (osKeyring) DeleteAll(service string) error    { return keyring.DeleteAll(service) }
+
+func (osKeyring) Delete(service, user string) error {
+	return keyring.Delete(service, user)
+}
+
+func (osKeyring) DeleteAll(service string) error {
+	return keyring.DeleteAll(service)
+}
 
 type callResult struct {
 	value string
@@ -66,11 +76,11 @@ func (c *caller) do(timeout time.Duration, fn func(keyring.Keyring) (string, err
 	select {
 	case c.slot <- struct{}{}:
 	case <-timer.C:
-		return "", timedOut(context.DeadlineExceeded, timeout)
+		return "", timedOut(timeout)
 	}
 	done := make(chan callResult, 1)
 	go func() {
-		v, err := fn(c.api)
+		v, err := guarded(c.api, fn)
 		// Under mu, so that a caller timing out at this very moment either sees the
 		// result or leaves c.abandoned for this goroutine to clear.
 		c.mu.Lock()
@@ -90,7 +100,7 @@ func (c *caller) do(timeout time.Duration, fn func(keyring.Keyring) (string, err
 			return r.mapped()
 		default:
 			c.abandoned = true
-			return "", timedOut(context.DeadlineExceeded, timeout)
+			return "", timedOut(timeout)
 		}
 	}
 }
@@ -104,4 +114,15 @@ func (r callResult) mapped() (string, error) {
 	default:
 		return "", unavailable(r.err)
 	}
+}
+
+// guarded runs fn, turning a panic into an error: go-keyring trusts the shape of what
+// the Secret Service sends back, and a strange one must not crash handoff.
+func guarded(api keyring.Keyring, fn func(keyring.Keyring) (string, error)) (v string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the keyring library failed on an unexpected answer: %v", p)
+		}
+	}()
+	return fn(api)
 }

@@ -145,3 +145,22 @@ func TestKeyringTimeout(t *testing.T) {
 	mustSet(t, k, "tv@h:1/sp", []byte("v"))
 	mustGet(t, k, "tv@h:1/sp", []byte("v"))
 }
+
+// panickyKeyring panics as go-keyring does on a Secret Service answer of the wrong shape.
+type panickyKeyring struct{ *fakeKeyring }
+
+func (panickyKeyring) Get(service, user string) (string, error) {
+	var body []any
+	return body[0].(string), nil
+}
+
+func TestKeyringPanicIsUnavailable(t *testing.T) {
+	k := newKeyring(newCaller(panickyKeyring{newFakeKeyring()}), DefaultTimeout)
+	_, err := k.Get("tv@h:1/sp")
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "unexpected answer") {
+		t.Fatalf("Get on a panicking keyring library: err = %v, want unavailable", err)
+	}
+	if err := k.probe(); err == nil || !strings.Contains(err.Error(), "unexpected answer") {
+		t.Fatalf("the next call after a panic: %v; want it to reach the library again", err)
+	}
+}

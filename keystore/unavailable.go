@@ -1,9 +1,11 @@
 package keystore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrUnavailable matches (with errors.Is) every error that means "there is no usable
@@ -51,9 +53,9 @@ func unavailable(err error) *UnavailableError {
 }
 
 // timedOut is the UnavailableError of a call that did not return in time.
-func timedOut(err error, after fmt.Stringer) *UnavailableError {
+func timedOut(after time.Duration) *UnavailableError {
 	return &UnavailableError{
 		Reason: fmt.Sprintf("the keyring did not answer within %s (it may be waiting for an unlock prompt nobody sees)", after),
-		Err:    err,
+		Err:    context.DeadlineExceeded,
 	}
 }
