@@ -88,7 +88,7 @@ func exchangeLine(ex client.Exchange) string {
 	if ex.Status != 0 {
 		status = fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))
 	}
-	return fmt.Sprintf("%s  %-6s %-36s %-22s %s", ex.Started.Local().Format("15:04:05"), ex.Method, ex.URL, status, ex.Latency.Round(time.Millisecond))
+	return fmt.Sprintf("%s  %-6s %-30s %-16s %s", ex.Started.Local().Format("15:04:05"), ex.Method, ex.URL, status, ex.Latency.Round(time.Millisecond))
 }
 
 // exchangeDetail is one exchange in full: headers, bodies and the tokens in them,
