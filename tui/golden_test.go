@@ -95,4 +95,3 @@ func runProgram(t *testing.T, m *Model, w, h int) []byte {
 	}
 	return out.Bytes()
 }
-
