@@ -5,7 +5,6 @@
 package roku
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -31,7 +30,7 @@ func ParseFormat(s string) (Format, error) {
 	case string(JWE):
 		return JWE, nil
 	}
-	return "", errors.New(`format must be "jws" or "jwe"`)
+	return "", &InputError{Msg: `format must be "jws" or "jwe"`}
 }
 
 const (
@@ -72,6 +71,12 @@ type Error struct{ Reason string }
 func (e *Error) Error() string { return e.Reason }
 
 func refuse(reason string) error { return &Error{Reason: reason} }
+
+// InputError is a request Issue cannot serve (no subscriber, a malformed id, an
+// unknown format); Msg is written for the caller.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
 
 // Service issues and verifies connect tokens with one set of keys.
 type Service struct {
@@ -137,7 +142,7 @@ func (s *Service) Issue(subscriber, deviceID string, f Format) (string, Identity
 		}
 		tok, err = jwt.SignedAndEncrypted(signer, enc).Claims(c).Serialize()
 	default:
-		return "", Identity{}, errors.New(`format must be "jws" or "jwe"`)
+		return "", Identity{}, &InputError{Msg: `format must be "jws" or "jwe"`}
 	}
 	if err != nil {
 		return "", Identity{}, err
@@ -148,16 +153,16 @@ func (s *Service) Issue(subscriber, deviceID string, f Format) (string, Identity
 func checkID(name, v string, required bool) error {
 	if v == "" {
 		if required {
-			return errors.New(name + " is required")
+			return &InputError{Msg: name + " is required"}
 		}
 		return nil
 	}
 	if len(v) > maxIDLen {
-		return errors.New(name + " is longer than 256 bytes")
+		return &InputError{Msg: name + " is longer than 256 bytes"}
 	}
 	for _, r := range v {
 		if r < 0x21 || r == 0x7f {
-			return errors.New(name + " must be printable, without spaces")
+			return &InputError{Msg: name + " must be printable, without spaces"}
 		}
 	}
 	return nil

@@ -288,8 +288,10 @@ func TestIssueRefusesBadInput(t *testing.T) {
 		"huge device id":         {"sub", strings.Repeat("d", 300), "jws"},
 		"unknown format":         {"sub", "dev", "jwx"},
 	} {
-		if _, _, err := svc.Issue(in[0], in[1], Format(in[2])); err == nil {
-			t.Errorf("%s: Issue accepted it", name)
+		_, _, err := svc.Issue(in[0], in[1], Format(in[2]))
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Msg == "" {
+			t.Errorf("%s: Issue gave %v, want an *InputError", name, err)
 		}
 	}
 }
