@@ -20,12 +20,13 @@ const sweepEvery = 10 * time.Minute
 
 // Server is the sandbox SSO service.
 type Server struct {
-	cfg     Config
-	store   Store
-	keys    *keyring
-	limiter *failureLimiter
-	log     *slog.Logger
-	handler http.Handler
+	cfg      Config
+	store    Store
+	keys     *keyring
+	verified verifiedTokens
+	limiter  *failureLimiter
+	log      *slog.Logger
+	handler  http.Handler
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -83,26 +84,57 @@ func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken
 	return issuedToken{Token: tok, NotBefore: nbf, NotAfter: exp}, nil
 }
 
+// verifiedTokens remembers the claims of token strings whose signature checked out,
+// so that a device's repeated calls skip the JOSE parse and HMAC (the largest cost of
+// a list call). Keyed by the exact string, the cache can only answer for bytes that
+// were verified; the time checks and the key's retirement are still made every time.
+type verifiedTokens struct {
+	mu sync.Mutex
+	m  map[string]verifiedToken
+}
+
+type verifiedToken struct {
+	kid    string
+	claims serviceClaims
+}
+
+// maxVerifiedTokens bounds the cache; past it, the cache starts over.
+const maxVerifiedTokens = 4096
+
+func (v *verifiedTokens) get(raw string) (verifiedToken, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t, ok := v.m[raw]
+	return t, ok
+}
+
+func (v *verifiedTokens) put(raw string, t verifiedToken) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.m == nil || len(v.m) >= maxVerifiedTokens {
+		v.m = make(map[string]verifiedToken, 64)
+	}
+	v.m[raw] = t
+}
+
 // verifyServiceToken checks a token's signature and claims (not yet whether its device
 // is still linked). grace is how long past exp the token still counts (GET
 // serviceToken only). The errors are the catalogue's.
 func (s *Server) verifyServiceToken(raw string, grace time.Duration) (serviceClaims, *apiError) {
-	var c serviceClaims
 	now := s.now()
-	tok, err := jwt.ParseSigned(raw, tokenAlgorithms)
-	if err != nil || len(tok.Headers) != 1 {
-		return c, errTokenUnparsable
-	}
-	key, ok := s.keys.verifying(tok.Headers[0].KeyID, now)
-	if !ok {
-		return c, errTokenSignature
-	}
-	if err := tok.Claims(key.Secret, &c); err != nil {
-		if errors.Is(err, jose.ErrCryptoFailure) {
-			return c, errTokenSignature
+	v, ok := s.verified.get(raw)
+	if ok {
+		if _, live := s.keys.verifying(v.kid, now); !live {
+			return serviceClaims{}, errTokenSignature
 		}
-		return c, errTokenUnparsable
+	} else {
+		var e *apiError
+		if v, e = s.verifySignature(raw, now); e != nil {
+			return serviceClaims{}, e
+		}
+		s.verified.put(raw, v)
 	}
+	c := v.claims
 	switch {
 	case c.Subject == "":
 		return c, errTokenNoSubject
@@ -116,4 +148,26 @@ func (s *Server) verifyServiceToken(raw string, grace time.Duration) (serviceCla
 		return c, errTokenClaims
 	}
 	return c, nil
+}
+
+// verifySignature parses raw under the algorithm allow-list and checks its HMAC with
+// the key its kid names.
+func (s *Server) verifySignature(raw string, now time.Time) (verifiedToken, *apiError) {
+	var c serviceClaims
+	tok, err := jwt.ParseSigned(raw, tokenAlgorithms)
+	if err != nil || len(tok.Headers) != 1 {
+		return verifiedToken{}, errTokenUnparsable
+	}
+	kid := tok.Headers[0].KeyID
+	key, ok := s.keys.verifying(kid, now)
+	if !ok {
+		return verifiedToken{}, errTokenSignature
+	}
+	if err := tok.Claims(key.Secret, &c); err != nil {
+		if errors.Is(err, jose.ErrCryptoFailure) {
+			return verifiedToken{}, errTokenSignature
+		}
+		return verifiedToken{}, errTokenUnparsable
+	}
+	return verifiedToken{kid: kid, claims: c}, nil
 }
