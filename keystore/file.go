@@ -30,8 +30,10 @@ func FilePath(dir string) (string, error) {
 
 // File keeps records in one JSON file, unencrypted, readable by its owner only (0600,
 // in a 0700 directory). Each write replaces the whole file through a temporary file
-// and a rename, so a reader never sees half a file; the file is removed when its last
-// record is. Writers in other processes are not locked out: the last write wins.
+// and a rename, so a reader never sees half a file, under a lock on the directory
+// (where the system has flock; elsewhere the last write wins), so that processes
+// sharing the file do not lose each other's writes. The file is removed when its last
+// record is.
 type File struct {
 	path string
 	mu   sync.Mutex
@@ -79,6 +81,14 @@ func (f *File) Set(account string, value []byte) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
+		return fmt.Errorf("keystore: cannot create the key file's directory: %w", err)
+	}
+	unlock, err := lockDir(filepath.Dir(f.path))
+	if err != nil {
+		return fmt.Errorf("keystore: cannot lock the key file's directory: %w", err)
+	}
+	defer unlock()
 	c, err := f.read()
 	if err != nil {
 		return err
@@ -100,6 +110,14 @@ func (f *File) Delete(account string) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	unlock, err := lockDir(filepath.Dir(f.path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no directory, no file, nothing to delete; and nothing is created
+	}
+	if err != nil {
+		return fmt.Errorf("keystore: cannot lock the key file's directory: %w", err)
+	}
+	defer unlock()
 	c, err := f.read()
 	if err != nil {
 		return err
@@ -157,11 +175,7 @@ func (f *File) write(c fileContent) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(f.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("keystore: cannot create the key file's directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".keystore-*.tmp") // created 0600
+	tmp, err := os.CreateTemp(filepath.Dir(f.path), ".keystore-*.tmp") // created 0600
 	if err != nil {
 		return fmt.Errorf("keystore: cannot write the key file: %w", err)
 	}

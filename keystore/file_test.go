@@ -2,10 +2,12 @@ package keystore
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -115,4 +117,43 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 	if got := fi.Mode().Perm(); got != want {
 		t.Errorf("%s has mode %v, want %v", path, got, want)
 	}
+}
+
+// TestFileStoreSharedBetweenStores: two File values on one path stand for two
+// processes (each has its own lock on the directory); no write is lost.
+func TestFileStoreSharedBetweenStores(t *testing.T) {
+	if !dirLocks {
+		t.Skip("this system has no directory lock: the last write wins (see File)")
+	}
+	dir := t.TempDir()
+	const writers, each = 2, 20
+	var wg sync.WaitGroup
+	for w := range writers {
+		s, err := Open("file", Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			for i := range each {
+				if err := s.Set(fmt.Sprintf("dev%d-%d@h:1/sp", w, i), []byte("v")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s, _ := Open("file", Options{Dir: dir})
+	if got := accountsCount(t, s); got != writers*each {
+		t.Fatalf("the file holds %d records, want %d: writes were lost", got, writers*each)
+	}
+}
+
+func accountsCount(t *testing.T, s Store) int {
+	t.Helper()
+	a, err := s.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(a)
 }
