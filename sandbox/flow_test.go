@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"testing"
+	"time"
 )
 
 // TestFlow walks the whole seed flow over a real socket on each driver.
@@ -77,5 +78,43 @@ func TestFlow(t *testing.T) {
 				t.Fatalf("phone's list after unlink: %d %s", list.status, list.raw)
 			}
 		})
+	}
+}
+
+// TestLastSeen: every call a device makes moves its lastSeen.
+func TestLastSeen(t *testing.T) {
+	ts := startServer(t, "bbolt", "", Config{LinkCodeTTL: time.Hour, AccessTokenTTL: 100 * time.Hour})
+	access := ts.accessToken(t)
+	phone := device{key: deviceKey("phone"), access: access}
+	tv := device{key: deviceKey("tv"), access: access}
+	phoneTok := ts.serviceToken(t, phone, "alice")
+	tvTok := ts.serviceToken(t, tv, "alice")
+	seen := func() float64 {
+		r := ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", phoneTok), "")
+		e, _ := r.body["devices"].(map[string]any)[tv.key].(map[string]any)
+		v, _ := e["lastSeen"].(float64)
+		return v
+	}
+	for _, call := range []struct{ method, path string }{{"GET", "/api/demo/serviceToken"}, {"POST", "/api/demo/link"}, {"GET", "/api/demo/list"}} {
+		ts.clock.Advance(time.Minute)
+		if r := ts.do(t, call.method, call.path, tv.headers("AD-Service-Token", tvTok), ""); r.status/100 != 2 {
+			t.Fatalf("%s %s: %d %s", call.method, call.path, r.status, r.raw)
+		}
+		if got, want := seen(), float64(ts.clock.Now().UnixMilli()); got != want {
+			t.Errorf("after %s %s lastSeen is %v, want %v", call.method, call.path, got, want)
+		}
+	}
+}
+
+func TestDeviceIDFallback(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{AllowDeviceIDFallback: true})
+	phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
+	r := ts.do(t, "POST", "/api/demo/serviceToken", phone.headers(), "")
+	if r.status != 201 {
+		t.Fatalf("fallback: %d %s", r.status, r.raw)
+	}
+	c, e := ts.verifyServiceToken(r.str("serviceToken"), 0)
+	if e != nil || c.Subject != phone.key || c.DeviceKey != phone.key {
+		t.Fatalf("claims %+v (%v): sub must be the device key", c, e)
 	}
 }

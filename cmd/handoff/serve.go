@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/handoff-sso/handoff/sandbox"
@@ -46,7 +47,7 @@ func (f listFlag) String() string {
 	if f.vs == nil {
 		return ""
 	}
-	return fmt.Sprint(*f.vs)
+	return strings.Join(*f.vs, ",")
 }
 
 func (f listFlag) Set(s string) error { *f.vs = append(*f.vs, s); return nil }
@@ -63,15 +64,15 @@ on stderr as one line, without secrets.`)
 		AccessTokenTTL:  sandbox.DefaultAccessTokenTTL,
 		MVPDAuthTTL:     sandbox.DefaultMVPDAuthTTL,
 	}
-	addr := fs.String("addr", "127.0.0.1:8765", "address to listen on (port 0: any free port)")
-	fs.StringVar(&cfg.DataDir, "data", "", "directory of the durable store (default: $XDG_STATE_HOME/handoff or ~/.local/state/handoff)")
+	addr := fs.String("addr", "127.0.0.1:8765", "`host:port` to listen on (port 0: any free port)")
+	fs.StringVar(&cfg.DataDir, "data", "", "`directory` of the durable store (default: $XDG_STATE_HOME/handoff or ~/.local/state/handoff)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in memory; lost on exit")
-	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime")
-	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token")
-	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m")
-	fs.Var(durationFlag{&cfg.AccessTokenTTL}, "access-token-ttl", "access token lifetime")
-	fs.Var(durationFlag{&cfg.MVPDAuthTTL}, "mvpd-auth-ttl", "lifetime of a TV provider (MVPD) authentication")
-	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider (repeatable; none: any valid name)")
+	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go `duration`: 90s, 10m, 1h)")
+	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token (a Go `duration`)")
+	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m (a Go `duration`)")
+	fs.Var(durationFlag{&cfg.AccessTokenTTL}, "access-token-ttl", "access token lifetime (a Go `duration`)")
+	fs.Var(durationFlag{&cfg.MVPDAuthTTL}, "mvpd-auth-ttl", "lifetime of a TV provider (MVPD) authentication (a Go `duration`)")
+	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider `name` (repeatable; none: any valid name)")
 	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
 	rest, code, ok := parseFlags(fs, args)
