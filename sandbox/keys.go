@@ -21,6 +21,7 @@ const (
 // signs, and an older key keeps verifying until every token it signed is past its
 // lifetime and refresh grace.
 type keyring struct {
+	rotating  sync.Mutex
 	mu        sync.RWMutex
 	signing   []Key // service-token keys, oldest first; the last one signs
 	statement Key
@@ -84,6 +85,8 @@ func loadKeys(store Store, now time.Time) (*keyring, error) {
 
 // current returns the signing key, rotating first when it is older than rotateAfter.
 // The retired key stays for retireAfter (token lifetime + grace), then is dropped.
+// Rotation holds its own lock, never mu, while it writes to the store: requests verify
+// tokens (under mu) from inside store transactions.
 func (kr *keyring) current(store Store, now time.Time, rotateAfter, retireAfter time.Duration) (Key, error) {
 	kr.mu.RLock()
 	k := kr.signing[len(kr.signing)-1]
@@ -91,16 +94,18 @@ func (kr *keyring) current(store Store, now time.Time, rotateAfter, retireAfter 
 	if now.Sub(k.CreatedAt) < rotateAfter {
 		return k, nil
 	}
-	kr.mu.Lock()
-	defer kr.mu.Unlock()
-	k = kr.signing[len(kr.signing)-1]
-	if now.Sub(k.CreatedAt) < rotateAfter {
+	kr.rotating.Lock()
+	defer kr.rotating.Unlock()
+	kr.mu.RLock()
+	signing := slices.Clone(kr.signing)
+	kr.mu.RUnlock()
+	if k := signing[len(signing)-1]; now.Sub(k.CreatedAt) < rotateAfter {
 		return k, nil
 	}
 	next := Key{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
-	keep := make([]Key, 0, len(kr.signing)+1)
+	keep := make([]Key, 0, len(signing)+1)
 	err := store.Update(func(tx Tx) error {
-		for _, old := range kr.signing {
+		for _, old := range signing {
 			if old.RetireAt.IsZero() {
 				old.RetireAt = now.Add(retireAfter)
 				if err := tx.PutKey(old); err != nil {
@@ -120,7 +125,9 @@ func (kr *keyring) current(store Store, now time.Time, rotateAfter, retireAfter 
 	if err != nil {
 		return Key{}, fmt.Errorf("rotate the service-token key: %w", err)
 	}
+	kr.mu.Lock()
 	kr.signing = append(keep, next)
+	kr.mu.Unlock()
 	return next, nil
 }
 

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,5 +52,46 @@ func TestKeyRotation(t *testing.T) {
 	checkEnvelope(t, r, 401, "header_invalid", "get_new_token")
 	if !strings.Contains(r.str("error", "message"), "signature") {
 		t.Errorf("message %q", r.str("error", "message"))
+	}
+}
+
+// TestRotationUnderLoad: rotating while other requests verify tokens inside their
+// transactions must neither deadlock nor refuse a good token.
+func TestRotationUnderLoad(t *testing.T) {
+	for _, driver := range drivers {
+		t.Run(driver, func(t *testing.T) {
+			ts := startServer(t, driver, "", Config{KeyRotation: time.Minute, ServiceTokenTTL: time.Hour, AccessTokenTTL: 100 * time.Hour})
+			phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
+			tok := ts.serviceToken(t, phone, "alice")
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				var wg sync.WaitGroup
+				for round := range 5 {
+					ts.clock.Advance(time.Minute)
+					for i := range 8 {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							var r reply
+							if i%2 == 0 {
+								r = ts.do(t, "POST", "/api/demo/serviceToken", phone.headers("X-SSO-ID", "alice"), "")
+							} else {
+								r = ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", tok), "")
+							}
+							if r.status/100 != 2 {
+								t.Errorf("round %d: %d %s", round, r.status, r.raw)
+							}
+						}()
+					}
+					wg.Wait()
+				}
+			}()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("requests did not finish across key rotations: deadlock")
+			}
+		})
 	}
 }

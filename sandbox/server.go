@@ -146,6 +146,7 @@ func (s *Server) Start(addr string) (string, error) {
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		// Above the 8 KiB the spec allows, so that the handler, not net/http, answers
 		// oversized headers with the SSO envelope.
