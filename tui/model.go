@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/handoff-sso/handoff/client"
@@ -286,6 +287,7 @@ func (m *Model) drawQR(p *pane) {
 		return
 	}
 	p.qr, p.qrErr = p.qrc.get(linkURL(p.state.Server, p.link.Code), m.colour, m.styles.Dark)
+	p.qrWidth = lipgloss.Width(p.qr)
 }
 
 // linkURL is where the QR image points: the sandbox's page that joins a browser.

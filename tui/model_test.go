@@ -28,7 +28,7 @@ type testModel struct {
 	now       *time.Time
 }
 
-func newTestModel(t *testing.T, width, height int, opts Options) testModel {
+func newTestModel(t testing.TB, width, height int, opts Options) testModel {
 	t.Helper()
 	now := fixedNow
 	tm := testModel{phone: newFake("phone", assets.RolePrimary, "cGhvbmUta2V5"), tv: newFake("tv", assets.RoleSecondary, "dHYta2V5"), now: &now}
@@ -51,7 +51,7 @@ func (tm testModel) press(keys ...string) {
 }
 
 // linked signs the phone in, makes a code and lets the TV join with it.
-func (tm testModel) linked(t *testing.T) {
+func (tm testModel) linked(t testing.TB) {
 	t.Helper()
 	tm.press("enter", "l")
 	tm.phone.list, tm.tv.list = twoDeviceList(), twoDeviceList()

@@ -42,6 +42,7 @@ type pane struct {
 	linkStale bool
 	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
 	qr        string
+	qrWidth   int
 	qrErr     error
 	qrc       qrCache
 

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// renderPane draws device i in a width×height box.
-func (m *Model) renderPane(i, width, height int) string {
+// renderPane draws device i in a width×height box, as exactly height lines of
+// exactly width cells.
+func (m *Model) renderPane(i, width, height int) []string {
 	p := m.panes[i]
 	s := m.styles
 	focused := i == m.focus && len(m.panes) > 1
@@ -19,11 +19,10 @@ func (m *Model) renderPane(i, width, height int) string {
 	}
 	iw, ih := width, height
 	if !s.Plain {
-		iw -= frame.GetHorizontalFrameSize()
-		ih -= frame.GetVerticalFrameSize()
+		iw, ih = width-4, height-2
 	}
 	if iw < 10 || ih < 3 {
-		return ""
+		return fitLines(nil, width, height)
 	}
 	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
 	status := m.statusLines(p, iw)
@@ -32,12 +31,11 @@ func (m *Model) renderPane(i, width, height int) string {
 	steps := m.steps(p, iw, compact)
 	body := m.paneBody(p, iw, room-len(steps))
 	lines := append(head, steps...)
-	lines = append(lines, body...)
-	content := fit(strings.Join(lines, "\n"), iw, ih-len(status)) + "\n" + strings.Join(status, "\n")
+	lines = append(fitLines(append(lines, body...), iw, ih-len(status)), fitLines(status, iw, len(status))...)
 	if s.Plain {
-		return content
+		return lines
 	}
-	return frame.Width(width).Height(height).Render(content)
+	return frame.draw(lines, iw)
 }
 
 func (m *Model) paneTitle(p *pane, focused bool) string {
@@ -63,17 +61,9 @@ func (m *Model) paneSubtitle(p *pane) string {
 	return strings.Join(parts, " · ")
 }
 
-// statusLines is the device's last news, wrapped on up to three lines.
+// statusLines is the device's last news, wrapped on up to three lines, each styled
+// on its own so that the colour survives the wrap.
 func (m *Model) statusLines(p *pane, width int) []string {
-	lines := strings.Split(ansi.Wrap(m.statusLine(p), width, " "), "\n")
-	if len(lines) > 3 {
-		lines = lines[:3]
-		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
-	}
-	return lines
-}
-
-func (m *Model) statusLine(p *pane) string {
 	s := m.styles
 	var busy []string
 	for o := opSignIn; o <= opUnlink; o++ {
@@ -85,15 +75,24 @@ func (m *Model) statusLine(p *pane) string {
 	if len(busy) > 0 && p.statusLevel != levelErr {
 		text = strings.Join(busy, ", ") + "…"
 	}
+	style, mark := s.Muted, "· "
 	switch p.statusLevel {
 	case levelOK:
-		return s.OK.Render("✓ " + text)
+		style, mark = s.OK, "✓ "
 	case levelWarn:
-		return s.Warn.Render("! " + text)
+		style, mark = s.Warn, "! "
 	case levelErr:
-		return s.Err.Render("✗ " + text)
+		style, mark = s.Err, "✗ "
 	}
-	return s.Muted.Render("· " + text)
+	lines := wrap(mark+text, width)
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return lines
 }
 
 // step is one line of a device's checklist.
@@ -256,8 +255,8 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	switch {
 	case p.qrErr != nil:
 		out = append(out, "The QR image could not be drawn; the code above works the same.")
-	case lipgloss.Width(p.qr) > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns; widen the terminal to see it.", lipgloss.Width(p.qr)))
+	case p.qrWidth > width:
+		out = append(out, fmt.Sprintf("The QR image needs %d columns; widen the terminal to see it.", p.qrWidth))
 	case qrH > room:
 		out = append(out, fmt.Sprintf("The QR image needs %d more rows; enlarge the terminal to see it.", qrH-room))
 	default:

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 )
@@ -14,8 +16,8 @@ type Styles struct {
 	Title      lipgloss.Style // the top bar
 	Muted      lipgloss.Style
 	Bold       lipgloss.Style
-	Pane       lipgloss.Style // a device's frame
-	PaneFocus  lipgloss.Style // the focused device's frame
+	Pane       Frame // a device's frame
+	PaneFocus  Frame // the focused device's frame
 	PaneTitle  lipgloss.Style
 	Tab        lipgloss.Style
 	TabActive  lipgloss.Style
@@ -44,7 +46,7 @@ func NewStyles(dark, plain bool) Styles {
 		n := lipgloss.NewStyle()
 		return Styles{
 			Plain: true, Dark: dark,
-			Title: n, Muted: n, Bold: n, Pane: n, PaneFocus: n, PaneTitle: n, Tab: n, TabActive: n,
+			Title: n, Muted: n, Bold: n, PaneTitle: n, Tab: n, TabActive: n,
 			StepDone: n, StepNext: n, StepLater: n, OK: n, Warn: n, Err: n, Digits: n, Selected: n,
 			Header: n, Tour: n, Status: n, BarFull: n, BarEmpty: n,
 			Help:      help.Styles{ShortKey: n, ShortDesc: n, ShortSeparator: n, Ellipsis: n, FullKey: n, FullDesc: n, FullSeparator: n},
@@ -64,8 +66,8 @@ func NewStyles(dark, plain bool) Styles {
 		Title:      base.Bold(true).Foreground(accent),
 		Muted:      base.Foreground(muted),
 		Bold:       base.Bold(true),
-		Pane:       base.Border(lipgloss.RoundedBorder()).BorderForeground(frame).Padding(0, 1),
-		PaneFocus:  base.Border(lipgloss.ThickBorder()).BorderForeground(accent).Padding(0, 1),
+		Pane:       Frame{Border: lipgloss.RoundedBorder(), Paint: base.Foreground(frame)},
+		PaneFocus:  Frame{Border: lipgloss.ThickBorder(), Paint: base.Foreground(accent)},
 		PaneTitle:  base.Bold(true).Foreground(accent),
 		Tab:        base.Foreground(muted).Padding(0, 1),
 		TabActive:  base.Bold(true).Reverse(true).Padding(0, 1),
@@ -86,4 +88,24 @@ func NewStyles(dark, plain bool) Styles {
 		BarFullCh:  "█",
 		BarEmptyCh: "░",
 	}
+}
+
+// Frame is a box drawn around a device: its border characters and their colour. The
+// box is drawn by hand rather than by Style.Render, which would measure every line of
+// the pane again on each frame.
+type Frame struct {
+	Border lipgloss.Border
+	Paint  lipgloss.Style
+}
+
+// draw boxes lines that are each exactly inner cells wide, with one space of padding.
+func (f Frame) draw(lines []string, inner int) []string {
+	b := f.Border
+	left, right := f.Paint.Render(b.Left)+" ", " "+f.Paint.Render(b.Right)
+	out := make([]string, 0, len(lines)+2)
+	out = append(out, f.Paint.Render(b.TopLeft+strings.Repeat(b.Top, inner+2)+b.TopRight))
+	for _, l := range lines {
+		out = append(out, left+l+right)
+	}
+	return append(out, f.Paint.Render(b.BottomLeft+strings.Repeat(b.Bottom, inner+2)+b.BottomRight))
 }

@@ -45,33 +45,37 @@ func (m *Model) Render() string {
 	if m.tourOn {
 		top = append(top, m.tourBox())
 	}
-	head := strings.Join(top, "\n")
-	foot := m.help.ShortHelpView(m.keys.ShortHelp())
-	bodyH := m.height - lipgloss.Height(head) - 1
+	headLines := strings.Split(strings.Join(top, "\n"), "\n")
+	head := fitLines(headLines, m.width, len(headLines))
+	foot := fitLines([]string{m.help.ShortHelpView(m.keys.ShortHelp())}, m.width, 1)
+	bodyH := m.height - len(head) - 1
 	httpH := 0
 	if m.showHTTP {
 		httpH = max(6, bodyH*2/5)
 	}
-	body := m.devicesArea(m.width, bodyH-httpH)
-	parts := []string{head, body}
+	// The device area and the HTTP panel come out exactly sized: the screen is not
+	// measured again as a whole.
+	parts := append(head, m.devicesArea(m.width, bodyH-httpH))
 	if httpH > 0 {
 		parts = append(parts, m.httpPanel(m.focused(), m.width, httpH))
 	}
-	parts = append(parts, foot)
-	return fit(strings.Join(parts, "\n"), m.width, m.height)
+	return strings.Join(append(parts, foot...), "\n")
 }
 
 // devicesArea is the panes: side by side when wide, else one with a tab bar.
 func (m *Model) devicesArea(width, height int) string {
 	if len(m.panes) == 2 && !m.styles.Plain && width >= sideBySide {
 		lw := width / 2
-		return lipgloss.JoinHorizontal(lipgloss.Top,
-			m.renderPane(0, lw, height), m.renderPane(1, width-lw, height))
+		left, right := m.renderPane(0, lw, height), m.renderPane(1, width-lw, height)
+		for i := range left {
+			left[i] += right[i]
+		}
+		return strings.Join(left, "\n")
 	}
 	if len(m.panes) < 2 {
-		return m.renderPane(m.focus, width, height)
+		return strings.Join(m.renderPane(m.focus, width, height), "\n")
 	}
-	return m.tabBar(width) + "\n" + m.renderPane(m.focus, width, height-1)
+	return m.tabBar(width) + "\n" + strings.Join(m.renderPane(m.focus, width, height-1), "\n")
 }
 
 func (m *Model) tabBar(width int) string {
@@ -140,6 +144,25 @@ func (m *Model) helpScreen() string {
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
 	}
 	return strings.Join(text, "\n")
+}
+
+// fitLines cuts or pads lines to exactly width×height cells, measuring each line once.
+func fitLines(lines []string, width, height int) []string {
+	out := make([]string, height)
+	blank := strings.Repeat(" ", width)
+	for i := range out {
+		if i >= len(lines) {
+			out[i] = blank
+			continue
+		}
+		l := lines[i]
+		w := ansi.StringWidth(l)
+		if w > width {
+			l, w = ansi.Truncate(l, width, ""), width
+		}
+		out[i] = l + blank[:width-w]
+	}
+	return out
 }
 
 // fit cuts or pads s to exactly width×height cells so that the frame never scrolls.

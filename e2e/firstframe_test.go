@@ -1,0 +1,37 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkFirstFrame measures how long `handoff` takes from exec to its first frame
+// with the embedded sandbox: a shell in a 160×50 tmux pane waits on `read`, the clock
+// starts when the Enter that lets it exec handoff is sent, and stops when
+// capture-pane first shows the title bar. tmux's own latency (send-keys, the pane
+// redraw, each capture-pane: a few ms) is included, so the figure is an upper bound.
+// Reported as ms/frame.
+func BenchmarkFirstFrame(b *testing.B) {
+	requireTmux(b)
+	bin := binary(b)
+	var total time.Duration
+	for range b.N {
+		b.StopTimer()
+		term := newTerm(b, 160, 50, "sh -c 'read x; exec "+bin+" --memory --keystore memory'")
+		time.Sleep(100 * time.Millisecond) // the shell reaches read
+		b.StartTimer()
+		start := time.Now()
+		term.keys("Enter")
+		for !strings.Contains(term.screen(), "handoff · server") {
+			if time.Since(start) > 10*time.Second {
+				b.Fatalf("no first frame after 10 s:\n%s", term.screen())
+			}
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		term.keys("q")
+		term.waitText("EXITED", 10*time.Second)
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/frame")
+}
