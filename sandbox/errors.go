@@ -72,6 +72,13 @@ var (
 	errInternal        = newError(500, "internal_error", "An internal error occurred", actionNone)
 )
 
+// Each endpoint names itself when AD-Service-Token is missing, as the seed's catalogue does.
+var (
+	errTokenMissingLink   = newError(401, "header_missing", "AD-Service-Token header is required for link requests", actionCheckHeaders)
+	errTokenMissingUnlink = newError(401, "header_missing", "AD-Service-Token header is required for unlink requests", actionCheckHeaders)
+	errTokenMissingList   = newError(401, "header_missing", "AD-Service-Token header is required for list requests", actionCheckHeaders)
+)
+
 type errorBody struct {
 	Status string      `json:"status"`
 	Error  errorDetail `json:"error"`

@@ -47,6 +47,9 @@ func (s *Server) frame(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
 				s.log.Error("handler panic", "trace", trace, "method", r.Method, "path", r.URL.Path)
 				if rec.status == 0 {
 					writeError(rec, errInternal)

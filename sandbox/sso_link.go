@@ -1,0 +1,38 @@
+package sandbox
+
+import (
+	"net/http"
+)
+
+// linkBody is the answer of POST link.
+type linkBody struct {
+	Status    string `json:"status"`
+	Code      string `json:"code"`
+	NotBefore int64  `json:"notBefore"`
+	NotAfter  int64  `json:"notAfter"`
+}
+
+// handleLink gives the caller's profile a new link code.
+func (s *Server) handleLink(w http.ResponseWriter, r *http.Request, _ string) {
+	now := s.now()
+	var code string
+	var rec LinkCode
+	ok := s.transact(w, r, now, func(tx Tx) error {
+		if e := optionalDeviceKey(r); e != nil {
+			return refusal{e}
+		}
+		c, e := s.serviceTokenHeader(r, errTokenMissingLink, 0)
+		if e != nil {
+			return refusal{e}
+		}
+		d, err := member(tx, c, now)
+		if err != nil {
+			return err
+		}
+		code, rec, err = createLinkCode(tx, s.keys.linkCode.Secret, d.ProfileID, d.Key, now, s.cfg.LinkCodeTTL)
+		return err
+	})
+	if ok {
+		writeJSON(w, http.StatusCreated, linkBody{Status: "CREATED", Code: code, NotBefore: rec.NotBefore.UnixMilli(), NotAfter: rec.NotAfter.UnixMilli()})
+	}
+}

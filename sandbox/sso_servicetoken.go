@@ -1,0 +1,168 @@
+package sandbox
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+type serviceTokenBody struct {
+	Status    string `json:"status"`
+	Token     string `json:"serviceToken"`
+	NotBefore int64  `json:"notBefore"`
+	NotAfter  int64  `json:"notAfter"`
+}
+
+func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, status int, key Key, d Device, now time.Time) {
+	tok, err := s.signServiceToken(key, d, now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	label := "CREATED"
+	if status == http.StatusOK {
+		label = "OK"
+	}
+	writeJSON(w, status, serviceTokenBody{Status: label, Token: tok.Token, NotBefore: tok.NotBefore.UnixMilli(), NotAfter: tok.NotAfter.UnixMilli()})
+}
+
+// clientAddress is the peer's IP, for the link-code limiter.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return "addr:" + r.RemoteAddr
+	}
+	return "addr:" + host
+}
+
+func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request, _ string) {
+	now := s.now()
+	key, err := s.signingKey(now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
+	info, infoErr := parseDeviceInfo(r.Header.Get("X-Device-Info"))
+	attrs := info.merge(fromUserAgent(r.Header.Get("User-Agent")))
+	ssoID, link := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK")
+	var joined Device
+	ok := s.transact(w, r, now, func(tx Tx) error {
+		switch {
+		case errors.Is(devErr, errDeviceIDBad):
+			return refusal{errBadDeviceID}
+		case infoErr != nil:
+			return refusal{errBadDeviceInfo}
+		case ssoID != "" && link != "":
+			return refusal{errBothIdentities}
+		case ssoID == "" && link == "" && !(s.cfg.AllowDeviceIDFallback && devErr == nil):
+			return refusal{errNoIdentity}
+		case devErr != nil:
+			return refusal{errNoDeviceID}
+		}
+		kind := DeviceRegular
+		profileID := ssoID
+		if link != "" {
+			kind = DeviceSSO
+			var err error
+			if profileID, err = s.redeem(tx, r, link, deviceKey, now); err != nil {
+				return err
+			}
+		} else if ssoID == "" {
+			profileID = deviceKey
+		} else if !validSSOID(ssoID) {
+			return refusal{errBadSSOID}
+		}
+		var err error
+		joined, err = join(tx, profileID, deviceKey, kind, attrs, now)
+		return err
+	})
+	if ok {
+		s.writeServiceToken(w, r, http.StatusCreated, key, joined, now)
+	}
+}
+
+// redeem spends a link code, under the brute-force limiter (only failures count), and
+// returns the profile that made it.
+func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now time.Time) (string, error) {
+	keys := []string{"device:" + deviceKey, clientAddress(r)}
+	if wait := s.limiter.blocked(now, keys...); wait > 0 {
+		secs := int64((wait + time.Second - 1) / time.Second)
+		return "", refusal{errTooMany.with("Retry-After", strconv.FormatInt(secs, 10))}
+	}
+	code, ok := normalizeLinkCode(input)
+	var rec LinkCode
+	if ok {
+		var err error
+		if rec, ok, err = redeemLinkCode(tx, s.keys.linkCode.Secret, code, now); err != nil {
+			return "", err
+		}
+	}
+	if !ok {
+		s.limiter.fail(now, keys...)
+		return "", refusal{errBadLinkCode}
+	}
+	return rec.ProfileID, nil
+}
+
+// join makes deviceKey a member of the profile (creating it on first use). A device
+// that is a member already keeps its join id, so its earlier tokens stay good.
+func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, now time.Time) (Device, error) {
+	if _, err := tx.Profile(profileID); errors.Is(err, ErrNotFound) {
+		if err := tx.PutProfile(Profile{ID: profileID, CreatedAt: now}); err != nil {
+			return Device{}, err
+		}
+	} else if err != nil {
+		return Device{}, err
+	}
+	d, err := tx.Device(profileID, deviceKey)
+	if errors.Is(err, ErrNotFound) {
+		d = Device{ProfileID: profileID, Key: deviceKey, JoinID: randomHex(8), JoinedAt: now}
+	} else if err != nil {
+		return Device{}, err
+	}
+	d.Type, d.LastSeen = kind, now
+	d.HardwareType, d.Model, d.Manufacturer = a.HardwareType, a.Model, a.Manufacturer
+	d.OS, d.OSVersion, d.UserAgent = a.OS, a.OSVersion, a.UserAgent
+	return d, tx.PutDevice(d)
+}
+
+// validSSOID bounds a common identifier: 1 to 256 printable characters.
+func validSSOID(id string) bool {
+	if len(id) == 0 || len(id) > 256 {
+		return false
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Request, _ string) {
+	now := s.now()
+	key, err := s.signingKey(now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	var d Device
+	ok := s.transact(w, r, now, func(tx Tx) error {
+		if e := optionalDeviceKey(r); e != nil {
+			return refusal{e}
+		}
+		c, e := s.serviceTokenHeader(r, errTokenMissingGET, s.cfg.RefreshGrace)
+		if e != nil {
+			return refusal{e}
+		}
+		var err error
+		d, err = member(tx, c, now)
+		return err
+	})
+	if ok {
+		s.writeServiceToken(w, r, http.StatusOK, key, d, now)
+	}
+}
