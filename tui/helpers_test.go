@@ -47,3 +47,5 @@ func press(s string) tea.KeyPressMsg {
 }
 
 func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func pasteMsg(s string) tea.PasteMsg { return tea.PasteMsg{Content: s} }

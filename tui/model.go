@@ -173,7 +173,7 @@ func (m *Model) onTick() []tea.Cmd {
 		if !p.signedIn() {
 			continue
 		}
-		if !p.state.NotAfter.IsZero() && p.state.NotAfter.Sub(now) < refreshMargin && p.attempts[opFresh] == 0 {
+		if !p.state.NotAfter.IsZero() && p.state.NotAfter.Sub(now) < refreshMargin && p.attempts[opFresh] == 0 && !p.refreshRefused {
 			cmds = append(cmds, m.start(i, opFresh, "", nil))
 		}
 		if p.showLink && p.link != nil && !p.linkStale && !now.Before(p.link.NotAfter.Time()) && !p.busy[opLink] {
@@ -202,6 +202,9 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		return m.onError(msg, p)
 	}
 	p.attempts[msg.op] = 0
+	if msg.token != nil {
+		p.refreshRefused = false
+	}
 	switch msg.op {
 	case opSignIn:
 		p.unlinked = false
@@ -259,6 +262,10 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		return retryAfter(wait, retryMsg{dev: msg.dev, op: msg.op, arg: msg.arg, keys: msg.keys})
 	}
 	p.attempts[msg.op] = 0
+	if msg.op == opFresh || msg.op == opRefresh {
+		// Refused once, refused every second: wait for a new token or a key.
+		p.refreshRefused = true
+	}
 	if msg.state.Unlinked || client.IsUnlinked(err) {
 		p.unlinked = true
 		p.showLink, p.link = false, nil

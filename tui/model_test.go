@@ -370,3 +370,35 @@ func TestTraceRelayNeverBlocks(t *testing.T) {
 		t.Fatal("Trace blocked with no program reading")
 	}
 }
+
+func TestTokenIsRefreshedBeforeItExpires(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter")
+	count := func() int {
+		n := 0
+		for _, c := range tm.phone.calls {
+			if c == "EnsureFresh" {
+				n++
+			}
+		}
+		return n
+	}
+	run(tm.Model, tea.Batch(tm.onTick()...), 0)
+	if count() != 0 {
+		t.Fatal("a token far from expiry should not be refreshed")
+	}
+	*tm.now = tm.panes[0].state.NotAfter.Add(-refreshMargin + time.Second)
+	run(tm.Model, tea.Batch(tm.onTick()...), 0)
+	if count() != 1 {
+		t.Fatalf("a token %s from expiry should be refreshed; calls %v", refreshMargin, tm.phone.calls)
+	}
+	tm.phone.err = &client.APIError{HTTPStatus: 400, Code: "token_invalid"}
+	run(tm.Model, tea.Batch(tm.onTick()...), 0)
+	run(tm.Model, tea.Batch(tm.onTick()...), 0)
+	if count() != 2 {
+		t.Fatalf("after a refusal the refresh should wait for the user, not repeat each second; %d refreshes", count())
+	}
+	if !strings.Contains(tm.panes[0].status, "not valid yet") {
+		t.Fatalf("the refusal should be explained: %q", tm.panes[0].status)
+	}
+}

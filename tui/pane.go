@@ -57,10 +57,11 @@ type pane struct {
 	httpDetail bool
 	httpScroll int
 
-	busy     map[op]bool
-	attempts map[op]int
-	lastPoll time.Time
-	unlinked bool
+	busy           map[op]bool
+	refreshRefused bool // the service refused to refresh this token
+	attempts       map[op]int
+	lastPoll       time.Time
+	unlinked       bool
 
 	status      string
 	statusLevel level

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -112,7 +113,7 @@ func (m *Model) stepsOf(p *pane) []step {
 		}
 		token := "enter signs in"
 		if signed {
-			token = "expires in " + countdown(p.state.NotAfter.Sub(now))
+			token = "expires in " + m.countdown(p.state.NotAfter.Sub(now))
 		}
 		link := "l makes a code"
 		switch {
@@ -131,7 +132,7 @@ func (m *Model) stepsOf(p *pane) []step {
 	}
 	joined := "type the code"
 	if signed {
-		joined = "profile " + sub + " · expires in " + countdown(p.state.NotAfter.Sub(now))
+		joined = "profile " + sub + " · expires in " + m.countdown(p.state.NotAfter.Sub(now))
 	}
 	return []step{
 		{name: "5 Join with a code", detail: joined, done: signed},
@@ -230,7 +231,7 @@ func (m *Model) tokenLines(p *pane) []string {
 	}
 	return []string{
 		m.styles.Bold.Render("Service token") + " sub " + c.Subject + via,
-		fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), countdown(p.state.NotAfter.Sub(m.now()))),
+		fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))),
 	}
 }
 
@@ -244,12 +245,14 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	var out []string
 	out = append(out, m.tokenLines(p)[1], "")
 	out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
-	state := "expires in " + countdown(left)
+	state := "expires in " + m.countdown(left)
 	if p.linkStale || left <= 0 {
 		state = "expired: press l for a new one"
 	}
 	out = append(out, s.Bold.Render("code "+groupCode(l.Code))+" · "+state)
-	out = append(out, bar(s, min(width, 40), left, total)+" "+countdown(left))
+	if !s.Plain {
+		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
+	}
 	room := height - len(out) - 1
 	qrH := strings.Count(p.qr, "\n") + 1
 	switch {
@@ -269,4 +272,16 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 // wrap breaks plain text into lines of at most width cells.
 func wrap(s string, width int) []string {
 	return strings.Split(ansi.Wrap(s, width, " "), "\n")
+}
+
+// countdown is what is left, to the second; in plain mode to the minute, so that a
+// screen reader is not told of a change every second.
+func (m *Model) countdown(d time.Duration) string {
+	if !m.styles.Plain || d <= 0 {
+		return countdown(d)
+	}
+	if d < time.Minute {
+		return "under a minute"
+	}
+	return fmt.Sprintf("about %d min", int((d+30*time.Second)/time.Minute))
 }

@@ -108,6 +108,20 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 	if !s.panes[1].unlinked || !strings.Contains(ansi.Strip(s.Render()), "This device was unlinked from the profile") {
 		t.Fatalf("the TV should say it was unlinked:\n%s", ansi.Strip(s.Render()))
 	}
+
+	// The unlinked TV signs in again with a new code from the phone.
+	s.press("l")
+	m = codeOnScreen.FindStringSubmatch(ansi.Strip(s.Render()))
+	if m == nil {
+		t.Fatal("no new code on the phone")
+	}
+	s.press("tab", "s")
+	send(s.Model, pasteMsg(m[1]+m[2]))
+	s.press("enter")
+	if !s.panes[1].signedIn() || s.panes[1].unlinked {
+		t.Fatalf("the TV should join again after it was unlinked: %q", s.panes[1].status)
+	}
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.seen) == 0 {
