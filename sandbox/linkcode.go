@@ -41,9 +41,9 @@ func normalizeLinkCode(in string) (string, bool) {
 	return b.String(), true
 }
 
-// hashLinkCode is the only form in which a code is stored: a keyed hash, so the store
-// alone does not give the codes away, and six digits cannot be found by hashing all
-// million of them without the key.
+// hashLinkCode is the only form in which a code is stored. It is keyed because a
+// plain hash of six digits is reversed by hashing all million of them; a copy of the
+// code records without the key gives nothing away.
 func hashLinkCode(key []byte, code string) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(code))

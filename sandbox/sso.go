@@ -14,7 +14,7 @@ type refusal struct{ e *apiError }
 func (r refusal) Error() string { return r.e.code }
 
 // sso checks the service provider in the path before the endpoint runs.
-func (s *Server) sso(h func(w http.ResponseWriter, r *http.Request, sp string)) http.HandlerFunc {
+func (s *Server) sso(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sp := r.PathValue("sp")
 		switch {
@@ -23,7 +23,7 @@ func (s *Server) sso(h func(w http.ResponseWriter, r *http.Request, sp string)) 
 		case len(s.cfg.ServiceProviders) > 0 && !slices.Contains(s.cfg.ServiceProviders, sp):
 			writeError(w, errUnknownSP)
 		default:
-			h(w, r, sp)
+			h(w, r)
 		}
 	}
 }

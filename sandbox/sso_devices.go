@@ -44,7 +44,7 @@ func readUnlinkRequest(r *http.Request) ([]string, *apiError) {
 	return *req.Devices, nil
 }
 
-func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	keys, bodyErr := readUnlinkRequest(r)
 	unlinked := []string{}
@@ -99,7 +99,7 @@ type listBody struct {
 	Devices map[string]listEntry `json:"devices"`
 }
 
-func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var out listBody
 	ok := s.transact(w, r, now, func(tx Tx) error {

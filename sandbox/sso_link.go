@@ -13,7 +13,7 @@ type linkBody struct {
 }
 
 // handleLink gives the caller's profile a new link code.
-func (s *Server) handleLink(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var code string
 	var rec LinkCode

@@ -37,7 +37,7 @@ func clientAddress(r *http.Request) string {
 	return "addr:" + host
 }
 
-func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	key, err := s.signingKey(now)
 	if err != nil {
@@ -142,7 +142,7 @@ func validSSOID(id string) bool {
 	return true
 }
 
-func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	key, err := s.signingKey(now)
 	if err != nil {

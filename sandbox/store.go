@@ -23,9 +23,12 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction. Each kind of record has its own get/put/delete; new kinds
-// (MVPD sessions, platform joins) arrive as new methods and buckets, so the existing
-// ones never change shape. Lists are ordered by key.
+// Tx is one transaction. Each kind of record has its own get/put/delete, and records
+// are stored as JSON, so the next features extend rather than reshape it: a profile's
+// MVPD authentication (mvpd, userId, notAfter, the device key that signed in) is a new
+// field of Profile; MVPD login sessions are a new record with its own methods and
+// bucket; a platform (Roku) join is a profile whose ID is derived from the platform
+// subscriber id, with devices of type platformSSO. Lists are ordered by key.
 type Tx interface {
 	Keys(purpose string) ([]Key, error)
 	PutKey(Key) error
