@@ -38,6 +38,12 @@ func runStep(d Device, dev int, o op, arg string, keys []string) tea.Cmd {
 			msg.list, msg.err = d.Devices(ctx)
 		case opUnlink:
 			msg.unlinked, msg.err = d.Unlink(ctx, keys...)
+		case opMVPD:
+			msg.login, msg.err = d.(ProviderDevice).MVPDSignIn(ctx, arg, keys[0])
+		case opProfiles:
+			msg.profiles, msg.err = d.(ProviderDevice).Profiles(ctx)
+		case opRoku:
+			msg.token, msg.err = d.(PlatformDevice).RokuSignIn(ctx, arg)
 		}
 		msg.state = d.State()
 		return msg

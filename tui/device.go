@@ -20,4 +20,21 @@ type Device interface {
 	Unlink(ctx context.Context, keys ...string) (*client.UnlinkResult, error)
 }
 
-var _ Device = (*client.Device)(nil)
+// ProviderDevice is a device that can sign in with a TV provider (MVPD, step 3) and
+// read the profile's TV provider authentications (step 5). The steps show only for
+// devices that have them.
+type ProviderDevice interface {
+	MVPDSignIn(ctx context.Context, mvpdID, userID string) (*client.MVPDLogin, error)
+	Profiles(ctx context.Context) (*client.Profiles, error)
+}
+
+// PlatformDevice is a device that can join through its platform identity (Roku).
+type PlatformDevice interface {
+	RokuSignIn(ctx context.Context, subscriberID string) (*client.ServiceToken, error)
+}
+
+var (
+	_ Device         = (*client.Device)(nil)
+	_ ProviderDevice = (*client.Device)(nil)
+	_ PlatformDevice = (*client.Device)(nil)
+)

@@ -22,6 +22,13 @@ type fakeDevice struct {
 	code  string
 	err   error // returned by the next step, then cleared
 	calls []string
+	// providers is the profile's TV provider sign-ins, shared by the fakes of a test.
+	providers *fakeProviders
+}
+
+type fakeProviders struct {
+	mu       sync.Mutex
+	profiles map[string]client.MVPDProfile
 }
 
 func newFake(name string, role assets.Role, key string) *fakeDevice {
@@ -104,6 +111,47 @@ func (f *fakeDevice) Unlink(_ context.Context, keys ...string) (*client.UnlinkRe
 	}
 	return &client.UnlinkResult{Status: "OK", UnlinkedDevices: keys}, nil
 }
+
+func (f *fakeDevice) MVPDSignIn(_ context.Context, mvpd, user string) (*client.MVPDLogin, error) {
+	if err := f.step("MVPDSignIn " + mvpd + " " + user); err != nil {
+		return nil, err
+	}
+	until := client.Millis(fixedNow.Add(30 * 24 * time.Hour).UnixMilli())
+	f.providers.mu.Lock()
+	defer f.providers.mu.Unlock()
+	f.providers.profiles = map[string]client.MVPDProfile{mvpd: {NotAfter: until, Issuer: mvpd, Type: "regular",
+		Attributes: map[string]client.ProfileAttribute{"userID": {Value: user, State: "plain"}}}}
+	return &client.MVPDLogin{Status: "OK", MVPD: mvpd, UserID: user, NotAfter: until}, nil
+}
+
+// Profiles answers as the service does: the device that signed in holds the sign-in
+// as "regular", the others of the profile as "serviceTokenSSO".
+func (f *fakeDevice) Profiles(context.Context) (*client.Profiles, error) {
+	if err := f.step("Profiles"); err != nil {
+		return nil, err
+	}
+	f.providers.mu.Lock()
+	defer f.providers.mu.Unlock()
+	out := &client.Profiles{Profiles: map[string]client.MVPDProfile{}}
+	for id, p := range f.providers.profiles {
+		if f.st.Preset.Role == assets.RoleSecondary {
+			p.Type = "serviceTokenSSO"
+		}
+		out.Profiles[id] = p
+	}
+	return out, nil
+}
+
+func (f *fakeDevice) RokuSignIn(_ context.Context, subscriber string) (*client.ServiceToken, error) {
+	if err := f.step("RokuSignIn " + subscriber); err != nil {
+		return nil, err
+	}
+	return f.signIn(subscriber, "platformSSO"), nil
+}
+
+// basicDevice hides a device's TV provider and platform steps, as a client without
+// them would.
+type basicDevice struct{ Device }
 
 // twoDeviceList is the profile once the TV has joined.
 func twoDeviceList() *client.DeviceList {

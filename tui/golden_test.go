@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -44,6 +45,14 @@ var screens = []struct {
 		tm.Update(cmd())
 	}},
 	{"plain", Options{Plain: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "l") }},
+	{"provider-list", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "p", "down", "down") }},
+	{"provider-shared", Options{}, func(t *testing.T, tm testModel) { tm.press("enter", "p", "enter"); tm.linked(t) }},
+	{"no-provider-steps", Options{Devices: []DeviceSpec{}}, func(t *testing.T, tm testModel) { tm.linked(t) }},
+	{"roku", Options{}, func(_ *testing.T, tm testModel) {
+		roku, _ := assets.LookupPreset("roku")
+		tm.tv.st.Preset, tm.panes[1].state.Preset = roku, roku
+		tm.press("tab")
+	}},
 }
 
 // traffic is what the HTTP panel shows: two exchanges of the phone, as the client

@@ -17,11 +17,15 @@ const (
 	opLink
 	opList
 	opUnlink
+	opMVPD     // step 3: sign in with a TV provider
+	opProfiles // read the profile's TV provider authentications
+	opRoku     // join through the Roku platform identity
 )
 
 func (o op) doing() string {
 	return [...]string{"signing in", "joining with the code", "refreshing the token",
-		"refreshing the token", "asking for a link code", "listing devices", "unlinking"}[o]
+		"refreshing the token", "asking for a link code", "listing devices", "unlinking",
+		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku"}[o]
 }
 
 // resultMsg is the outcome of one step of one device, with the device's state as it
@@ -38,6 +42,8 @@ type resultMsg struct {
 	code     *client.LinkCode
 	list     *client.DeviceList
 	unlinked *client.UnlinkResult
+	login    *client.MVPDLogin
+	profiles *client.Profiles
 }
 
 // retryMsg runs a step again after a backoff.

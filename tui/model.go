@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -19,8 +20,13 @@ import (
 // a phone sees the TV join and a TV learns that it was unlinked.
 const pollEvery = 5 * time.Second
 
-// DefaultIdentity is the D2C identity the phone offers first.
-const DefaultIdentity = "demo-user@example.com"
+// The identities offered first: the D2C account, the TV provider account and the Roku
+// subscriber.
+const (
+	DefaultIdentity     = "demo-user@example.com"
+	DefaultProviderUser = "demo-subscriber"
+	DefaultRokuUser     = "roku-subscriber-1"
+)
 
 // DeviceSpec puts one device on screen.
 type DeviceSpec struct {
@@ -189,6 +195,9 @@ func (m *Model) onTick() []tea.Cmd {
 		if now.Sub(p.lastPoll) >= pollEvery && p.attempts[opList] == 0 {
 			p.lastPoll = now
 			cmds = append(cmds, m.start(i, opList, "", nil))
+			if p.canProvider() {
+				cmds = append(cmds, m.start(i, opProfiles, "", nil))
+			}
 		}
 	}
 	return cmds
@@ -208,13 +217,30 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	switch msg.op {
 	case opSignIn:
 		p.unlinked = false
-		p.say(levelOK, "Signed in as "+p.state.Claims.Subject+". Next: l makes a link code for the TV.")
-		return m.start(msg.dev, opList, "", nil)
-	case opRedeem:
+		next := "l makes a link code for the TV."
+		if p.canProvider() {
+			next = "p signs in with a TV provider, or l makes a link code for the TV."
+		}
+		p.say(levelOK, "Signed in as "+p.state.Claims.Subject+". Next: "+next)
+		return m.joinedCmds(msg.dev)
+	case opRedeem, opRoku:
 		p.unlinked = false
 		p.codeIn.Reset()
-		p.say(levelOK, "Joined the profile of "+p.state.Claims.Subject+".")
-		return m.start(msg.dev, opList, "", nil)
+		via := ""
+		if msg.op == opRoku {
+			via = " through its Roku identity"
+		}
+		p.say(levelOK, "Joined the profile of "+p.state.Claims.Subject+via+".")
+		return m.joinedCmds(msg.dev)
+	case opMVPD:
+		name := msg.arg
+		if mv, ok := assets.LookupMVPD(msg.arg); ok {
+			name = mv.Name
+		}
+		p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, msg.login.UserID, msg.login.NotAfter.Time().Local().Format("2 Jan 2006")))
+		return m.start(msg.dev, opProfiles, "", nil)
+	case opProfiles:
+		p.providers, p.providerNote = msg.profiles, ""
 	case opRefresh:
 		p.say(levelOK, "Service token refreshed; it now expires at "+clock(p.state.NotAfter)+".")
 	case opFresh:
@@ -252,8 +278,22 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	return nil
 }
 
+// joinedCmds reads what a device that just joined a profile can see.
+func (m *Model) joinedCmds(dev int) tea.Cmd {
+	cmds := []tea.Cmd{m.start(dev, opList, "", nil)}
+	if m.panes[dev].canProvider() {
+		cmds = append(cmds, m.start(dev, opProfiles, "", nil))
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	err := msg.err
+	if msg.op == opProfiles && !msg.state.Unlinked && !client.IsUnlinked(err) {
+		// Read on every poll: say it where the TV provider shows, not in the status.
+		p.providerNote = explain(err)
+		return nil
+	}
 	if transient(err) {
 		p.attempts[msg.op]++
 		n := p.attempts[msg.op]
@@ -318,6 +358,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case p.editing:
 		return m.onEditKey(msg, p)
+	case p.picking:
+		return m.onPickKey(msg, p)
 	case p.confirm != nil:
 		keys := p.confirm
 		p.confirm = nil
@@ -356,6 +398,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit) && p.primary() && !p.signedIn():
 		p.editing = true
 		p.say(levelInfo, "Type the identity, enter to sign in with it, esc to keep the old one.")
+	case key.Matches(msg, k.Provider) && p.primary() && p.signedIn() && p.canProvider():
+		m.pick(p)
+	case key.Matches(msg, k.Roku) && p.entering() && p.canRoku():
+		p.say(levelInfo, "Signing in with Roku as "+DefaultRokuUser+"…")
+		return m.start(m.focus, opRoku, DefaultRokuUser, nil)
 	case key.Matches(msg, k.Link) && p.primary() && p.signedIn():
 		p.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
@@ -394,6 +441,31 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+func (m *Model) pick(p *pane) {
+	p.picking = true
+	p.say(levelInfo, "Choose a TV provider: ↑/↓ move, enter signs in as "+DefaultProviderUser+", esc cancels.")
+}
+
+// onPickKey moves in the TV provider list (step 3).
+func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
+	list := assets.MVPDs()
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		p.mvpdCursor = max(0, p.mvpdCursor-1)
+	case key.Matches(msg, m.keys.Down):
+		p.mvpdCursor = min(len(list)-1, p.mvpdCursor+1)
+	case key.Matches(msg, m.keys.Next):
+		p.picking = false
+		mv := list[p.mvpdCursor]
+		p.say(levelInfo, "Signing in with "+mv.Name+" as "+DefaultProviderUser+"…")
+		return m.start(m.focus, opMVPD, mv.ID, []string{DefaultProviderUser})
+	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.Provider):
+		p.picking = false
+		p.say(levelInfo, "No TV provider chosen. p opens the list again; l makes a link code.")
+	}
+	return nil
+}
+
 func (m *Model) onEditKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
@@ -421,6 +493,8 @@ func (m *Model) next(p *pane) tea.Cmd {
 		}
 		p.say(levelInfo, "Signing in as "+id+"…")
 		return m.start(m.focus, opSignIn, id, nil)
+	case p.primary() && !p.showLink && p.canProvider() && p.providers != nil && len(p.providers.Profiles) == 0:
+		m.pick(p)
 	case p.primary() && !p.showLink:
 		p.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
@@ -454,6 +528,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.state.SignedIn = false
 	p.devices, p.listed = nil, false
 	p.link, p.showLink = nil, false
+	p.providers, p.providerNote = nil, ""
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+p.identity.Value()+", or e to type another identity.")
 	} else {

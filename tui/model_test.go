@@ -32,7 +32,14 @@ func newTestModel(t testing.TB, width, height int, opts Options) testModel {
 	t.Helper()
 	now := fixedNow
 	tm := testModel{phone: newFake("phone", assets.RolePrimary, "cGhvbmUta2V5"), tv: newFake("tv", assets.RoleSecondary, "dHYta2V5"), now: &now}
-	opts.Devices = []DeviceSpec{{"Phone", tm.phone}, {"TV", tm.tv}}
+	shared := &fakeProviders{}
+	tm.phone.providers, tm.tv.providers = shared, shared
+	if opts.Devices == nil {
+		opts.Devices = []DeviceSpec{{"Phone", tm.phone}, {"TV", tm.tv}}
+	} else {
+		// The test gave wrappers: put the fakes inside them.
+		opts.Devices = []DeviceSpec{{"Phone", basicDevice{tm.phone}}, {"TV", basicDevice{tm.tv}}}
+	}
 	opts.Server = "http://127.0.0.1:8765"
 	opts.Note = "embedded sandbox"
 	opts.Now = func() time.Time { return *tm.now }
@@ -270,7 +277,7 @@ func TestPlainHasWordsNotBoxes(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Plain: true})
 	tm.press("enter")
 	s := tm.Render()
-	for _, want := range []string{"[done] 1 Identity", "[next] 4 Link a device", "[n/a] 3 TV provider", "[Phone]"} {
+	for _, want := range []string{"[done] 1 Identity", "[next] 3 TV provider", "[ ] 4 Link a device", "[Phone]"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("plain view lacks %q", want)
 		}
@@ -400,5 +407,62 @@ func TestTokenIsRefreshedBeforeItExpires(t *testing.T) {
 	}
 	if !strings.Contains(tm.panes[0].status, "not valid yet") {
 		t.Fatalf("the refusal should be explained: %q", tm.panes[0].status)
+	}
+}
+
+func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter", "enter")
+	if !tm.panes[0].picking {
+		t.Fatal("after signing in, enter should open the TV provider list")
+	}
+	tm.press("down", "enter")
+	if !slices.Contains(tm.phone.calls, "MVPDSignIn Charter_Direct "+DefaultProviderUser) {
+		t.Fatalf("the second provider should be signed in with; calls %v", tm.phone.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as demo-subscriber") ||
+		!strings.Contains(tm.providerText(tm.panes[0], true), "signed in here, until 22 Dec 2026") {
+		t.Fatalf("phone does not show its TV provider:\n%s", s)
+	}
+	tm.press("enter")
+	if !tm.panes[0].showLink {
+		t.Fatal("with a provider, enter should go on to the link code")
+	}
+	tm.phone.list, tm.tv.list = twoDeviceList(), twoDeviceList()
+	tm.press("tab")
+	send(tm.Model, tea.PasteMsg{Content: "482913"})
+	tm.press("enter")
+	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as demo-subscriber") ||
+		!strings.Contains(tm.providerText(tm.panes[1], true), "shared through the link") {
+		t.Fatalf("TV does not show the shared provider sign-in:\n%s", s)
+	}
+}
+
+func TestProviderStepsHideWithoutClientSupport(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{Devices: []DeviceSpec{}})
+	tm.press("enter", "p")
+	if s := tm.screen(); tm.panes[0].picking || !strings.Contains(s, "– 3 TV provider      not in this build") {
+		t.Fatalf("without TV provider steps, p does nothing and the step says why:\n%s", s)
+	}
+	tm.press("enter")
+	if !tm.panes[0].showLink {
+		t.Fatal("without TV provider steps, enter makes a link code")
+	}
+}
+
+func TestRokuSignsInWithoutACode(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	roku, _ := assets.LookupPreset("roku")
+	tm.tv.st.Preset, tm.panes[1].state.Preset = roku, roku
+	tm.press("tab")
+	if !strings.Contains(tm.screen(), "Or press R to sign in with Roku") {
+		t.Fatalf("a Roku TV should offer its platform sign-in:\n%s", tm.screen())
+	}
+	tm.press("R")
+	if !slices.Contains(tm.tv.calls, "RokuSignIn "+DefaultRokuUser) || !tm.panes[1].signedIn() {
+		t.Fatalf("R should sign in with Roku; calls %v", tm.tv.calls)
+	}
+	if !strings.Contains(tm.panes[1].status, "through its Roku identity") {
+		t.Fatalf("status: %q", tm.panes[1].status)
 	}
 }

@@ -46,6 +46,11 @@ type pane struct {
 	qrErr     error
 	qrc       qrCache
 
+	providers    *client.Profiles // the profile's TV provider sign-ins; nil until read
+	providerNote string           // why they could not be read
+	picking      bool             // the phone is choosing a TV provider
+	mvpdCursor   int
+
 	devices  []deviceRow
 	listed   bool
 	cursor   int
@@ -95,6 +100,28 @@ func newPane(label string, d Device, identity string) *pane {
 }
 
 func (p *pane) primary() bool { return p.state.Preset.Role != assets.RoleSecondary }
+
+// canProvider is whether the device has the TV provider steps.
+func (p *pane) canProvider() bool { _, ok := p.dev.(ProviderDevice); return ok }
+
+// canRoku is whether the device can join through the Roku platform identity.
+func (p *pane) canRoku() bool {
+	_, ok := p.dev.(PlatformDevice)
+	return ok && p.state.Preset.PlatformSSO
+}
+
+// provider is the profile's first TV provider sign-in, in id order.
+func (p *pane) provider() (string, client.MVPDProfile, bool) {
+	if p.providers == nil || len(p.providers.Profiles) == 0 {
+		return "", client.MVPDProfile{}, false
+	}
+	ids := make([]string, 0, len(p.providers.Profiles))
+	for id := range p.providers.Profiles {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids[0], p.providers.Profiles[ids[0]], true
+}
 
 func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/handoff-sso/handoff/assets"
+
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -67,8 +69,8 @@ func (m *Model) paneSubtitle(p *pane) string {
 func (m *Model) statusLines(p *pane, width int) []string {
 	s := m.styles
 	var busy []string
-	for o := opSignIn; o <= opUnlink; o++ {
-		if p.busy[o] && o != opList && o != opFresh {
+	for o := opSignIn; o <= opRoku; o++ {
+		if p.busy[o] && o != opList && o != opFresh && o != opProfiles {
 			busy = append(busy, o.doing())
 		}
 	}
@@ -125,7 +127,7 @@ func (m *Model) stepsOf(p *pane) []step {
 		return []step{
 			{name: "1 Identity", detail: id, done: signed},
 			{name: "2 Service token", detail: token, done: signed},
-			{name: "3 TV provider", detail: "not in this build", off: true},
+			m.providerStep(p, "3 TV provider", true),
 			{name: "4 Link a device", detail: link, done: signed && len(p.devices) > 1},
 			{name: "6 Devices", detail: m.devicesDetail(p)},
 		}
@@ -136,9 +138,50 @@ func (m *Model) stepsOf(p *pane) []step {
 	}
 	return []step{
 		{name: "5 Join with a code", detail: joined, done: signed},
-		{name: "5 TV provider", detail: "not in this build", off: true},
+		m.providerStep(p, "5 TV provider", false),
 		{name: "6 Devices", detail: m.devicesDetail(p)},
 	}
+}
+
+// providerStep is the TV provider's line of the checklist: a step the phone takes
+// (step 3), or what the TV got through the link (step 5).
+func (m *Model) providerStep(p *pane, name string, takes bool) step {
+	switch {
+	case !p.canProvider():
+		return step{name: name, detail: "not in this build", off: true}
+	case !p.signedIn():
+		return step{name: name, detail: "after signing in", off: !takes}
+	}
+	if _, _, ok := p.provider(); ok {
+		return step{name: name, detail: m.providerText(p, false), done: true}
+	}
+	switch {
+	case p.providerNote != "":
+		return step{name: name, detail: "unknown: " + p.providerNote, off: !takes}
+	case takes:
+		return step{name: name, detail: "p picks a provider (optional)"}
+	}
+	return step{name: name, detail: "none on this profile yet", off: true}
+}
+
+// providerText says who the profile is signed in with; long adds how and until when.
+func (m *Model) providerText(p *pane, long bool) string {
+	id, prof, ok := p.provider()
+	if !ok {
+		return "none"
+	}
+	name := id
+	if mv, found := assets.LookupMVPD(id); found {
+		name = mv.Name
+	}
+	if !long {
+		return name + " as " + prof.UserID()
+	}
+	how := map[string]string{"regular": "signed in here", "serviceTokenSSO": "shared through the link", "platformSSO": "through the platform"}[prof.Type]
+	if how == "" {
+		how = prof.Type
+	}
+	return fmt.Sprintf("%s as %s, %s, until %s", name, prof.UserID(), how, prof.NotAfter.Time().Local().Format("2 Jan 2006"))
 }
 
 func (m *Model) devicesDetail(p *pane) string {
@@ -208,16 +251,54 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · e edits the identity"))
 	case !p.primary() && !p.signedIn():
 		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
-		return append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
+		out = append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
+		if p.canRoku() {
+			out = append(out, "")
+			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV.", width) {
+				out = append(out, s.StepNext.Render(l))
+			}
+		}
+		return out
+	case p.picking:
+		return m.providerList(p, height)
 	case p.showLink && p.link != nil:
 		return m.linkCard(p, width, height)
 	}
 	out = append(out, m.tokenLines(p)...)
-	if !p.primary() {
-		out = append(out, wrap("TV provider: not in this build (the MVPD step comes later).", width)...)
+	if _, _, ok := p.provider(); ok || !p.primary() {
+		provider := "not in this build"
+		switch {
+		case !p.canProvider():
+		case p.providerNote != "":
+			provider = p.providerNote
+		default:
+			provider = m.providerText(p, true)
+		}
+		out = append(out, wrap("TV provider: "+provider, width)...)
 	}
 	out = append(out, "")
 	return append(out, m.deviceTable(p, width, height-len(out))...)
+}
+
+// providerList is step 3's choice of TV provider.
+func (m *Model) providerList(p *pane, height int) []string {
+	s := m.styles
+	list := assets.MVPDs()
+	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter signs in as " + DefaultProviderUser + " · esc cancels")}
+	rows := max(1, height-len(out))
+	start := max(0, min(p.mvpdCursor-rows+1, len(list)-rows))
+	for i := start; i < len(list) && i < start+rows; i++ {
+		line := "  " + list[i].Name
+		if i == p.mvpdCursor {
+			cur := "▸ "
+			if s.Plain {
+				cur = "> "
+			}
+			line = s.Selected.Render(cur + list[i].Name)
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 func (m *Model) tokenLines(p *pane) []string {

@@ -13,8 +13,8 @@ var tourSteps = []tourStep{
 		"enter keeps the offered identity, e types another", true},
 	{"A service token", "The phone gets a service token: POST /api/{sp}/serviceToken with X-SSO-ID. The token is a JWT whose sub is the identity.",
 		"enter signs in", true},
-	{"The TV provider", "The phone signs in with a TV provider (MVPD) through the sandbox's simulated MVPD. This build does not have that step yet.",
-		"] goes on", true},
+	{"The TV provider", "The phone signs in with a TV provider (MVPD) through the sandbox's simulated MVPD: POST /api/v2/{sp}/sessions, then the provider's login. Linked devices share that sign-in.",
+		"p picks a provider (] skips this step)", true},
 	{"A link code", "The phone asks for a link code: POST /api/{sp}/link gives six digits, shown large, as a QR image and with a countdown.",
 		"l asks for a code", true},
 	{"The TV joins", "The TV types the code: POST serviceToken with X-SSO-LINK gives it its own service token for the same profile.",
@@ -25,9 +25,11 @@ var tourSteps = []tourStep{
 
 // tourDone says whether the flow has got past a step.
 func (m *Model) tourDone(i int) bool {
-	var phoneIn, tvIn, linked bool
+	var phoneIn, tvIn, linked, provider bool
 	for _, p := range m.panes {
 		if p.primary() {
+			_, _, has := p.provider()
+			provider = provider || has
 			phoneIn = phoneIn || p.signedIn()
 			linked = linked || p.link != nil || len(p.devices) > 1
 		} else {
@@ -37,6 +39,8 @@ func (m *Model) tourDone(i int) bool {
 	switch i {
 	case 0, 1:
 		return phoneIn || tvIn
+	case 2:
+		return provider || linked || tvIn
 	case 3:
 		return linked || tvIn
 	case 4:
