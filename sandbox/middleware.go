@@ -50,19 +50,19 @@ func (s *Server) frame(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("handler panic", "trace", trace, "method", r.Method, "path", r.URL.Path)
+				s.log.Error("handler panic", "trace", trace, "method", r.Method, "path", logPath(r))
 				if rec.status == 0 {
 					writeError(rec, errInternal)
 				}
 			}
 			s.log.Info("request",
-				"trace", trace, "method", r.Method, "path", r.URL.Path,
+				"trace", trace, "method", r.Method, "path", logPath(r),
 				"status", rec.status, "latency", time.Since(start), "sp", r.PathValue("sp"))
 		}()
 		switch {
 		case headerSize(r.Header) > maxHeaderBytes:
 			writeError(rec, errHeadersTooLarge)
-		case !acceptsJSON(r.Header.Values("Accept")):
+		case !acceptsJSON(r.Header.Values("Accept")) && !choosesOwnFormat(r.URL.Path):
 			writeError(rec, errNotAcceptable)
 		default:
 			r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)

@@ -27,6 +27,7 @@ type Server struct {
 	limiter  *failureLimiter
 	log      *slog.Logger
 	handler  http.Handler
+	roku     rokuIdentity
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}
@@ -93,9 +94,9 @@ func (s *Server) DataLocation() string { return s.store.Location() }
 
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	route := func(path string, methods map[string]http.HandlerFunc) {
+	routeAs := func(path string, methods map[string]http.HandlerFunc, writeErr func(http.ResponseWriter, *apiError)) {
 		allow := ""
-		for _, m := range []string{http.MethodGet, http.MethodPost} {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
 			if h, ok := methods[m]; ok {
 				mux.HandleFunc(m+" "+path, h)
 				if allow != "" {
@@ -108,8 +109,9 @@ func (s *Server) routes() *http.ServeMux {
 			}
 		}
 		refuse := errMethod.with("Allow", allow)
-		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) { writeError(w, refuse) })
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) { writeErr(w, refuse) })
 	}
+	route := func(path string, methods map[string]http.HandlerFunc) { routeAs(path, methods, writeError) }
 	route("/o/client/register", map[string]http.HandlerFunc{http.MethodPost: s.handleRegister})
 	route("/o/client/token", map[string]http.HandlerFunc{http.MethodPost: s.handleToken})
 	route("/sandbox/software-statement", map[string]http.HandlerFunc{http.MethodGet: s.handleSoftwareStatement})
@@ -123,6 +125,16 @@ func (s *Server) routes() *http.ServeMux {
 	route("/api/{sp}/link", map[string]http.HandlerFunc{http.MethodPost: s.sso(s.handleLink)})
 	route("/api/{sp}/unlink", map[string]http.HandlerFunc{http.MethodPost: s.sso(s.handleUnlink)})
 	route("/api/{sp}/list", map[string]http.HandlerFunc{http.MethodGet: s.sso(s.handleList)})
+	routeAs("/api/v2/{sp}/sessions", map[string]http.HandlerFunc{http.MethodPost: s.v2(s.handleCreateSession)}, writeV2Error)
+	routeAs("/api/v2/{sp}/profiles", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfiles)}, writeV2Error)
+	routeAs("/api/v2/{sp}/profiles/{mvpd}", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfiles)}, writeV2Error)
+	routeAs("/api/v2/{sp}/logout", map[string]http.HandlerFunc{http.MethodDelete: s.v2(s.handleLogout)}, writeV2Error)
+	for _, p := range v1AuthnPaths {
+		mux.HandleFunc(p, s.handleAuthnV1) // any method: a refusal is in the v1 shape too
+	}
+	route("/sandbox/mvpd-login/{code}", map[string]http.HandlerFunc{http.MethodGet: s.handleMVPDLoginPage, http.MethodPost: s.handleMVPDLogin})
+	route("/sandbox/roku/connect-token", map[string]http.HandlerFunc{http.MethodPost: s.handleConnectToken})
+	route("/sandbox/link", map[string]http.HandlerFunc{http.MethodGet: s.handleLinkPage})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound) })
 	return mux
 }

@@ -16,22 +16,34 @@ func (r refusal) Error() string { return r.e.code }
 // sso checks the service provider in the path before the endpoint runs.
 func (s *Server) sso(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sp := r.PathValue("sp")
-		switch {
-		case !validServiceProvider(sp):
-			writeError(w, errBadSP)
-		case len(s.cfg.ServiceProviders) > 0 && !slices.Contains(s.cfg.ServiceProviders, sp):
-			writeError(w, errUnknownSP)
-		default:
-			h(w, r)
+		if e := s.checkServiceProvider(r.PathValue("sp")); e != nil {
+			writeError(w, e)
+			return
 		}
+		h(w, r)
 	}
+}
+
+// checkServiceProvider refuses a malformed name, or one outside the allow-list.
+func (s *Server) checkServiceProvider(sp string) *apiError {
+	switch {
+	case !validServiceProvider(sp):
+		return errBadSP
+	case len(s.cfg.ServiceProviders) > 0 && !slices.Contains(s.cfg.ServiceProviders, sp):
+		return errUnknownSP
+	}
+	return nil
 }
 
 // transact runs fn in one store transaction, after checking the access token in it.
 // A refusal rolls back and is written as such; any other error is internal_error.
 // It reports whether fn committed.
 func (s *Server) transact(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
+	return s.transactAs(w, r, now, writeError, fn)
+}
+
+// transactAs is transact for an API whose errors have another shape (REST v2).
+func (s *Server) transactAs(w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
 	err := s.store.Update(func(tx Tx) error {
 		ae, err := s.checkAccessToken(tx, r, now)
 		if err != nil {
@@ -50,7 +62,7 @@ func (s *Server) transact(w http.ResponseWriter, r *http.Request, now time.Time,
 		if ref.e == errNoAccessToken || ref.e == errBadAccessToken {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="handoff sandbox"`)
 		}
-		writeError(w, ref.e)
+		writeErr(w, ref.e)
 	default:
 		s.internal(w, r, err)
 	}

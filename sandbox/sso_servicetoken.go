@@ -47,7 +47,8 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
 	info, infoErr := parseDeviceInfo(r.Header.Get("X-Device-Info"))
 	attrs := info.merge(fromUserAgent(r.Header.Get("User-Agent")))
-	ssoID, link := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK")
+	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
+	subscriber, platformErr := s.rokuSubscriber(rokuToken)
 	var joined Device
 	ok := s.transact(w, r, now, func(tx Tx) error {
 		switch {
@@ -57,14 +58,24 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 			return refusal{errBadDeviceInfo}
 		case ssoID != "" && link != "":
 			return refusal{errBothIdentities}
-		case ssoID == "" && link == "" && !(s.cfg.AllowDeviceIDFallback && devErr == nil):
+		case rokuToken != "" && (ssoID != "" || link != ""):
+			return refusal{errPlatformAndOther}
+		case ssoID == "" && link == "" && rokuToken == "" && !(s.cfg.AllowDeviceIDFallback && devErr == nil):
 			return refusal{errNoIdentity}
 		case devErr != nil:
 			return refusal{errNoDeviceID}
+		case platformErr != nil:
+			return refusal{platformErr}
 		}
 		kind := DeviceRegular
 		profileID := ssoID
-		if link != "" {
+		if rokuToken != "" {
+			kind = DevicePlatformSSO
+			var err error
+			if profileID, err = platformProfile(tx, platformRoku, subscriber, now); err != nil {
+				return err
+			}
+		} else if link != "" {
 			kind = DeviceSSO
 			var err error
 			if profileID, err = s.redeem(tx, r, link, deviceKey, now); err != nil {

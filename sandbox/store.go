@@ -24,11 +24,10 @@ type Store interface {
 }
 
 // Tx is one transaction. Each kind of record has its own get/put/delete, and records
-// are stored as JSON, so the next features extend rather than reshape it: a profile's
-// MVPD authentication (mvpd, userId, notAfter, the device key that signed in) is a new
-// field of Profile; MVPD login sessions are a new record with its own methods and
-// bucket; a platform (Roku) join is a profile whose ID is derived from the platform
-// subscriber id, with devices of type platformSSO. Lists are ordered by key.
+// are stored as JSON, so new features extend rather than reshape it: the MVPD
+// sign-in's records (login sessions, a profile's authentications, one per MVPD) and
+// the platform subscribers (Roku) have their own methods and buckets (store_mvpd.go).
+// Lists are ordered by key.
 type Tx interface {
 	Keys(purpose string) ([]Key, error)
 	PutKey(Key) error
@@ -53,8 +52,24 @@ type Tx interface {
 	PutLinkCode(LinkCode) error
 	DeleteLinkCode(hash string) error
 
-	// DeleteExpired drops access tokens and link codes that ended before now and
-	// returns how many it dropped.
+	// DevicesByKey lists a device key's memberships, one per profile it is in.
+	DevicesByKey(key string) ([]Device, error)
+
+	MVPDLogin(hash string) (MVPDLogin, error)
+	PutMVPDLogin(MVPDLogin) error
+	DeleteMVPDLogin(hash string) error
+
+	MVPDAuths(profileID string) ([]MVPDAuth, error)
+	PutMVPDAuth(MVPDAuth) error
+	// DeleteMVPDAuths drops every authentication of the profile and returns them.
+	DeleteMVPDAuths(profileID string) ([]MVPDAuth, error)
+
+	PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error)
+	PutPlatformSubscriber(PlatformSubscriber) error
+
+	// DeleteExpired drops access tokens, link codes and MVPD sign-ins that ended
+	// before now and returns how many it dropped. MVPD authentications stay: an
+	// expired one is what the v1 call's 410 reports.
 	DeleteExpired(now time.Time) (int, error)
 }
 

@@ -24,7 +24,8 @@ var (
 	bucketDevices      = []byte("devices")
 	bucketLinkCodes    = []byte("link_codes")
 	bucketProfileCodes = []byte("profile_link_codes")
-	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes}
+	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
+		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers}
 )
 
 // boltFile is the store's file name inside its data directory.
@@ -251,5 +252,9 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 			return 0, err
 		}
 	}
-	return len(tokens) + len(codes), nil
+	logins, err := t.deleteExpiredMVPDLogins(now)
+	if err != nil {
+		return 0, err
+	}
+	return len(tokens) + len(codes) + logins, nil
 }

@@ -20,6 +20,10 @@ type memoryStore struct {
 	profiles map[string]Profile
 	devices  map[string]map[string]Device // profile → key → device
 	codes    map[string]LinkCode
+
+	mvpdLogins  map[string]MVPDLogin
+	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
+	subscribers map[string]PlatformSubscriber  // platform + "\x00" + subscriber
 }
 
 // NewMemoryStore returns an empty store that lives as long as the process.
@@ -31,6 +35,10 @@ func NewMemoryStore() Store {
 		profiles: map[string]Profile{},
 		devices:  map[string]map[string]Device{},
 		codes:    map[string]LinkCode{},
+
+		mvpdLogins:  map[string]MVPDLogin{},
+		mvpdAuths:   map[string]map[string]MVPDAuth{},
+		subscribers: map[string]PlatformSubscriber{},
 	}
 }
 
@@ -207,6 +215,12 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 	for h, c := range tx.m.codes {
 		if !now.Before(c.NotAfter) {
 			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			n++
+		}
+	}
+	for h, l := range tx.m.mvpdLogins {
+		if !now.Before(l.NotAfter) {
+			_ = setUndoable(tx, tx.m.mvpdLogins, h, MVPDLogin{}, true)
 			n++
 		}
 	}
