@@ -11,14 +11,19 @@ import (
 // starts when the Enter that lets it exec handoff is sent, and stops when
 // capture-pane first shows the title bar. tmux's own latency (send-keys, the pane
 // redraw, each capture-pane: a few ms) is included, so the figure is an upper bound.
-// Reported as ms/frame.
+// Reported as ms/frame, with the sandbox in memory and with its durable store.
 func BenchmarkFirstFrame(b *testing.B) {
 	requireTmux(b)
 	bin := binary(b)
+	b.Run("memory", func(b *testing.B) { firstFrame(b, bin+" --memory") })
+	b.Run("durable", func(b *testing.B) { firstFrame(b, bin+" --data "+b.TempDir()) })
+}
+
+func firstFrame(b *testing.B, command string) {
 	var total time.Duration
 	for range b.N {
 		b.StopTimer()
-		term := newTerm(b, 160, 50, "sh -c 'read x; exec "+bin+" --memory --keystore memory'")
+		term := newTerm(b, 160, 50, "sh -c 'read x; exec "+command+" --keystore memory'")
 		time.Sleep(100 * time.Millisecond) // the shell reaches read
 		b.StartTimer()
 		start := time.Now()
