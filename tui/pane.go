@@ -101,6 +101,22 @@ func newPane(label string, d Device, identity string) *pane {
 
 func (p *pane) primary() bool { return p.state.Preset.Role != assets.RoleSecondary }
 
+// standing is the device's state in a word or two, for the tab bar: in narrow
+// terminals the other device's news must still reach the eye.
+func (p *pane) standing() string {
+	switch {
+	case p.unlinked:
+		return "unlinked"
+	case p.signedIn() && p.primary():
+		return "signed in"
+	case p.signedIn():
+		return "joined"
+	case p.primary():
+		return "signed out"
+	}
+	return "not joined"
+}
+
 // canProvider is whether the device has the TV provider steps.
 func (p *pane) canProvider() bool { _, ok := p.dev.(ProviderDevice); return ok }
 

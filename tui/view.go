@@ -81,7 +81,7 @@ func (m *Model) devicesArea(width, height int) string {
 func (m *Model) tabBar(width int) string {
 	var tabs []string
 	for i, p := range m.panes {
-		name := p.label
+		name := p.label + " · " + p.standing()
 		if i == m.focus {
 			if m.styles.Plain {
 				name = "[" + name + "]"
