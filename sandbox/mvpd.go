@@ -31,11 +31,19 @@ const (
 var (
 	errTokenMissingV2  = newError(401, "header_missing", "AD-Service-Token header is required", actionCheckHeaders)
 	errNoMVPD          = newError(400, "invalid_parameter_mvpd", "The mvpd parameter is required: one of the sandbox's TV providers", actionCheckRequestBody)
-	errUnknownMVPD     = newError(400, "invalid_parameter_mvpd", "This sandbox does not know that TV provider; see assets.MVPDs for the list", actionNone)
+	errUnknownMVPD     = newError(400, "invalid_parameter_mvpd", "This sandbox does not know that TV provider; it knows "+knownMVPDs(), actionNone)
 	errBadSessionsForm = newError(400, "request_invalid", "The body must be a form (application/x-www-form-urlencoded) with mvpd", actionCheckRequestBody)
 	errLoginGone       = newError(404, "mvpd_login_not_found", "This TV provider sign-in is unknown, expired or already completed: start it again", actionNone)
 	errBadUserID       = newError(400, "request_invalid", "userId must be 1 to 128 letters, digits, dots, dashes, underscores or @", actionCheckRequestBody)
 )
+
+func knownMVPDs() string {
+	var ids []string
+	for _, m := range assets.MVPDs() {
+		ids = append(ids, m.ID)
+	}
+	return strings.Join(ids, ", ")
+}
 
 // hashMVPDLogin keys the login code's hash apart from link codes' under the same key.
 func (s *Server) hashMVPDLogin(code string) string {
@@ -230,7 +238,7 @@ func (s *Server) handleMVPDLogin(w http.ResponseWriter, r *http.Request) {
 		userID = strings.TrimSpace(req.UserID)
 	} else {
 		if err := r.ParseForm(); err != nil {
-			s.writePage(w, r, http.StatusBadRequest, pages.MVPDLogin{Gone: true})
+			http.Error(w, "The sign-in form could not be read: go back and submit it again.", http.StatusBadRequest)
 			return
 		}
 		userID = strings.TrimSpace(r.PostForm.Get("userId"))

@@ -40,8 +40,45 @@ func (s *Server) rokuService() (*roku.Service, error) {
 	if s.roku.svc != nil {
 		return s.roku.svc, nil
 	}
+	keys, err := s.storedRokuKeys()
+	if err == nil && keys == nil {
+		keys, err = s.newRokuKeys()
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.roku.svc = roku.New(keys, s.cfg.Now)
+	return s.roku.svc, nil
+}
+
+// storedRokuKeys reads the keys, or gives nil when there are none yet.
+func (s *Server) storedRokuKeys() (*roku.Keys, error) {
 	var keys *roku.Keys
-	err := s.store.Update(func(tx Tx) error {
+	err := s.store.View(func(tx Tx) error {
+		stored, err := tx.Keys(purposeRoku)
+		if err != nil || len(stored) == 0 {
+			return err
+		}
+		keys, err = roku.ParseKeys(stored[0].Secret)
+		return err
+	})
+	return keys, err
+}
+
+// newRokuKeys makes the keys outside any transaction (an RSA key takes a while, and a
+// write transaction would hold up every other request) and stores them; keys found in
+// the store by then win, so that every token stays verifiable.
+func (s *Server) newRokuKeys() (*roku.Keys, error) {
+	fresh, err := roku.GenerateKeys()
+	if err != nil {
+		return nil, err
+	}
+	b, err := fresh.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	keys := fresh
+	err = s.store.Update(func(tx Tx) error {
 		stored, err := tx.Keys(purposeRoku)
 		if err != nil {
 			return err
@@ -50,20 +87,9 @@ func (s *Server) rokuService() (*roku.Service, error) {
 			keys, err = roku.ParseKeys(stored[0].Secret)
 			return err
 		}
-		if keys, err = roku.GenerateKeys(); err != nil {
-			return err
-		}
-		b, err := keys.MarshalBinary()
-		if err != nil {
-			return err
-		}
 		return tx.PutKey(Key{Purpose: purposeRoku, ID: newKeyID(), Secret: b, CreatedAt: s.now()})
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.roku.svc = roku.New(keys, s.cfg.Now)
-	return s.roku.svc, nil
+	return keys, err
 }
 
 // verifyRokuToken checks a connect token; every refusal is 401 header_invalid with
