@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"net"
 	"net/http"
@@ -468,5 +469,106 @@ func TestCLICompletionScripts(t *testing.T) {
 		if name != "ui" && !strings.Contains(r.stdout, " "+name+")") {
 			t.Errorf("the binary's bash completion has no case for %q", name)
 		}
+	}
+}
+
+func TestCLITVProviderAndRoku(t *testing.T) {
+	sh := newShell(t, serve(t))
+	sh.json(exitOK, "signin", "--sso-id", "grace@example.com")
+	login := sh.json(exitOK, "mvpd", "signin", "--mvpd", "Comcast_SSO", "--user", "jdoe")
+	if login["mvpd"] != "Comcast_SSO" || login["userId"] != "jdoe" || login["device"] != "phone" {
+		t.Fatalf("mvpd signin: %v", login)
+	}
+	code := str(t, sh.json(exitOK, "link"), "code")
+	sh.json(exitOK, "redeem", code, "--device", "tv")
+
+	profiles := sh.json(exitOK, "profiles", "--device", "tv")
+	comcast, _ := profiles["profiles"].(map[string]any)["Comcast_SSO"].(map[string]any)
+	if comcast == nil || comcast["type"] != "serviceTokenSSO" || profiles["device"] != "tv" {
+		t.Fatalf("the TV's profiles: %v", profiles)
+	}
+	if user := comcast["attributes"].(map[string]any)["userID"].(map[string]any)["value"]; user != "jdoe" {
+		t.Errorf("userID = %v", user)
+	}
+	if mine := sh.json(exitOK, "profiles"); mine["profiles"].(map[string]any)["Comcast_SSO"].(map[string]any)["type"] != "regular" {
+		t.Errorf("the phone's profiles: %v", mine)
+	}
+
+	authn := sh.json(exitOK, "authn", "--device", "tv")
+	if authn["mvpd"] != "Comcast_SSO" || authn["userId"] != "jdoe" || authn["requestor"] != "demo" || authn["format"] != "json" {
+		t.Errorf("authn: %v", authn)
+	}
+	// Without --json, --xml prints the XML the server sent.
+	r := sh.run("authn", "--device", "tv", "--xml")
+	var doc struct {
+		XMLName   xml.Name `xml:"authentication"`
+		Expires   string   `xml:"expires"`
+		UserID    string   `xml:"userId"`
+		MVPD      string   `xml:"mvpd"`
+		Requestor string   `xml:"requestor"`
+	}
+	if err := xml.Unmarshal([]byte(r.stdout), &doc); r.code != exitOK || err != nil {
+		t.Fatalf("authn --xml: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	if doc.UserID != "jdoe" || doc.MVPD != "Comcast_SSO" || doc.Requestor != "demo" || doc.Expires != authn["expires"] {
+		t.Errorf("authn XML: %+v, JSON %v", doc, authn)
+	}
+
+	sh.json(exitOK, "unlink", str(t, sh.json(exitOK, "whoami", "--device", "tv"), "key"))
+	if gone := sh.json(exitRefused, "authn", "--device", "tv"); errorCode(t, gone) != "authn_not_found" {
+		t.Errorf("authn of the unlinked TV: %v", gone)
+	}
+	sh.json(exitOK, "mvpd", "signout")
+	if after := sh.json(exitOK, "profiles"); len(after["profiles"].(map[string]any)) != 0 {
+		t.Errorf("profiles after signout: %v", after)
+	}
+
+	// Two Rokus of one subscriber share a profile, without a code.
+	first := sh.json(exitOK, "roku", "signin", "--subscriber", "sub-42")
+	second := sh.json(exitOK, "roku", "signin", "--subscriber", "sub-42", "--device", "roku2")
+	if first["device"] != "roku" || second["device"] != "roku2" {
+		t.Errorf("roku signin: %v %v", first, second)
+	}
+	a, b := sh.json(exitOK, "whoami", "--device", "roku"), sh.json(exitOK, "whoami", "--device", "roku2")
+	if a["sub"] == nil || a["sub"] != b["sub"] || a["preset"] != "roku" || a["joinedVia"] != "platformSSO" {
+		t.Errorf("two Rokus of one subscriber: %v / %v", a, b)
+	}
+	for _, dev := range sh.json(exitOK, "devices", "--device", "roku")["devices"].(map[string]any) {
+		if dev.(map[string]any)["type"] != "platformSSO" {
+			t.Errorf("a Roku joined as %v", dev)
+		}
+	}
+
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"mvpd"}, "signin"},
+		{[]string{"mvpd", "dance"}, "unknown step"},
+		{[]string{"mvpd", "signin", "--user", "jdoe"}, "--mvpd"},
+		{[]string{"mvpd", "signin", "--mvpd", "Comcast_SSO"}, "--user"},
+		{[]string{"roku", "signin"}, "--subscriber"},
+		{[]string{"roku", "signin", "--subscriber", "sub-42", "--device", "tv"}, "--preset roku"},
+		{[]string{"authn", "--xml=perhaps"}, "invalid boolean"},
+	} {
+		if r := sh.run(tc.args...); r.code != exitUsage || !strings.Contains(r.stderr, tc.says) {
+			t.Errorf("handoff %q: exit %d, stderr %q; want 2 saying %q", tc.args, r.code, r.stderr, tc.says)
+		}
+	}
+	if r := sh.run("mvpd", "--help"); r.code != exitOK || !strings.Contains(r.stderr, "handoff mvpd signin --mvpd ID --user USER") {
+		t.Errorf("mvpd --help: %+v", r)
+	}
+}
+
+func TestCLITraceShowsExchangesWithoutSecrets(t *testing.T) {
+	sh := newShell(t, serve(t))
+	tok := str(t, sh.json(exitOK, "signin", "--sso-id", "heidi@example.com"), "serviceToken")
+	r := sh.run("refresh", "--trace")
+	if r.code != exitOK || !strings.Contains(r.stderr, "> GET /api/demo/serviceToken") || !strings.Contains(r.stderr, "< 200 OK") {
+		t.Fatalf("refresh --trace: %+v", r)
+	}
+	signature := tok[strings.LastIndexByte(tok, '.')+1:]
+	if strings.Contains(r.stderr, signature) || !strings.Contains(r.stderr, "<redacted") {
+		t.Errorf("the trace shows a service token's signature:\n%s", r.stderr)
 	}
 }

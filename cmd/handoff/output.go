@@ -47,7 +47,7 @@ func (o output) fail(err error) int {
 		o.e.stdout.Write(append(obj, '\n'))
 	}
 	if code == exitUsage {
-		fmt.Fprintf(o.e.stderr, "Run 'handoff help %s' for its flags.\n", o.command)
+		fmt.Fprintf(o.e.stderr, "Run 'handoff %s --help' for its flags.\n", o.command)
 	}
 	return code
 }

@@ -168,7 +168,7 @@ func TestOutputFail(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("human failure wrote stdout: %q", stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "redeem needs the code") || !strings.Contains(stderr.String(), "handoff help redeem") {
+	if !strings.Contains(stderr.String(), "redeem needs the code") || !strings.Contains(stderr.String(), "handoff redeem --help") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }

@@ -186,6 +186,7 @@ func TestHumanTimes(t *testing.T) {
 		{now.Add(-2*time.Minute - 10*time.Second), "2 min ago"},
 		{now.Add(-3 * time.Hour), "3 h ago"},
 		{now.Add(-72 * time.Hour), "3 days ago"},
+		{now.Add(-30*24*time.Hour + time.Minute), "30 days ago"},
 	} {
 		if got := ago(now, tc.t); got != tc.want {
 			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)

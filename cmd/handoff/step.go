@@ -2,23 +2,29 @@ package main
 
 import (
 	"flag"
+	"sync"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
 // deviceCommand is how every step of the flow starts: its flag set with the shared
-// device flags, and, once parsed, where its output goes.
+// device flags and --trace, and, once parsed, where its output goes.
 type deviceCommand struct {
-	e   *env
-	fs  *flag.FlagSet
-	df  deviceFlags
-	out output
+	e     *env
+	fs    *flag.FlagSet
+	df    deviceFlags
+	trace bool
+	out   output
+	// traceHook lets a command see its own exchanges (authn prints the XML it got).
+	traceHook func(client.Exchange)
+	traceMu   sync.Mutex
 }
 
 func newDeviceCommand(e *env, name, usage, about, defDevice string) *deviceCommand {
 	c := &deviceCommand{e: e, fs: newFlagSet(e, name, usage, about)}
 	c.df.bind(c.fs, e, defDevice)
+	c.fs.BoolVar(&c.trace, "trace", false, "print every HTTP exchange on stderr, secrets redacted")
 	return c
 }
 
@@ -31,7 +37,18 @@ func (c *deviceCommand) parse(args []string) (rest []string, code int, ok bool) 
 
 // open opens the device; role is what the command makes of a device it creates.
 func (c *deviceCommand) open(role assets.Role) (*client.Device, error) {
-	return c.df.open(c.e, roleFor(c.df.device, role), nil)
+	return c.df.open(c.e, roleFor(c.df.device, role), c.onExchange)
+}
+
+func (c *deviceCommand) onExchange(x client.Exchange) {
+	c.traceMu.Lock()
+	defer c.traceMu.Unlock()
+	if c.traceHook != nil {
+		c.traceHook(x)
+	}
+	if c.trace {
+		writeExchange(c.e.stderr, x)
+	}
 }
 
 // noArgs refuses arguments a command does not take.

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
+)
+
+const profilesUsage = "handoff profiles [flags]"
+
+func init() {
+	register(&command{
+		name:    "profiles",
+		summary: "step 5: the TV provider authentications this device can use (REST v2 profiles)",
+		usage:   profilesUsage,
+		run:     runProfiles,
+	})
+}
+
+func runProfiles(ctx context.Context, e *env, args []string) int {
+	c := newDeviceCommand(e, "profiles", profilesUsage, `Step 5 of the flow: reads the TV provider (MVPD) authentications this device can use
+(GET /api/v2/{sp}/profiles with its service token). On the device that signed in the
+type is "regular"; on the others of the profile it is "serviceTokenSSO".`, "phone")
+	rest, code, ok := c.parse(args)
+	if !ok {
+		return code
+	}
+	if err := noArgs("profiles", rest); err != nil {
+		return c.out.fail(err)
+	}
+	d, err := c.open(assets.RolePrimary)
+	if err != nil {
+		return c.out.fail(err)
+	}
+	p, err := d.Profiles(ctx)
+	if err != nil {
+		return c.out.fail(err)
+	}
+	return c.out.ok(p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
+}
+
+func writeProfiles(w io.Writer, p *client.Profiles, now time.Time) {
+	if len(p.Profiles) == 0 {
+		fmt.Fprintln(w, "no TV provider authentication: sign in with 'handoff mvpd signin' on the phone")
+		return
+	}
+	ids := make([]string, 0, len(p.Profiles))
+	for id := range p.Profiles {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TV PROVIDER\tUSER\tTYPE\tVALID UNTIL")
+	for _, id := range ids {
+		prof := p.Profiles[id]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(prof.UserID()), orDash(prof.Type), until(now, prof.NotAfter.Time()))
+	}
+	tw.Flush()
+	fmt.Fprint(w, table.String())
+}
