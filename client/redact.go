@@ -75,11 +75,19 @@ func (r *redactor) header(h http.Header, side string) http.Header {
 	return out
 }
 
+// mvpdLoginPath is the sandbox's MVPD login page; the rest of its path is a
+// single-use login code, masked like a link code.
+const mvpdLoginPath = "/sandbox/mvpd-login/"
+
 func (r *redactor) url(u *url.URL) string {
-	if u.RawQuery == "" {
-		return u.EscapedPath()
+	path := u.EscapedPath()
+	if code, ok := strings.CutPrefix(path, mvpdLoginPath); ok {
+		path = mvpdLoginPath + maskCode(code)
 	}
-	return u.EscapedPath() + "?" + r.values(u.Query(), "query ")
+	if u.RawQuery == "" {
+		return path
+	}
+	return path + "?" + r.values(u.Query(), "query ")
 }
 
 func (r *redactor) body(b []byte, contentType, side string) []byte {

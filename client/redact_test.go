@@ -117,6 +117,9 @@ func TestRedactShapes(t *testing.T) {
 	if u != "/api/v1/tokens/authn?access_token=<redacted 3 chars>&code=1*****&requestor=demo" {
 		t.Errorf("url = %s", u)
 	}
+	if u := r.url(mustURL(t, "http://h/sandbox/mvpd-login/K7Q2ZP4M")); u != "/sandbox/mvpd-login/K*****" {
+		t.Errorf("MVPD login url = %s", u)
+	}
 }
 
 // exchangeText is everything an Exchange shows, as text: its JSON form (bodies as
