@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/handoff-sso/handoff/assets"
-
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/assets"
 )
 
 // renderPane draws device i in a width×height box, as exactly height lines of
