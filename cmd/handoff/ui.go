@@ -116,9 +116,9 @@ with its own identity, tokens and keystore entry.`)
 		}
 		specs = append(specs, tui.DeviceSpec{Label: d.label, Device: dev})
 	}
-	note := "embedded sandbox"
+	note := "embedded sandbox, data in " + srv.DataLocation()
 	if cfg.Memory {
-		note += ", in memory"
+		note = "embedded sandbox, in memory"
 	}
 	return runProgram(ctx, e, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings})
 }
