@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
 	"os"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
@@ -464,5 +466,20 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 	}
 	if !strings.Contains(tm.panes[1].status, "through its Roku identity") {
 		t.Fatalf("status: %q", tm.panes[1].status)
+	}
+}
+
+func TestStylesFollowTheTerminal(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter", "l")
+	colourQR := tm.panes[0].qr
+	send(tm.Model, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
+	darkQR := tm.panes[0].qr
+	if darkQR == colourQR || strings.Contains(darkQR, "\x1b[") {
+		t.Fatal("without colours the QR image should be drawn in the terminal's own colours")
+	}
+	send(tm.Model, tea.BackgroundColorMsg{Color: color.White})
+	if tm.styles.Dark || tm.panes[0].qr == darkQR {
+		t.Fatal("a light background should switch the styles and redraw the QR image for it")
 	}
 }
