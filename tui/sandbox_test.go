@@ -159,3 +159,41 @@ func TestDevicesResumeAfterRestart(t *testing.T) {
 		t.Fatalf("on start the phone should check its token and list its devices: %q", s.panes[0].status)
 	}
 }
+
+func TestTVProviderAgainstTheSandbox(t *testing.T) {
+	s := newSandboxed(t, sandbox.Config{})
+	s.press("enter", "enter")
+	if !s.panes[0].picking {
+		t.Fatalf("after signing in, enter should offer the TV providers: %q", s.panes[0].status)
+	}
+	s.press("enter")
+	if _, prof, ok := s.panes[0].provider(); !ok || prof.UserID() != DefaultProviderUser {
+		t.Fatalf("the phone should hold the TV provider sign-in: %q / %q", s.panes[0].status, s.panes[0].providerNote)
+	}
+	s.press("l")
+	m := codeOnScreen.FindStringSubmatch(ansi.Strip(s.Render()))
+	if m == nil {
+		t.Fatal("no code on the phone")
+	}
+	s.press("tab")
+	send(s.Model, pasteMsg(m[1]+m[2]))
+	s.press("enter")
+	id, prof, ok := s.panes[1].provider()
+	if !ok || id != assets.MVPDs()[0].ID || prof.Type != "serviceTokenSSO" {
+		t.Fatalf("the TV should get the phone's TV provider through the link: %+v %q", prof, s.panes[1].providerNote)
+	}
+}
+
+func TestRokuAgainstTheSandbox(t *testing.T) {
+	s := newSandboxed(t, sandbox.Config{})
+	dev, err := client.OpenDevice(client.DeviceConfig{Name: "roku", Server: s.base, SP: "demo", Preset: "roku", Role: assets.RoleSecondary, Store: s.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Model = New(Options{Devices: []DeviceSpec{{Label: "TV", Device: dev}}, Server: s.base, Now: time.Now})
+	s.Update(windowSize(100, 40))
+	s.press("R")
+	if !s.panes[0].signedIn() || s.panes[0].state.JoinedVia != "platformSSO" || s.panes[0].state.Claims.Subject == "" {
+		t.Fatalf("the Roku should join through its platform identity: %q", s.panes[0].status)
+	}
+}
