@@ -10,9 +10,10 @@ import (
 var codeOnScreen = regexp.MustCompile(`code (\d{3}) (\d{3})`)
 
 // TestTwoDevicesFlow is the whole flow on `handoff`'s two-device screen, typed into a
-// real terminal: the phone signs in and makes a code, the TV types the code read off
-// the phone's side of the screen, both list two devices, the phone unlinks the TV and
-// the TV says it was unlinked.
+// real terminal: the phone signs in, signs in with a TV provider and makes a code,
+// the TV types the code read off the phone's side of the screen and gets the TV
+// provider sign-in, both list two devices, the phone unlinks the TV and the TV says it
+// was unlinked.
 func TestTwoDevicesFlow(t *testing.T) {
 	requireTmux(t)
 	bin := binary(t)
@@ -21,6 +22,11 @@ func TestTwoDevicesFlow(t *testing.T) {
 
 	term.keys("Enter")
 	term.waitText("Signed in as demo-user@example.com", 10*time.Second)
+
+	term.keys("Enter")
+	term.waitText("Step 3: sign in with your TV provider", 10*time.Second)
+	term.keys("Enter")
+	term.waitText("Signed in with Xfinity as demo-subscriber", 10*time.Second)
 
 	term.keys("l")
 	s := term.waitFor("a link code on the phone", 10*time.Second, codeOnScreen.MatchString)
@@ -34,6 +40,7 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.text(code)
 	term.keys("Enter")
 	term.waitText("Joined the profile of demo-user@example.com", 10*time.Second)
+	term.waitText("TV provider: Xfinity as demo-subscriber, shared through the link", 10*time.Second)
 
 	term.waitFor("both devices listing two devices", 20*time.Second, func(s string) bool {
 		return strings.Count(s, "Devices on this profile: 2") == 2
