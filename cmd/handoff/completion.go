@@ -168,14 +168,13 @@ _handoff() {
         COMPREPLY=($(compgen -W %q -- "$cur"))
         return
     fi
-    local opt=${prev#-}
-    case ${opt#-} in
+    case $prev in
 `, strings.Join(append(names, "help", "--help", "--version"), " "))
 	for _, name := range valueFlagNames(specs) {
 		if fileFlags[name] {
-			fmt.Fprintf(w, "        %s) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", name)
+			fmt.Fprintf(w, "        -%s|--%s) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", name, name)
 		} else if v := flagValues(name); v != nil {
-			fmt.Fprintf(w, "        %s) COMPREPLY=($(compgen -W %q -- \"$cur\")); return ;;\n", name, strings.Join(v, " "))
+			fmt.Fprintf(w, "        -%s|--%s) COMPREPLY=($(compgen -W %q -- \"$cur\")); return ;;\n", name, name, strings.Join(v, " "))
 		}
 	}
 	fmt.Fprint(w, "    esac\n    local words flags\n    case ${COMP_WORDS[1]} in\n")

@@ -70,6 +70,10 @@ func TestBashCompletionCompletes(t *testing.T) {
 		{"handoff link --p", "--png", "--qr"},
 		{"handoff link --preset ip", "iphone", "android"},
 		{"handoff completion z", "zsh", "bash"},
+		{"handoff mvpd s", "signout", "profiles"},
+		{"handoff mvpd signin --m", "--mvpd", "--qr"},
+		{"handoff mvpd signin --mvpd Co", "Comcast_SSO", "Dish"},
+		{"handoff redeem 123456 --dev", "--device", "--all-others"},
 	} {
 		words := strings.Fields(tc.line)
 		prog := script + `

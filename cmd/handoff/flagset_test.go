@@ -88,3 +88,47 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseFlags: whatever the command line, parsing never panics, and the words that
+// are not flags come back in their order.
+func FuzzParseFlags(f *testing.F) {
+	f.Add("123 456 --device tv --json")
+	f.Add("--json -- --device")
+	f.Add("--device=tv2 -json=false 12-34 --")
+	f.Add("--device")
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		e := &env{stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
+		c := newDeviceCommand(e, "redeem", redeemUsage, "about", "tv")
+		rest, _, ok := c.parse(args)
+		if !ok {
+			return
+		}
+		var words []string
+		for i, a := range args {
+			if a == "--" {
+				words = append(words, args[i+1:]...)
+				break
+			}
+			if (a == "-" || !strings.HasPrefix(a, "-")) && (i == 0 || !takesValue(args[i-1])) {
+				words = append(words, a)
+			}
+		}
+		if !slices.Equal(rest, words) {
+			t.Errorf("%q: rest %q, want %q", args, rest, words)
+		}
+	})
+}
+
+// takesValue says whether a flag word is followed by its value ("--device tv").
+func takesValue(a string) bool {
+	name := strings.TrimLeft(a, "-")
+	if strings.Contains(name, "=") || !strings.HasPrefix(a, "-") || a == "-" {
+		return false
+	}
+	switch name {
+	case "json", "trace", "h", "help":
+		return false
+	}
+	return true
+}
