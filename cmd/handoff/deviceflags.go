@@ -59,13 +59,23 @@ func (f *deviceFlags) output(e *env, command string) output {
 }
 
 // roleFor is the role a device gets when a command first creates it: the command's
-// own (redeem and roku signin make TVs), or a TV for a device named "tv…" so that
-// `--device tv2 whoami` does not create a phone.
+// own (redeem and roku signin make TVs), or a TV for a device named "tv…" or "roku…"
+// so that `--device tv2 whoami` does not create a phone.
 func roleFor(device string, role assets.Role) assets.Role {
-	if strings.HasPrefix(strings.ToLower(device), "tv") {
+	name := strings.ToLower(device)
+	if strings.HasPrefix(name, "tv") || strings.HasPrefix(name, "roku") {
 		return assets.RoleSecondary
 	}
 	return role
+}
+
+// presetFor is the preset a new device gets when --preset is not given: a Roku for a
+// device named "roku…", otherwise the role's default (chosen by the client).
+func presetFor(device, preset string) string {
+	if preset == "" && strings.HasPrefix(strings.ToLower(device), "roku") {
+		return "roku"
+	}
+	return preset
 }
 
 func envOr(e *env, key, def string) string {

@@ -265,6 +265,9 @@ func TestRoleFor(t *testing.T) {
 	if roleFor("tv2", assets.RolePrimary) != assets.RoleSecondary || roleFor("TV", assets.RolePrimary) != assets.RoleSecondary {
 		t.Error("a device named tv… is not a TV")
 	}
+	if roleFor("roku2", assets.RolePrimary) != assets.RoleSecondary || presetFor("roku2", "") != "roku" || presetFor("roku2", "tizen") != "tizen" || presetFor("tv", "") != "" {
+		t.Error("a device named roku… is not a Roku")
+	}
 	if roleFor("phone", assets.RolePrimary) != assets.RolePrimary || roleFor("box", assets.RoleSecondary) != assets.RoleSecondary {
 		t.Error("the command's role is not kept")
 	}

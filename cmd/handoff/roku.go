@@ -28,7 +28,8 @@ func runRokuSignIn(ctx context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "roku signin", rokuSignInUsage, `The Roku device gets a connect token for the subscriber from the sandbox's Roku
 identity service, then POST serviceToken with X-Roku-Reserved-Roku-Connect-Token.
 Every Roku of one subscriber lands in the same profile. The device is "roku" unless
---device or HANDOFF_DEVICE says otherwise; a new device gets the roku preset.`, "roku")
+--device or HANDOFF_DEVICE says otherwise; a new device named roku… gets the roku
+preset, any other needs --preset roku.`, "roku")
 	subscriber := c.fs.String("subscriber", "", "the Roku subscriber id (required)")
 	rest, code, ok := c.parse(args)
 	if !ok {
@@ -39,9 +40,6 @@ Every Roku of one subscriber lands in the same profile. The device is "roku" unl
 	}
 	if *subscriber == "" {
 		return c.out.fail(usagef("roku signin needs the subscriber: --subscriber ID"))
-	}
-	if c.df.preset == "" {
-		c.df.preset = "roku"
 	}
 	d, err := c.open(assets.RoleSecondary)
 	if err != nil {

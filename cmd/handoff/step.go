@@ -37,6 +37,7 @@ func (c *deviceCommand) parse(args []string) (rest []string, code int, ok bool) 
 
 // open opens the device; role is what the command makes of a device it creates.
 func (c *deviceCommand) open(role assets.Role) (*client.Device, error) {
+	c.df.preset = presetFor(c.df.device, c.df.preset)
 	return c.df.open(c.e, roleFor(c.df.device, role), c.onExchange)
 }
 
