@@ -41,6 +41,7 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.keys("Enter")
 	term.waitText("Joined the profile of demo-user@example.com", 10*time.Second)
 	term.waitText("TV provider: Xfinity as demo-subscriber, shared through the link", 10*time.Second)
+	term.waitText("v1 authn (legacy API): Xfinity, user demo-subscriber", 10*time.Second)
 
 	term.waitFor("both devices listing two devices", 20*time.Second, func(s string) bool {
 		return strings.Count(s, "Devices on this profile: 2") == 2

@@ -42,6 +42,8 @@ func runStep(d Device, dev int, o op, arg string, keys []string) tea.Cmd {
 			msg.login, msg.err = d.(ProviderDevice).MVPDSignIn(ctx, arg, keys[0])
 		case opProfiles:
 			msg.profiles, msg.err = d.(ProviderDevice).Profiles(ctx)
+		case opAuthn:
+			msg.authn, msg.err = d.(LegacyDevice).Authn(ctx, false)
 		case opRoku:
 			msg.token, msg.err = d.(PlatformDevice).RokuSignIn(ctx, arg)
 		}

@@ -28,6 +28,12 @@ type ProviderDevice interface {
 	Profiles(ctx context.Context) (*client.Profiles, error)
 }
 
+// LegacyDevice is a device that can read its TV provider authentication through the
+// legacy v1 call (seed 004), as an app that predates REST v2 would.
+type LegacyDevice interface {
+	Authn(ctx context.Context, asXML bool) (*client.Authentication, error)
+}
+
 // PlatformDevice is a device that can join through its platform identity (Roku).
 type PlatformDevice interface {
 	RokuSignIn(ctx context.Context, subscriberID string) (*client.ServiceToken, error)
@@ -37,4 +43,5 @@ var (
 	_ Device         = (*client.Device)(nil)
 	_ ProviderDevice = (*client.Device)(nil)
 	_ PlatformDevice = (*client.Device)(nil)
+	_ LegacyDevice   = (*client.Device)(nil)
 )

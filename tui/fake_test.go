@@ -149,6 +149,18 @@ func (f *fakeDevice) RokuSignIn(_ context.Context, subscriber string) (*client.S
 	return f.signIn(subscriber, "platformSSO"), nil
 }
 
+func (f *fakeDevice) Authn(context.Context, bool) (*client.Authentication, error) {
+	if err := f.step("Authn"); err != nil {
+		return nil, err
+	}
+	f.providers.mu.Lock()
+	defer f.providers.mu.Unlock()
+	for id, p := range f.providers.profiles {
+		return &client.Authentication{Requestor: "demo", MVPD: id, UserID: p.UserID(), Expires: p.NotAfter, Format: "json"}, nil
+	}
+	return nil, &client.APIError{HTTPStatus: 404, Code: "authn_not_found"}
+}
+
 // basicDevice hides a device's TV provider and platform steps, as a client without
 // them would.
 type basicDevice struct{ Device }

@@ -20,12 +20,13 @@ const (
 	opMVPD     // step 3: sign in with a TV provider
 	opProfiles // read the profile's TV provider authentications
 	opRoku     // join through the Roku platform identity
+	opAuthn    // read the TV provider authentication through the v1 API
 )
 
 func (o op) doing() string {
 	return [...]string{"signing in", "joining with the code", "refreshing the token",
 		"refreshing the token", "asking for a link code", "listing devices", "unlinking",
-		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku"}[o]
+		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku", "reading the v1 authentication"}[o]
 }
 
 // resultMsg is the outcome of one step of one device, with the device's state as it
@@ -44,6 +45,7 @@ type resultMsg struct {
 	unlinked *client.UnlinkResult
 	login    *client.MVPDLogin
 	profiles *client.Profiles
+	authn    *client.Authentication
 }
 
 // retryMsg runs a step again after a backoff.

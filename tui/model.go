@@ -17,8 +17,13 @@ import (
 )
 
 // pollEvery is how often a signed-in device reads its profile's devices: that is how
-// a phone sees the TV join and a TV learns that it was unlinked.
-const pollEvery = 5 * time.Second
+// a phone sees the TV join and a TV learns that it was unlinked. The TV provider
+// sign-ins change seldom and are read less often, so that the HTTP panel is not
+// drowned in polls.
+const (
+	pollEvery         = 5 * time.Second
+	providerPollEvery = 30 * time.Second
+)
 
 // The identities offered first: the D2C account, the TV provider account and the Roku
 // subscriber.
@@ -195,9 +200,9 @@ func (m *Model) onTick() []tea.Cmd {
 		if now.Sub(p.lastPoll) >= pollEvery && p.attempts[opList] == 0 {
 			p.lastPoll = now
 			cmds = append(cmds, m.start(i, opList, "", nil))
-			if p.canProvider() {
-				cmds = append(cmds, m.start(i, opProfiles, "", nil))
-			}
+		}
+		if now.Sub(p.lastProvider) >= providerPollEvery {
+			cmds = append(cmds, m.readProviders(i)...)
 		}
 	}
 	return cmds
@@ -238,9 +243,11 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 			name = mv.Name
 		}
 		p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, msg.login.UserID, msg.login.NotAfter.Time().Local().Format("2 Jan 2006")))
-		return m.start(msg.dev, opProfiles, "", nil)
+		return tea.Batch(m.readProviders(msg.dev)...)
 	case opProfiles:
 		p.providers, p.providerNote = msg.profiles, ""
+	case opAuthn:
+		p.authn, p.authnNote = msg.authn, ""
 	case opRefresh:
 		p.say(levelOK, "Service token refreshed; it now expires at "+clock(p.state.NotAfter)+".")
 	case opFresh:
@@ -280,11 +287,21 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 
 // joinedCmds reads what a device that just joined a profile can see.
 func (m *Model) joinedCmds(dev int) tea.Cmd {
-	cmds := []tea.Cmd{m.start(dev, opList, "", nil)}
-	if m.panes[dev].canProvider() {
+	return tea.Batch(append(m.readProviders(dev), m.start(dev, opList, "", nil))...)
+}
+
+// readProviders reads the profile's TV provider sign-in, in v2 and, on a TV, in v1.
+func (m *Model) readProviders(dev int) []tea.Cmd {
+	p := m.panes[dev]
+	p.lastProvider = m.now()
+	var cmds []tea.Cmd
+	if p.canProvider() {
 		cmds = append(cmds, m.start(dev, opProfiles, "", nil))
 	}
-	return tea.Batch(cmds...)
+	if p.canLegacy() {
+		cmds = append(cmds, m.start(dev, opAuthn, "", nil))
+	}
+	return cmds
 }
 
 func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
@@ -292,6 +309,18 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	if msg.op == opProfiles && !msg.state.Unlinked && !client.IsUnlinked(err) {
 		// Read on every poll: say it where the TV provider shows, not in the status.
 		p.providerNote = explain(err)
+		return nil
+	}
+	if msg.op == opAuthn {
+		p.authn = nil
+		switch {
+		case client.IsNoAuthentication(err):
+			p.authnNote = "none for this device (HTTP 404)"
+		case client.IsAuthenticationExpired(err):
+			p.authnNote = "expired (HTTP 410)"
+		default:
+			p.authnNote = explain(err)
+		}
 		return nil
 	}
 	if transient(err) {
@@ -416,7 +445,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			p.say(levelInfo, "Code hidden; it stays valid until it expires. l makes a new one.")
 		}
 		if p.signedIn() {
-			return m.start(m.focus, opList, "", nil)
+			return tea.Batch(append(m.readProviders(m.focus), m.start(m.focus, opList, "", nil))...)
 		}
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
@@ -528,7 +557,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.state.SignedIn = false
 	p.devices, p.listed = nil, false
 	p.link, p.showLink = nil, false
-	p.providers, p.providerNote = nil, ""
+	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+p.identity.Value()+", or e to type another identity.")
 	} else {

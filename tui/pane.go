@@ -46,9 +46,12 @@ type pane struct {
 	qrErr     error
 	qrc       qrCache
 
-	providers    *client.Profiles // the profile's TV provider sign-ins; nil until read
-	providerNote string           // why they could not be read
-	picking      bool             // the phone is choosing a TV provider
+	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
+	providerNote string                 // why they could not be read
+	authn        *client.Authentication // the same, through the v1 API (TVs only)
+	authnNote    string
+	lastProvider time.Time // when the two were last read
+	picking      bool      // the phone is choosing a TV provider
 	mvpdCursor   int
 
 	devices  []deviceRow
@@ -119,6 +122,13 @@ func (p *pane) standing() string {
 
 // canProvider is whether the device has the TV provider steps.
 func (p *pane) canProvider() bool { _, ok := p.dev.(ProviderDevice); return ok }
+
+// canLegacy is whether the device reads the v1 authentication: the TV, as the
+// flow's step 5 says.
+func (p *pane) canLegacy() bool {
+	_, ok := p.dev.(LegacyDevice)
+	return ok && !p.primary()
+}
 
 // canRoku is whether the device can join through the Roku platform identity.
 func (p *pane) canRoku() bool {

@@ -70,7 +70,7 @@ func (m *Model) statusLines(p *pane, width int) []string {
 	s := m.styles
 	var busy []string
 	for o := opSignIn; o <= opRoku; o++ {
-		if p.busy[o] && o != opList && o != opFresh && o != opProfiles {
+		if p.busy[o] && o != opList && o != opFresh && o != opProfiles && o != opAuthn {
 			busy = append(busy, o.doing())
 		}
 	}
@@ -264,7 +264,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	case p.showLink && p.link != nil:
 		return m.linkCard(p, width, height)
 	}
-	out = append(out, m.tokenLines(p)...)
+	out = append(out, m.tokenLines(p, width)...)
 	if _, _, ok := p.provider(); ok || !p.primary() {
 		provider := "not in this build"
 		switch {
@@ -275,6 +275,19 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 			provider = m.providerText(p, true)
 		}
 		out = append(out, wrap("TV provider: "+provider, width)...)
+	}
+	if p.canLegacy() {
+		authn := p.authnNote
+		if a := p.authn; a != nil {
+			name := a.MVPD
+			if mv, ok := assets.LookupMVPD(a.MVPD); ok {
+				name = mv.Name
+			}
+			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, a.Expires.Time().Local().Format("2 Jan 2006"))
+		}
+		if authn != "" {
+			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
+		}
 	}
 	out = append(out, "")
 	return append(out, m.deviceTable(p, width, height-len(out))...)
@@ -301,7 +314,9 @@ func (m *Model) providerList(p *pane, height int) []string {
 	return out
 }
 
-func (m *Model) tokenLines(p *pane) []string {
+// tokenLines are the service token, decoded: whose it is, how the device got it, when
+// it was issued and when it expires.
+func (m *Model) tokenLines(p *pane, width int) []string {
 	c := p.state.Claims
 	via := ""
 	if p.state.JoinedVia != "" {
@@ -310,10 +325,8 @@ func (m *Model) tokenLines(p *pane) []string {
 			via = " · signed in with X-SSO-ID"
 		}
 	}
-	return []string{
-		m.styles.Bold.Render("Service token") + " sub " + c.Subject + via,
-		fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))),
-	}
+	lines := wrap("Service token: sub "+c.Subject+via, width)
+	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
 }
 
 // linkCard is step 4: the code in large type, its countdown and its QR image.
@@ -324,7 +337,8 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	left := l.NotAfter.Time().Sub(now)
 	total := l.NotAfter.Time().Sub(l.NotBefore.Time())
 	var out []string
-	out = append(out, m.tokenLines(p)[1], "")
+	token := m.tokenLines(p, width)
+	out = append(out, token[len(token)-1], "")
 	out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
 	state := "expires in " + m.countdown(left)
 	if p.linkStale || left <= 0 {

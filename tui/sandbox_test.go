@@ -182,6 +182,9 @@ func TestTVProviderAgainstTheSandbox(t *testing.T) {
 	if !ok || id != assets.MVPDs()[0].ID || prof.Type != "serviceTokenSSO" {
 		t.Fatalf("the TV should get the phone's TV provider through the link: %+v %q", prof, s.panes[1].providerNote)
 	}
+	if a := s.panes[1].authn; a == nil || a.UserID != DefaultProviderUser || a.MVPD != id {
+		t.Fatalf("the TV should read the same sign-in through v1 authn: %+v %q", a, s.panes[1].authnNote)
+	}
 }
 
 func TestRokuAgainstTheSandbox(t *testing.T) {
