@@ -17,7 +17,7 @@ var tourSteps = []tourStep{
 		"p picks a provider (] skips this step)", true},
 	{"A link code", "The phone asks for a link code: POST /api/{sp}/link gives six digits, shown large, as a QR image and with a countdown.",
 		"l asks for a code", true},
-	{"The TV joins", "The TV types the code: POST serviceToken with X-SSO-LINK gives it its own service token for the same profile.",
+	{"The TV joins", "The TV types the code: POST serviceToken with X-SSO-LINK gives it its own service token for the same profile; it then reads the TV provider sign-in (v2 profiles, v1 authn).",
 		"type the six digits, then enter", false},
 	{"Devices", "Either device lists the profile's devices (GET list) and can unlink any of them (POST unlink); an unlinked device's token stops working.",
 		"↑/↓ picks a device, space selects, u unlinks", false},
