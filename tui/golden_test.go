@@ -44,6 +44,7 @@ var screens = []struct {
 		_, cmd := tm.Update(press("enter"))
 		tm.Update(cmd())
 	}},
+	{"qr-full-screen", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "l", "z") }},
 	{"plain", Options{Plain: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "l") }},
 	{"provider-list", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "p", "down", "down") }},
 	{"provider-shared", Options{}, func(t *testing.T, tm testModel) { tm.press("enter", "p", "enter"); tm.linked(t) }},

@@ -71,6 +71,7 @@ type Model struct {
 
 	showHTTP bool
 	showHelp bool
+	showQR   bool // the focused device's QR image alone on the screen
 	tourOn   bool
 	tourStep int
 }
@@ -376,8 +377,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
-	if m.showHelp {
-		m.showHelp = false
+	if m.showHelp || m.showQR {
+		m.showHelp, m.showQR = false, false
 		return nil
 	}
 	p := m.focused()
@@ -436,6 +437,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
+	case key.Matches(msg, k.ShowQR) && p.link != nil && p.showLink && p.qr != "":
+		m.showQR = true
 	case key.Matches(msg, k.Copy) && p.link != nil && p.showLink:
 		p.say(levelOK, "Copied "+groupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
 		return tea.SetClipboard(p.link.Code)

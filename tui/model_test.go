@@ -483,3 +483,19 @@ func TestStylesFollowTheTerminal(t *testing.T) {
 		t.Fatal("a light background should switch the styles and redraw the QR image for it")
 	}
 }
+
+func TestQRFullScreenWhenThePaneIsTooSmall(t *testing.T) {
+	tm := newTestModel(t, 80, 24, Options{})
+	tm.press("enter", "l")
+	if s := tm.screen(); !strings.Contains(s, "z shows it full screen") {
+		t.Fatalf("a hidden QR image should say how to see it:\n%s", s)
+	}
+	tm.press("z")
+	if s := tm.screen(); !tm.showQR || !strings.Contains(s, "code 482 913 · expires in 9:58 · any key returns") {
+		t.Fatalf("z should show the QR image alone:\n%s", s)
+	}
+	tm.press("x")
+	if tm.showQR {
+		t.Fatal("any key should return")
+	}
+}

@@ -354,9 +354,9 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	case p.qrErr != nil:
 		out = append(out, "The QR image could not be drawn; the code above works the same.")
 	case p.qrWidth > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns; widen the terminal to see it.", p.qrWidth))
+		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
 	case qrH > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows; enlarge the terminal to see it.", qrH-room))
+		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", qrH-room))
 	default:
 		out = append(out, strings.Split(p.qr, "\n")...)
 	}
