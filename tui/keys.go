@@ -49,12 +49,8 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the bottom bar.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Switch, k.Link, k.Unlink, k.HTTP, k.Tour, k.Help, k.Quit}
-}
-
-// FullHelp is what `?` shows, grouped by what the keys act on.
+// FullHelp is what `?` shows, grouped by what the keys act on. (The bottom bar is
+// Model.shortHelp: the keys that act now.)
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.Refresh, k.SignInAgain},

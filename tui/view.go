@@ -51,7 +51,7 @@ func (m *Model) Render() string {
 	}
 	headLines := strings.Split(strings.Join(top, "\n"), "\n")
 	head := fitLines(headLines, m.width, len(headLines))
-	foot := fitLines([]string{m.help.ShortHelpView(m.keys.ShortHelp())}, m.width, 1)
+	foot := fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)
 	bodyH := m.height - len(head) - 1
 	httpH := 0
 	if m.showHTTP {
