@@ -499,3 +499,15 @@ func TestQRFullScreenWhenThePaneIsTooSmall(t *testing.T) {
 		t.Fatal("any key should return")
 	}
 }
+
+func TestTourOnOneDevicePointsAtTheOtherTerminal(t *testing.T) {
+	ph := newFake("phone", assets.RolePrimary, "cGhvbmUta2V5")
+	ph.providers = &fakeProviders{}
+	m := New(Options{Devices: []DeviceSpec{{"Phone", ph}}, Server: "http://127.0.0.1:8765", Tour: true, Now: func() time.Time { return fixedNow }})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
+	send(m, press("enter"))
+	send(m, press("l"))
+	if s := ansi.Strip(m.Render()); !strings.Contains(s, "TV (in another terminal: handoff tv --server http://127.0.0.1:8765)") {
+		t.Fatalf("the tour should say where the TV is:\n%s", s)
+	}
+}

@@ -120,6 +120,12 @@ func (m *Model) tourBox() string {
 	}
 	if m.tourStep == len(tourSteps)-1 {
 		who = "Either device"
+	} else if !m.hasRole(s.phone) {
+		cmd := "handoff phone"
+		if !s.phone {
+			cmd = "handoff tv"
+		}
+		who += fmt.Sprintf(" (in another terminal: %s --server %s)", cmd, m.opts.Server)
 	}
 	lines := []string{
 		fmt.Sprintf("Tour %d/%d · %s — %s", m.tourStep+1, len(tourSteps), s.title, s.story),
@@ -133,6 +139,16 @@ func (m *Model) tourBox() string {
 		lines[i] = ansi.Truncate(ansi.Wordwrap(l, w, " "), w*2, "…")
 	}
 	return m.styles.Tour.Width(m.width).Render(strings.Join(lines, "\n"))
+}
+
+// hasRole is whether a phone (primary) or a TV is on this screen.
+func (m *Model) hasRole(primary bool) bool {
+	for _, p := range m.panes {
+		if p.primary() == primary {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) helpScreen() string {
