@@ -218,7 +218,7 @@ func (m *Model) steps(p *pane, width int, compact bool) []string {
 			mark, style = "▸", s.StepNext
 		}
 		if s.Plain {
-			mark = map[string]string{"·": "[ ]", "✓": "[done]", "–": "[n/a]", "▸": "[next]"}[mark]
+			mark = pad(map[string]string{"·": "[ ]", "✓": "[done]", "–": "[n/a]", "▸": "[next]"}[mark], 6)
 		}
 		line := style.Render(mark+" "+pad(st.name, 18)) + " " + st.detail
 		out = append(out, ansi.Truncate(line, width, "…"))
