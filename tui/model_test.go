@@ -279,7 +279,7 @@ func TestPlainHasWordsNotBoxes(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Plain: true})
 	tm.press("enter")
 	s := tm.Render()
-	for _, want := range []string{"[done] 1 Identity", "[next] 3 TV provider", "[ ] 4 Link a device", "[Phone · signed in]"} {
+	for _, want := range []string{"[done] 1 Identity", "[next] 3 TV provider", "[ ]    4 Link a device", "[Phone · signed in]"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("plain view lacks %q", want)
 		}
