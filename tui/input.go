@@ -23,8 +23,7 @@ func (in *lineInput) Reset()            { in.value = nil }
 func (in *lineInput) takes(r rune) bool {
 	return unicode.IsPrint(r) && (in.accept == nil || in.accept(r))
 }
-func (in *lineInput) full() bool          { return in.limit > 0 && len(in.value) >= in.limit }
-func (in *lineInput) Placeholder() string { return in.placeholder }
+func (in *lineInput) full() bool { return in.limit > 0 && len(in.value) >= in.limit }
 
 func (in *lineInput) insert(s string) {
 	for _, r := range s {

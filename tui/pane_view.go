@@ -339,7 +339,9 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	var out []string
 	token := m.tokenLines(p, width)
 	out = append(out, token[len(token)-1], "")
-	out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
+	if width >= bigDigitsWidth {
+		out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
+	}
 	state := "expires in " + m.countdown(left)
 	if p.linkStale || left <= 0 {
 		state = "expired: press l for a new one"

@@ -31,7 +31,6 @@ type Styles struct {
 	Selected   lipgloss.Style // the row under the cursor
 	Header     lipgloss.Style // table headers
 	Tour       lipgloss.Style
-	Status     lipgloss.Style
 	BarFull    lipgloss.Style
 	BarEmpty   lipgloss.Style
 	Help       help.Styles
@@ -48,7 +47,7 @@ func NewStyles(dark, plain bool) Styles {
 			Plain: true, Dark: dark,
 			Title: n, Muted: n, Bold: n, PaneTitle: n, Tab: n, TabActive: n,
 			StepDone: n, StepNext: n, StepLater: n, OK: n, Warn: n, Err: n, Digits: n, Selected: n,
-			Header: n, Tour: n, Status: n, BarFull: n, BarEmpty: n,
+			Header: n, Tour: n, BarFull: n, BarEmpty: n,
 			Help:      help.Styles{ShortKey: n, ShortDesc: n, ShortSeparator: n, Ellipsis: n, FullKey: n, FullDesc: n, FullSeparator: n},
 			BarFullCh: "#", BarEmptyCh: "-",
 		}
@@ -81,7 +80,6 @@ func NewStyles(dark, plain bool) Styles {
 		Selected:   base.Reverse(true),
 		Header:     base.Bold(true),
 		Tour:       base.Border(lipgloss.NormalBorder(), true, false).BorderForeground(accent).Foreground(accent),
-		Status:     base.Foreground(muted),
 		BarFull:    base.Foreground(accent),
 		BarEmpty:   base.Foreground(frame),
 		Help:       help.DefaultStyles(dark),
