@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/assets"
+)
+
+// paneBody is what the device shows under its checklist.
+func (m *Model) paneBody(p *pane, width, height int) []string {
+	s := m.styles
+	var out []string
+	if p.unlinked {
+		out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
+		return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+	}
+	switch {
+	case p.primary() && !p.signedIn():
+		out = append(out, wrap("Step 1: the D2C identity this phone signs in with, sent as X-SSO-ID.", width)...)
+		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · e edits the identity"))
+	case !p.primary() && !p.signedIn():
+		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
+		out = append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
+		if p.canRoku() {
+			out = append(out, "")
+			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV.", width) {
+				out = append(out, s.StepNext.Render(l))
+			}
+		}
+		return out
+	case p.picking:
+		return m.providerList(p, height)
+	case p.showLink && p.link != nil:
+		return m.linkCard(p, width, height)
+	}
+	out = append(out, m.tokenLines(p, width)...)
+	if _, _, ok := p.provider(); ok || !p.primary() {
+		provider := "not in this build"
+		switch {
+		case !p.canProvider():
+		case p.providerNote != "":
+			provider = p.providerNote
+		default:
+			provider = m.providerText(p, true)
+		}
+		out = append(out, wrap("TV provider: "+provider, width)...)
+	}
+	if p.canLegacy() {
+		authn := p.authnNote
+		if a := p.authn; a != nil {
+			name := a.MVPD
+			if mv, ok := assets.LookupMVPD(a.MVPD); ok {
+				name = mv.Name
+			}
+			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, a.Expires.Time().Local().Format("2 Jan 2006"))
+		}
+		if authn != "" {
+			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
+		}
+	}
+	out = append(out, "")
+	return append(out, m.deviceTable(p, width, height-len(out))...)
+}
+
+// providerList is step 3's choice of TV provider.
+func (m *Model) providerList(p *pane, height int) []string {
+	s := m.styles
+	list := assets.MVPDs()
+	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter signs in as " + DefaultProviderUser + " · esc cancels")}
+	rows := max(1, height-len(out))
+	start := max(0, min(p.mvpdCursor-rows+1, len(list)-rows))
+	for i := start; i < len(list) && i < start+rows; i++ {
+		line := "  " + list[i].Name
+		if i == p.mvpdCursor {
+			cur := "▸ "
+			if s.Plain {
+				cur = "> "
+			}
+			line = s.Selected.Render(cur + list[i].Name)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// tokenLines are the service token, decoded: whose it is, how the device got it, when
+// it was issued and when it expires.
+func (m *Model) tokenLines(p *pane, width int) []string {
+	c := p.state.Claims
+	via := ""
+	if p.state.JoinedVia != "" {
+		via = " · joined by " + joinedVia(p.state.JoinedVia)
+		if p.state.JoinedVia == "regular" {
+			via = " · signed in with X-SSO-ID"
+		}
+	}
+	lines := wrap("Service token: sub "+c.Subject+via, width)
+	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
+}
+
+// linkCard is step 4: the code in large type, its countdown and its QR image.
+func (m *Model) linkCard(p *pane, width, height int) []string {
+	s := m.styles
+	now := m.now()
+	l := p.link
+	left := l.NotAfter.Time().Sub(now)
+	total := l.NotAfter.Time().Sub(l.NotBefore.Time())
+	var out []string
+	token := m.tokenLines(p, width)
+	out = append(out, token[len(token)-1], "")
+	if width >= bigDigitsWidth {
+		out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
+	}
+	state := "expires in " + m.countdown(left)
+	if p.linkStale || left <= 0 {
+		state = "expired: press l for a new one"
+	}
+	out = append(out, s.Bold.Render("code "+groupCode(l.Code))+" · "+state)
+	if !s.Plain {
+		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
+	}
+	room := height - len(out) - 1
+	qrH := strings.Count(p.qr, "\n") + 1
+	switch {
+	case p.qrErr != nil:
+		out = append(out, "The QR image could not be drawn; the code above works the same.")
+	case p.qrWidth > width:
+		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
+	case qrH > room:
+		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", qrH-room))
+	default:
+		out = append(out, strings.Split(p.qr, "\n")...)
+	}
+	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+linkURL(p.state.Server, l.Code), width, "…")))
+	return out
+}
+
+// wrap breaks plain text into lines of at most width cells.
+func wrap(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, width, " "), "\n")
+}
+
+// countdown is what is left, to the second; in plain mode to the minute, so that a
+// screen reader is not told of a change every second.
+func (m *Model) countdown(d time.Duration) string {
+	if !m.styles.Plain || d <= 0 {
+		return countdown(d)
+	}
+	if d < time.Minute {
+		return "under a minute"
+	}
+	return fmt.Sprintf("about %d min", int((d+30*time.Second)/time.Minute))
+}
