@@ -89,7 +89,8 @@ func newTerm(tb testing.TB, width, height int, command string) *term {
 
 func (t *term) tmux(args ...string) string {
 	t.tb.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", t.socket}, args...)...).CombinedOutput()
+	// -u: UTF-8 whatever the locale of the machine running the test says.
+	out, err := exec.Command("tmux", append([]string{"-u", "-L", t.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		t.tb.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
