@@ -64,7 +64,10 @@ func (m *Model) httpPanel(p *pane, width, height int) string {
 	case len(p.exchanges) == 0:
 		lines = append(lines, "No exchanges yet: every request this device makes shows here, secrets redacted.")
 	case p.httpDetail:
-		detail := exchangeDetail(p.exchanges[min(p.httpCursor, len(p.exchanges)-1)])
+		var detail []string
+		for _, l := range exchangeDetail(p.exchanges[min(p.httpCursor, len(p.exchanges)-1)]) {
+			detail = append(detail, wrap(l, width)...)
+		}
 		p.httpScroll = min(p.httpScroll, max(0, len(detail)-rows))
 		end := min(len(detail), p.httpScroll+rows)
 		lines = append(lines, detail[p.httpScroll:end]...)
@@ -88,7 +91,11 @@ func exchangeLine(ex client.Exchange) string {
 	if ex.Status != 0 {
 		status = fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))
 	}
-	return fmt.Sprintf("%s  %-6s %-30s %-16s %s", ex.Started.Local().Format("15:04:05"), ex.Method, ex.URL, status, ex.Latency.Round(time.Millisecond))
+	latency := ex.Latency.Round(time.Millisecond).String()
+	if ex.Latency < time.Millisecond {
+		latency = "<1ms"
+	}
+	return fmt.Sprintf("%s  %-6s %-30s %-16s %s", ex.Started.Local().Format("15:04:05"), ex.Method, ex.URL, status, latency)
 }
 
 // exchangeDetail is one exchange in full: headers, bodies and the tokens in them,
