@@ -9,6 +9,8 @@ import (
 
 var codeOnScreen = regexp.MustCompile(`code (\d{3}) (\d{3})`)
 
+func countOf(s, sub string) int { return strings.Count(s, sub) }
+
 // TestTwoDevicesFlow is the whole flow on `handoff`'s two-device screen, typed into a
 // real terminal: the phone signs in, signs in with a TV provider and makes a code,
 // the TV types the code read off the phone's side of the screen and gets the TV
@@ -44,7 +46,7 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.waitText("v1 authn (legacy API): Xfinity, user demo-subscriber", 10*time.Second)
 
 	term.waitFor("both devices listing two devices", 20*time.Second, func(s string) bool {
-		return strings.Count(s, "Devices on this profile: 2") == 2
+		return countOf(s, "Devices on this profile: 2") == 2
 	})
 
 	term.keys("Tab", "Down", "u")

@@ -73,13 +73,18 @@ var sessions int
 // prints its exit status, so that a crash is seen, not lost.
 func newTerm(tb testing.TB, width, height int, command string) *term {
 	tb.Helper()
+	return newTermIn(tb, tb.TempDir(), width, height, "HANDOFF_KEYSTORE=memory", command)
+}
+
+// newTermIn is newTerm with a given home directory and keystore setting.
+func newTermIn(tb testing.TB, home string, width, height int, keystore, command string) *term {
+	tb.Helper()
 	sessions++
 	t := &term{tb: tb, socket: fmt.Sprintf("handoff-e2e-%d-%d", os.Getpid(), sessions)}
-	home := tb.TempDir()
 	env := []string{
 		"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"), "XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"HANDOFF_KEYSTORE=memory", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+		keystore, "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
 	}
 	script := "env -i PATH=/usr/bin:/bin " + strings.Join(env, " ") + " " + command + `; echo "EXITED $?"; sleep 600`
 	t.tmux("new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-s", "e2e", "sh", "-c", script)

@@ -22,9 +22,12 @@ const (
 	uiUsage    = "handoff [--memory | --data DIR] [--keystore KIND] [--plain] [--tour] [flags]"
 	phoneUsage = "handoff phone [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
 	tvUsage    = "handoff tv [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
-	// sandboxAddr is where the embedded sandbox listens when it can, so that other
-	// terminals find it without being told.
-	sandboxAddr = "127.0.0.1:8765"
+	// sandboxPort is where the embedded sandbox listens when it can, so that other
+	// terminals find it without being told; when another program holds it, the next
+	// ports are tried in order, so that a restart finds the same address again (the
+	// devices' secrets are kept per server address) before any free port is taken.
+	sandboxPort  = 8765
+	sandboxPorts = 10
 )
 
 func init() {
@@ -89,10 +92,7 @@ with its own identity, tokens and keystore entry.`)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}()
-	base, err := srv.Start(sandboxAddr)
-	if err != nil {
-		base, err = srv.Start("127.0.0.1:0")
-	}
+	base, err := startSandbox(srv)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "handoff: cannot start the sandbox: %v\n", err)
 		return exitUnreachable
@@ -121,6 +121,16 @@ with its own identity, tokens and keystore entry.`)
 		note = "embedded sandbox, in memory"
 	}
 	return runProgram(ctx, e, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings})
+}
+
+// startSandbox listens on the first free port from sandboxPort, or any free port.
+func startSandbox(srv *sandbox.Server) (string, error) {
+	for port := sandboxPort; port < sandboxPort+sandboxPorts; port++ {
+		if base, err := srv.Start(fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			return base, nil
+		}
+	}
+	return srv.Start("127.0.0.1:0")
 }
 
 // runOneDevice is `handoff phone` and `handoff tv`: one device against a server that
