@@ -131,9 +131,12 @@ func (t *term) waitFor(what string, timeout time.Duration, ok func(screen string
 	return ""
 }
 
+// waitText waits for text, also when the screen wraps it over full-width lines.
 func (t *term) waitText(text string, timeout time.Duration) string {
 	t.tb.Helper()
-	return t.waitFor(strconv.Quote(text), timeout, func(s string) bool { return strings.Contains(s, text) })
+	return t.waitFor(strconv.Quote(text), timeout, func(s string) bool {
+		return strings.Contains(s, text) || strings.Contains(strings.Join(strings.Fields(s), " "), text)
+	})
 }
 
 // programPID is the pid of the command under the session's shell.

@@ -52,6 +52,15 @@ func runStep(d Device, dev int, o op, arg string, keys []string) tea.Cmd {
 	}
 }
 
+// probe asks whether the server answers at all.
+func probe(check func(context.Context) error) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+		defer cancel()
+		return probeMsg{err: check(ctx)}
+	}
+}
+
 // retryAfter schedules a step again.
 func retryAfter(wait time.Duration, r retryMsg) tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return r })

@@ -56,6 +56,12 @@ type retryMsg struct {
 	keys []string
 }
 
+// probeMsg is whether the server answered; probeAgainMsg asks again.
+type (
+	probeMsg      struct{ err error }
+	probeAgainMsg struct{}
+)
+
 // tickMsg drives countdowns, token refresh and the device-list poll.
 type tickMsg time.Time
 

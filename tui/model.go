@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -46,8 +47,11 @@ type Options struct {
 	// QueryTerminal asks the terminal for its background colour; off in tests, where
 	// nothing answers.
 	QueryTerminal bool
-	Dark          bool // the background assumed until the terminal answers
-	Now           func() time.Time
+	// Probe checks that the server answers at all; nil: the server is in this process.
+	// Until it does, the screen says so and the probe is retried with backoff.
+	Probe func(context.Context) error
+	Dark  bool // the background assumed until the terminal answers
+	Now   func() time.Time
 }
 
 // Model is the root model.
@@ -67,8 +71,11 @@ type Model struct {
 	showHTTP bool
 	showHelp bool
 	showQR   bool // the focused device's QR image alone on the screen
-	tourOn   bool
-	tourStep int
+
+	serverDown    string // why the server cannot be reached, while it cannot
+	probeAttempts int
+	tourOn        bool
+	tourStep      int
 }
 
 // New builds the model; it makes no network call (Init starts the work).
@@ -103,6 +110,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tick()}
 	if m.opts.QueryTerminal {
 		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.opts.Probe != nil {
+		cmds = append(cmds, probe(m.opts.Probe))
 	}
 	for i, p := range m.panes {
 		if p.signedIn() {
@@ -143,6 +153,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case retryMsg:
 		return m, m.start(msg.dev, msg.op, msg.arg, msg.keys)
+	case probeMsg:
+		return m, m.onProbe(msg)
+	case probeAgainMsg:
+		return m, probe(m.opts.Probe)
 	case ExchangeMsg:
 		for _, p := range m.panes {
 			if p.state.Name == msg.Device {
@@ -164,6 +178,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	return m, nil
+}
+
+// onProbe keeps the server's reachability on screen, probing again with backoff
+// until it answers.
+func (m *Model) onProbe(msg probeMsg) tea.Cmd {
+	if msg.err == nil {
+		m.serverDown, m.probeAttempts = "", 0
+		return nil
+	}
+	m.probeAttempts++
+	wait := backoff(m.probeAttempts - 1)
+	m.serverDown = fmt.Sprintf("%s Trying again in %s (attempt %d); everything else still works.", explain(msg.err), wait, m.probeAttempts)
+	return tea.Tick(wait, func(time.Time) tea.Msg { return probeAgainMsg{} })
 }
 
 func (m *Model) focused() *pane {

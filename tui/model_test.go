@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"os"
@@ -509,5 +510,30 @@ func TestTourOnOneDevicePointsAtTheOtherTerminal(t *testing.T) {
 	send(m, press("l"))
 	if s := ansi.Strip(m.Render()); !strings.Contains(s, "TV (in another terminal: handoff tv --server http://127.0.0.1:8765)") {
 		t.Fatalf("the tour should say where the TV is:\n%s", s)
+	}
+}
+
+func TestUnreachableServerIsShownUntilItAnswers(t *testing.T) {
+	var calls int
+	tm := newTestModel(t, 120, 40, Options{Probe: func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return &client.UnreachableError{Server: "http://127.0.0.1:1"}
+		}
+		return nil
+	}})
+	cmd := probe(tm.opts.Probe)
+	for range 2 {
+		_, next := tm.Update(cmd())
+		if next == nil {
+			t.Fatal("an unreachable server should be probed again")
+		}
+		cmd = probe(tm.opts.Probe)
+	}
+	if s := tm.screen(); !strings.Contains(s, "Cannot reach the SSO service at http://127.0.0.1:1") || !strings.Contains(s, "(attempt 2)") {
+		t.Fatalf("the screen should say the server is unreachable:\n%s", s)
+	}
+	if _, next := tm.Update(cmd()); next != nil || strings.Contains(tm.screen(), "Cannot reach") {
+		t.Fatal("once the server answers, the warning goes and the probing stops")
 	}
 }

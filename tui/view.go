@@ -46,6 +46,11 @@ func (m *Model) Render() string {
 	for _, n := range m.opts.Notices {
 		top = append(top, ansi.Truncate(m.styles.Warn.Render("! "+n), m.width, "…"))
 	}
+	if m.serverDown != "" {
+		for _, l := range wrap("! "+m.serverDown, m.width) {
+			top = append(top, m.styles.Warn.Render(l))
+		}
+	}
 	if m.tourOn {
 		top = append(top, m.tourBox())
 	}

@@ -177,7 +177,23 @@ identity and secrets persist between runs under its --device name.`)
 			notices = append(notices, l)
 		}
 	}
-	return runProgram(ctx, e, relay, tui.Options{Devices: []tui.DeviceSpec{{Label: label, Device: dev}}, Server: df.server, Plain: sf.plain, Tour: sf.tour, Notices: notices})
+	return runProgram(ctx, e, relay, tui.Options{Devices: []tui.DeviceSpec{{Label: label, Device: dev}}, Server: df.server,
+		Plain: sf.plain, Tour: sf.tour, Notices: notices, Probe: reachable(df.server)})
+}
+
+// reachable checks that a server answers HTTP at all, before any step needs it: a
+// refusal (a real server has no sandbox software statement) is an answer.
+func reachable(server string) func(context.Context) error {
+	c, err := client.New(server, client.Options{})
+	return func(ctx context.Context) error {
+		if err != nil {
+			return err
+		}
+		if _, err := c.FetchSoftwareStatement(ctx); client.IsUnavailable(err) {
+			return err
+		}
+		return nil
+	}
 }
 
 func runProgram(ctx context.Context, e *env, relay *tui.TraceRelay, opts tui.Options) int {
