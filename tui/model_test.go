@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	keypkg "charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -351,12 +354,13 @@ func TestHelpListsEveryKey(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("?")
 	s := tm.screen()
-	k := DefaultKeyMap()
-	for _, group := range k.FullHelp() {
-		for _, b := range group {
-			if !strings.Contains(s, b.Help().Desc) {
-				t.Errorf("help lacks %q", b.Help().Desc)
-			}
+	// Every binding of the key map, found by reflection so that a new one cannot be
+	// left out of the help.
+	k := reflect.ValueOf(DefaultKeyMap())
+	for i := range k.NumField() {
+		b := k.Field(i).Interface().(keypkg.Binding)
+		if !regexp.MustCompile(regexp.QuoteMeta(b.Help().Key) + `\s+` + regexp.QuoteMeta(b.Help().Desc)).MatchString(s) {
+			t.Errorf("help lacks %s (%q %q)", k.Type().Field(i).Name, b.Help().Key, b.Help().Desc)
 		}
 	}
 	tm.press("x")
