@@ -50,3 +50,15 @@ func TestUnreachableServerKeepsRetrying(t *testing.T) {
 	phone.keys("q")
 	phone.waitText("EXITED 0", 10*time.Second)
 }
+
+// TestRokuJoinsWithoutACode is the seed's variant: a Roku TV joins through its
+// platform identity, with no link code.
+func TestRokuJoinsWithoutACode(t *testing.T) {
+	requireTmux(t)
+	term := newTerm(t, 160, 50, binary(t)+" --memory --tv-preset roku")
+	term.waitText("Or press R to sign in with Roku", 10*time.Second)
+	term.keys("Tab", "R")
+	term.waitText("Joined the profile of roku-", 10*time.Second)
+	term.waitFor("the Roku listed as joined through the platform", 10*time.Second,
+		regexp.MustCompile(`\(this device\) Roku.*platform`).MatchString)
+}

@@ -38,12 +38,14 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		return m.linkCard(p, width, height)
 	}
 	out = append(out, m.tokenLines(p, width)...)
-	if _, _, ok := p.provider(); ok || !p.primary() {
+	if _, _, has := p.provider(); has || !p.primary() {
 		provider := "not in this build"
 		switch {
 		case !p.canProvider():
 		case p.providerNote != "":
 			provider = p.providerNote
+		case !has:
+			provider = "none on this profile yet"
 		default:
 			provider = m.providerText(p, true)
 		}
@@ -94,8 +96,11 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	via := ""
 	if p.state.JoinedVia != "" {
 		via = " · joined by " + joinedVia(p.state.JoinedVia)
-		if p.state.JoinedVia == "regular" {
+		switch p.state.JoinedVia {
+		case "regular":
 			via = " · signed in with X-SSO-ID"
+		case "platformSSO":
+			via = " · joined through its platform identity"
 		}
 	}
 	lines := wrap("Service token: sub "+c.Subject+via, width)
