@@ -57,7 +57,7 @@ func (f *fakeDevice) step(name string) error {
 func (f *fakeDevice) signIn(sub, via string) *client.ServiceToken {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.st.SignedIn = true
+	f.st.SignedIn, f.st.Unlinked = true, false
 	f.st.JoinedVia = via
 	f.st.Claims = client.TokenClaims{Issuer: "ssoservicetoken", Subject: sub, IssuedAt: fixedNow.Unix() - 60, Expiry: fixedNow.Unix() + 3540, DeviceKey: f.st.Key}
 	f.st.NotAfter = time.Unix(f.st.Claims.Expiry, 0)

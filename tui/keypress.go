@@ -157,7 +157,7 @@ func (m *Model) onEditKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 // next does the focused device's next step of the flow.
 func (m *Model) next(p *pane) tea.Cmd {
 	switch {
-	case p.unlinked:
+	case p.unlinked && p.primary():
 		return m.signInAgain(p)
 	case p.primary() && !p.signedIn():
 		id := strings.TrimSpace(p.identity.Value())

@@ -216,9 +216,17 @@ func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
 	if s := tm.screen(); !strings.Contains(s, "This device was unlinked from the profile") {
 		t.Fatalf("TV does not say it was unlinked:\n%s", s)
 	}
-	tm.press("tab", "s")
+	tm.press("tab")
 	if !tm.panes[1].entering() || !strings.Contains(tm.screen(), "code ›") {
-		t.Fatalf("s should offer the code entry again:\n%s", tm.screen())
+		t.Fatalf("an unlinked TV should offer the code entry at once:\n%s", tm.screen())
+	}
+	tm.tv.mu.Lock()
+	tm.tv.err = nil
+	tm.tv.mu.Unlock()
+	send(tm.Model, tea.PasteMsg{Content: "111 222"})
+	tm.press("enter")
+	if !slices.Contains(tm.tv.calls, "Redeem 111222") || !tm.panes[1].signedIn() {
+		t.Fatalf("a new code should join the TV again; calls %v", tm.tv.calls)
 	}
 }
 

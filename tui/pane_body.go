@@ -16,7 +16,11 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	var out []string
 	if p.unlinked {
 		out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
-		return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+		if p.primary() {
+			return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+		}
+		out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
+		return append(out, p.codeIn.View(true, s))
 	}
 	switch {
 	case p.primary() && !p.signedIn():

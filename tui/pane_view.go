@@ -123,11 +123,17 @@ func (m *Model) stepsOf(p *pane) []step {
 		case len(p.devices) > 1:
 			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
 		}
+		linked := signed && len(p.devices) > 1
+		provider := m.providerStep(p, "3 TV provider", true)
+		if linked && !provider.done && !provider.off {
+			// The flow went on without it: it is no longer the next step.
+			provider.off, provider.detail = true, "skipped (p signs in with one)"
+		}
 		return []step{
 			{name: "1 Identity", detail: id, done: signed},
 			{name: "2 Service token", detail: token, done: signed},
-			m.providerStep(p, "3 TV provider", true),
-			{name: "4 Link a device", detail: link, done: signed && len(p.devices) > 1},
+			provider,
+			{name: "4 Link a device", detail: link, done: linked},
 			{name: "6 Devices", detail: m.devicesDetail(p)},
 		}
 	}

@@ -144,7 +144,11 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	if msg.state.Unlinked || client.IsUnlinked(err) {
 		p.unlinked = true
 		p.showLink, p.link = false, nil
-		p.say(levelErr, "This device was unlinked from the profile. Press s to sign in again.")
+		again := "Press s to sign in again."
+		if !p.primary() {
+			again = "Type a new code from the phone to join again."
+		}
+		p.say(levelErr, "This device was unlinked from the profile. "+again)
 		return nil
 	}
 	p.say(levelErr, explain(err))
