@@ -14,8 +14,8 @@ func countOf(s, sub string) int { return strings.Count(s, sub) }
 // TestTwoDevicesFlow is the whole flow on `handoff`'s two-device screen, typed into a
 // real terminal: the phone signs in, signs in with a TV provider and makes a code,
 // the TV types the code read off the phone's side of the screen and gets the TV
-// provider sign-in, both list two devices, the phone unlinks the TV and the TV says it
-// was unlinked.
+// provider sign-in, both list two devices, the phone unlinks the TV, the TV says it
+// was unlinked, and joins again with a new code.
 func TestTwoDevicesFlow(t *testing.T) {
 	requireTmux(t)
 	bin := binary(t)
@@ -54,6 +54,19 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.keys("y")
 	term.waitText("Unlinked 1 device.", 10*time.Second)
 	term.waitText("This device was unlinked from the profile", 20*time.Second)
+
+	// The unlinked TV joins again with a new code.
+	term.keys("l")
+	s = term.waitFor("a new link code", 10*time.Second, func(s string) bool {
+		m := codeOnScreen.FindStringSubmatch(s)
+		return m != nil && m[1]+" "+m[2] != code
+	})
+	m = codeOnScreen.FindStringSubmatch(s)
+	term.keys("Tab")
+	term.text(m[1] + m[2])
+	term.keys("Enter")
+	term.waitText("Joined the profile of demo-user@example.com", 10*time.Second)
+	term.keys("Tab")
 
 	kb := rssKB(t, term.programPID())
 	t.Logf("resident memory after the flow: %.1f MB", float64(kb)/1024)
