@@ -137,6 +137,9 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	switch {
 	case p.qrErr != nil:
 		out = append(out, "The QR image could not be drawn; the code above works the same.")
+	case s.Plain:
+		// A screen reader would spell the image out block by block.
+		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
 	case p.qrWidth > width:
 		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
 	case qrH > room:
