@@ -23,7 +23,7 @@ import (
 type DeviceConfig struct {
 	Name       string // "phone", "tv", "tv2"
 	Server     string // base URL
-	SP         string // service provider, default "demo"
+	SP         string // service provider, default DefaultServiceProvider
 	Preset     string // used when the device is first created; default by Role
 	Role       assets.Role
 	Store      keystore.Store // nil: memory
@@ -93,7 +93,7 @@ func OpenDevice(cfg DeviceConfig) (*Device, error) {
 		return nil, &InputError{Msg: fmt.Sprintf("The device name %q is not valid: use 1 to 32 letters, digits, dots, dashes or underscores.", cfg.Name)}
 	}
 	if cfg.SP == "" {
-		cfg.SP = "demo"
+		cfg.SP = DefaultServiceProvider
 	}
 	if err := checkSP(cfg.SP); err != nil {
 		return nil, err

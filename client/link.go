@@ -3,7 +3,25 @@ package client
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 )
+
+// DefaultServiceProvider is the service provider a device and the sandbox's link page
+// take when none is named.
+const DefaultServiceProvider = "demo"
+
+// LinkURL is the sandbox's browser link page for a code (spec §7), the URL a phone's
+// QR image carries: <server>/sandbox/link?code=<code>&sp=<sp>. The page reads sp as
+// DefaultServiceProvider when it is absent, so sp is left out for that one (or ""),
+// which keeps the QR image small.
+func LinkURL(server, sp, code string) string {
+	q := url.Values{"code": {code}}
+	if sp != "" && sp != DefaultServiceProvider {
+		q.Set("sp", sp)
+	}
+	return strings.TrimRight(server, "/") + "/sandbox/link?" + q.Encode()
+}
 
 // linkCodeBody reads the code under the spec's name or the seed's ("link").
 type linkCodeBody struct {

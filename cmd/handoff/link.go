@@ -18,8 +18,9 @@ import (
 
 const (
 	linkUsage       = "handoff link [--qr] [--png FILE] [--link-url TEMPLATE] [flags]"
-	defaultLinkURL  = "{server}/sandbox/link?code={code}"
 	linkPlaceholder = "{code}"
+	// exampleLinkURL is the default link page spelt as a template, for messages.
+	exampleLinkURL = "{server}/sandbox/link?code={code}&sp={sp}"
 )
 
 func init() {
@@ -43,7 +44,7 @@ another device types (handoff redeem CODE) or scans. The QR image carries a URL 
 the code, by default the sandbox's own link page.`, "phone")
 	showQR := c.fs.Bool("qr", false, "also draw the QR code in the terminal")
 	pngFile := c.fs.String("png", "", "also write the QR code as a PNG image to `FILE`")
-	linkURL := c.fs.String("link-url", defaultLinkURL, "the URL the QR code carries; {code} is replaced by the code and {server} by --server")
+	linkURL := c.fs.String("link-url", "", "the URL the QR code carries (default: the sandbox's link page); {code} is replaced by the code, {server} by --server and {sp} by --sp")
 	rest, code, ok := c.parse(args)
 	if !ok {
 		return code
@@ -51,8 +52,8 @@ the code, by default the sandbox's own link page.`, "phone")
 	if err := noArgs("link", rest); err != nil {
 		return c.out.fail(err)
 	}
-	if !strings.Contains(*linkURL, linkPlaceholder) {
-		return c.out.fail(usagef("--link-url must contain %s where the code goes, like %s", linkPlaceholder, defaultLinkURL))
+	if *linkURL != "" && !strings.Contains(*linkURL, linkPlaceholder) {
+		return c.out.fail(usagef("--link-url must contain %s where the code goes, like %s", linkPlaceholder, exampleLinkURL))
 	}
 	if *pngFile != "" {
 		if err := checkWritableDir(*pngFile); err != nil {
@@ -67,7 +68,7 @@ the code, by default the sandbox's own link page.`, "phone")
 	if err != nil {
 		return c.out.fail(err)
 	}
-	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(*linkURL, c.df.server, lc.Code)}
+	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(*linkURL, c.df.server, c.df.sp, lc.Code)}
 	var qr string
 	if *showQR {
 		if qr, err = terminalQR(answer.LinkURL); err != nil {
@@ -96,10 +97,14 @@ the code, by default the sandbox's own link page.`, "phone")
 	})
 }
 
-// expandLinkURL fills the --link-url template.
-func expandLinkURL(template, server, code string) string {
+// expandLinkURL fills the --link-url template; an empty one is the sandbox's link page.
+func expandLinkURL(template, server, sp, code string) string {
+	if template == "" {
+		return client.LinkURL(server, sp, code)
+	}
 	return strings.NewReplacer(
 		"{server}", strings.TrimRight(server, "/"),
+		"{sp}", url.QueryEscape(sp),
 		linkPlaceholder, url.QueryEscape(code),
 	).Replace(template)
 }

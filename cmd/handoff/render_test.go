@@ -163,13 +163,15 @@ func zbarimg(t *testing.T, file string) string {
 }
 
 func TestExpandLinkURL(t *testing.T) {
-	for _, tc := range []struct{ template, server, want string }{
-		{defaultLinkURL, "http://127.0.0.1:8765", "http://127.0.0.1:8765/sandbox/link?code=123456"},
-		{defaultLinkURL, "http://127.0.0.1:8765/", "http://127.0.0.1:8765/sandbox/link?code=123456"},
-		{"https://tv.example.com/activate/{code}", "http://x", "https://tv.example.com/activate/123456"},
+	for _, tc := range []struct{ template, server, sp, want string }{
+		{"", "http://127.0.0.1:8765", "demo", "http://127.0.0.1:8765/sandbox/link?code=123456"},
+		{"", "http://127.0.0.1:8765/", "demo", "http://127.0.0.1:8765/sandbox/link?code=123456"},
+		{"", "http://127.0.0.1:8765", "acme", "http://127.0.0.1:8765/sandbox/link?code=123456&sp=acme"},
+		{exampleLinkURL, "http://127.0.0.1:8765/", "acme", "http://127.0.0.1:8765/sandbox/link?code=123456&sp=acme"},
+		{"https://tv.example.com/activate/{code}", "http://x", "demo", "https://tv.example.com/activate/123456"},
 	} {
-		if got := expandLinkURL(tc.template, tc.server, "123456"); got != tc.want {
-			t.Errorf("expandLinkURL(%q, %q) = %q, want %q", tc.template, tc.server, got, tc.want)
+		if got := expandLinkURL(tc.template, tc.server, tc.sp, "123456"); got != tc.want {
+			t.Errorf("expandLinkURL(%q, %q, %q) = %q, want %q", tc.template, tc.server, tc.sp, got, tc.want)
 		}
 	}
 }
