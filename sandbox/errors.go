@@ -84,6 +84,7 @@ type errorBody struct {
 	Error  errorDetail `json:"error"`
 }
 
+// errorDetail is the error inside the SSO envelope, and the whole flat v2 error.
 type errorDetail struct {
 	Status  int    `json:"status"`
 	Code    string `json:"code"`
@@ -100,16 +101,19 @@ func statusName(status int) string {
 
 // writeError writes e in the SSO envelope with the request's trace id.
 func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, errorBody{Status: statusName(e.status), Error: e.detail(w, e.code)})
+}
+
+// detail sets e's headers on w and gives its body under code, with the request's
+// trace id.
+func (e *apiError) detail(w http.ResponseWriter, code string) errorDetail {
 	for k, v := range e.headers {
 		w.Header().Set(k, v)
 	}
-	writeJSON(w, e.status, errorBody{
-		Status: statusName(e.status),
-		Error: errorDetail{
-			Status: e.status, Code: e.code, Message: e.message, Action: e.action,
-			HelpURL: helpURL, Trace: w.Header().Get(headerRequestID),
-		},
-	})
+	return errorDetail{
+		Status: e.status, Code: code, Message: e.message, Action: e.action,
+		HelpURL: helpURL, Trace: w.Header().Get(headerRequestID),
+	}
 }
 
 // oauthError is the error shape of the DCR endpoints.
