@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -92,6 +93,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if p.signedIn() {
 			return tea.Batch(append(m.readProviders(m.focus), m.start(m.focus, opList, "", nil))...)
 		}
+	case (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)) && p.primary() && !p.signedIn():
+		step := 1
+		if key.Matches(msg, k.Up) {
+			step = len(identities) - 1
+		}
+		i := (slices.Index(identities, p.identity.Value()) + step) % len(identities)
+		p.identity.SetValue(identities[i])
+		p.say(levelInfo, "Press enter to sign in as "+identities[i]+".")
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, k.Down):

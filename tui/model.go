@@ -29,6 +29,10 @@ const (
 	DefaultRokuUser     = "roku-subscriber-1"
 )
 
+// identities are the D2C accounts the phone offers with ↑/↓: two phones on the same
+// identity share a profile, on different ones they do not.
+var identities = []string{DefaultIdentity, "alice@example.com", "bob@example.com"}
+
 // DeviceSpec puts one device on screen.
 type DeviceSpec struct {
 	Label  string // "Phone", "TV"

@@ -549,3 +549,16 @@ func TestUnreachableServerIsShownUntilItAnswers(t *testing.T) {
 		t.Fatal("once the server answers, the warning goes and the probing stops")
 	}
 }
+
+func TestIdentityCanBeChosen(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("down", "down", "up", "enter")
+	if !slices.Contains(tm.phone.calls, "SignIn alice@example.com") {
+		t.Fatalf("↓ ↓ ↑ should choose the second identity; calls %v", tm.phone.calls)
+	}
+	tm = newTestModel(t, 120, 40, Options{})
+	tm.press("e", "ctrl+u", "x", "esc", "down", "enter")
+	if !slices.Contains(tm.phone.calls, "SignIn "+DefaultIdentity) {
+		t.Fatalf("from a typed identity, ↓ goes back to the first demo one; calls %v", tm.phone.calls)
+	}
+}

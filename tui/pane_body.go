@@ -25,7 +25,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	switch {
 	case p.primary() && !p.signedIn():
 		out = append(out, wrap("Step 1: the D2C identity this phone signs in with, sent as X-SSO-ID.", width)...)
-		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · e edits the identity"))
+		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · ↑/↓ another demo identity · e types one"))
 	case !p.primary() && !p.signedIn():
 		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
 		out = append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
