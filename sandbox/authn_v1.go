@@ -75,6 +75,14 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 	writeV1(w, f, ans.status, ans.body)
 }
 
+// writeV1Error writes an error of the catalogue in the v1 small shape.
+func writeV1Error(w http.ResponseWriter, f authn.Format, e *apiError) {
+	for k, v := range e.headers {
+		w.Header().Set(k, v)
+	}
+	writeV1(w, f, e.status, authn.RenderError(f, authn.Error{Status: e.status, Message: e.message}))
+}
+
 func writeV1(w http.ResponseWriter, f authn.Format, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType())

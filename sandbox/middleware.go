@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/handoff-sso/handoff/sandbox/authn"
 )
 
 const (
@@ -52,7 +55,7 @@ func (s *Server) frame(next http.Handler) http.Handler {
 				}
 				s.log.Error("handler panic", "trace", trace, "method", r.Method, "path", logPath(r))
 				if rec.status == 0 {
-					writeError(rec, errInternal)
+					refusalFor(r)(rec, errInternal)
 				}
 			}
 			s.log.Info("request",
@@ -61,14 +64,48 @@ func (s *Server) frame(next http.Handler) http.Handler {
 		}()
 		switch {
 		case headerSize(r.Header) > maxHeaderBytes:
-			writeError(rec, errHeadersTooLarge)
-		case !acceptsJSON(r.Header.Values("Accept")) && !choosesOwnFormat(r.URL.Path):
-			writeError(rec, errNotAcceptable)
+			refusalFor(r)(rec, errHeadersTooLarge)
+		case !acceptable(r):
+			refusalFor(r)(rec, errNotAcceptable)
 		default:
 			r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)
 			next.ServeHTTP(rec, r)
 		}
 	})
+}
+
+// refusalFor is how the frame refuses a request on r's path: each API in its own error
+// shape (the flat v2 object, the v1 small shape in the format asked for), everything
+// else in the SSO envelope.
+func refusalFor(r *http.Request) func(http.ResponseWriter, *apiError) {
+	switch {
+	case isV2Path(r.URL.Path):
+		return writeV2Error
+	case slices.Contains(v1AuthnPaths, r.URL.Path):
+		f := authn.SelectFormat(r.URL.Path, r.URL.Query().Get("format"), r.Header.Get("Accept"))
+		return func(w http.ResponseWriter, e *apiError) { writeV1Error(w, f, e) }
+	}
+	return writeError
+}
+
+// isV2Path says whether path is under a REST v2 endpoint, /api/v2/{sp}/…, and not the
+// SSO service of a provider named v2 (/api/v2/link).
+func isV2Path(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/v2/")
+	return ok && strings.Contains(rest, "/")
+}
+
+// acceptable says whether the request's Accept allows what the path answers: JSON or
+// XML on the v1 call, JSON on every other API. The HTML pages answer any Accept.
+func acceptable(r *http.Request) bool {
+	accept := r.Header.Values("Accept")
+	switch p := r.URL.Path; {
+	case slices.Contains(v1AuthnPaths, p):
+		return authn.Acceptable(strings.Join(accept, ","))
+	case p == "/sandbox/link" || strings.HasPrefix(p, "/sandbox/mvpd-login/"):
+		return true
+	}
+	return acceptsJSON(accept)
 }
 
 func headerSize(h http.Header) int {

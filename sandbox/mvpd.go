@@ -296,12 +296,6 @@ func (s *Server) handleMVPDLogin(w http.ResponseWriter, r *http.Request) {
 // v1AuthnPaths are the legacy call with and without its format suffix.
 var v1AuthnPaths = []string{"/api/v1/tokens/authn", "/api/v1/tokens/authn.json", "/api/v1/tokens/authn.xml"}
 
-// choosesOwnFormat marks the paths that answer in a format other than JSON (the v1
-// call, the HTML pages): the JSON-only Accept check does not apply to them.
-func choosesOwnFormat(path string) bool {
-	return strings.HasPrefix(path, "/api/v1/") || path == "/sandbox/link" || strings.HasPrefix(path, "/sandbox/mvpd-login/")
-}
-
 // logPath is the path for the log line: the MVPD login code in it is a credential
 // (whoever holds it signs the profile in), so it is masked.
 func logPath(r *http.Request) string {

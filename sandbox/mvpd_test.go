@@ -173,7 +173,8 @@ func TestAuthnV1Negotiation(t *testing.T) {
 		json                       bool
 	}{
 		{"Accept xml only", "GET", "/api/v1/tokens/authn" + q, "application/xml", 404, false},
-		{"Accept text/plain", "GET", "/api/v1/tokens/authn" + q, "text/plain", 404, false},
+		{"Accept text/plain", "GET", "/api/v1/tokens/authn" + q, "text/plain", 406, false},
+		{"Accept anything", "GET", "/api/v1/tokens/authn" + q, "text/html, */*;q=0.8", 404, false},
 		{"Accept json", "GET", "/api/v1/tokens/authn" + q, "application/json", 404, true},
 		{"POST", "POST", "/api/v1/tokens/authn.json" + q, "", 405, true},
 		{"no access token", "GET", "/api/v1/tokens/authn.xml" + q, "", 401, false},

@@ -100,6 +100,30 @@ func fromAccept(accept string) (Format, bool) {
 	return best, found
 }
 
+// Acceptable says whether an Accept header value (empty: anything) allows JSON or XML,
+// named or through a wildcard, with a q above zero.
+func Acceptable(accept string) bool {
+	if strings.TrimSpace(accept) == "" {
+		return true
+	}
+	if _, ok := fromAccept(accept); ok {
+		return true
+	}
+	for i, part := range strings.Split(accept, ",") {
+		if i == maxAcceptParts {
+			break
+		}
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || (mt != "*/*" && mt != "application/*" && mt != "text/*") {
+			continue
+		}
+		if q, err := strconv.ParseFloat(params["q"], 64); params["q"] == "" || err == nil && q > 0 && q <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // Authentication is a profile's MVPD authentication as the v1 call shows it.
 type Authentication struct {
 	Requestor string

@@ -191,3 +191,25 @@ func FuzzFormatSelection(f *testing.F) {
 		}
 	})
 }
+
+func TestAcceptable(t *testing.T) {
+	for accept, want := range map[string]bool{
+		"":                              true,
+		"application/xml":               true,
+		"application/json;q=0.5":        true,
+		"text/xml":                      true,
+		"application/vnd.api+json":      true,
+		"*/*":                           true,
+		"text/*;q=0.1":                  true,
+		"text/html, application/*":      true,
+		"text/plain":                    false,
+		"image/png, text/html":          false,
+		"application/json;q=0, */*;q=0": false,
+		"application/xml;q=2":           false,
+		"not a media type at all, ;;;":  false,
+	} {
+		if got := Acceptable(accept); got != want {
+			t.Errorf("Acceptable(%q) = %v, want %v", accept, got, want)
+		}
+	}
+}
