@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -250,6 +251,44 @@ func TestRokuJoinRefusals(t *testing.T) {
 	// A subscriber whose devices never joined has no profile: nothing to show.
 	if r := ts.do(t, "GET", "/api/v2/demo/profiles", roku.headers(headerRokuToken, tok), ""); r.status != 200 || len(r.body["profiles"].(map[string]any)) != 0 {
 		t.Errorf("profiles of a new subscriber: %d %s", r.status, r.raw)
+	}
+}
+
+// countingStore counts read-write transactions.
+type countingStore struct {
+	Store
+	updates atomic.Int64
+}
+
+func (c *countingStore) Update(fn func(Tx) error) error {
+	c.updates.Add(1)
+	return c.Store.Update(fn)
+}
+
+// TestRokuProfilesWriteNothing: reading profiles through the Roku header opens no
+// read-write transaction (on bbolt, each one is an fsync).
+func TestRokuProfilesWriteNothing(t *testing.T) {
+	cs := &countingStore{Store: NewMemoryStore()}
+	s, err := newWithStore(Config{}.withDefaults(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
+	hs := httptestServer(t, s.Handler())
+	ts := &testServer{Server: s, URL: hs.URL, http: hs.Client(), clock: newClock()}
+	roku := device{key: deviceKey("roku"), access: ts.accessToken(t)}
+	tok := ts.do(t, "POST", "/sandbox/roku/connect-token", map[string]string{"Content-Type": "application/json"}, `{"subscriberId":"s"}`).str("token")
+	if r := ts.do(t, "POST", "/api/demo/serviceToken", roku.headers(headerRokuToken, tok), ""); r.status != 201 {
+		t.Fatalf("Roku join: %d %s", r.status, r.raw)
+	}
+	before := cs.updates.Load()
+	for i, h := range []map[string]string{roku.headers(headerRokuToken, tok), roku.headers(headerRokuToken, tok+"x"), roku.headers()} {
+		if r := ts.do(t, "GET", "/api/v2/demo/profiles", h, ""); r.status != []int{200, 401, 401}[i] {
+			t.Errorf("profiles call %d: %d %s", i, r.status, r.raw)
+		}
+	}
+	if n := cs.updates.Load() - before; n != 0 {
+		t.Errorf("profiles through the Roku header opened %d read-write transactions", n)
 	}
 }
 

@@ -99,7 +99,11 @@ func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
 		only = m.ID
 	}
 	out := profilesBody{Profiles: map[string]profileEntry{}}
-	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
+	run := s.store.Update // a service token marks its device as seen
+	if r.Header.Get("AD-Service-Token") == "" {
+		run = s.store.View // the Roku header (or no credential) writes nothing
+	}
+	ok := s.transactIn(run, w, r, now, writeV2Error, func(tx Tx) error {
 		if e := optionalDeviceKey(r); e != nil {
 			return refusal{e}
 		}

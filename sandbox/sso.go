@@ -44,7 +44,13 @@ func (s *Server) transact(w http.ResponseWriter, r *http.Request, now time.Time,
 
 // transactAs is transact for an API whose errors have another shape (REST v2).
 func (s *Server) transactAs(w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
-	err := s.store.Update(func(tx Tx) error {
+	return s.transactIn(s.store.Update, w, r, now, writeErr, fn)
+}
+
+// transactIn is transactAs in the transaction run gives: s.store.View for a call that
+// writes nothing, so that the durable store does not sync to disk for it.
+func (s *Server) transactIn(run func(func(Tx) error) error, w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
+	err := run(func(tx Tx) error {
 		ae, err := s.checkAccessToken(tx, r, now)
 		if err != nil {
 			return err
