@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
 )
 
 // paneBody is what the device shows under its checklist.
@@ -147,7 +148,7 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	default:
 		out = append(out, strings.Split(p.qr, "\n")...)
 	}
-	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+linkURL(p.state.Server, l.Code), width, "…")))
+	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+client.LinkURL(p.state.Server, p.state.SP, l.Code), width, "…")))
 	return out
 }
 

@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -172,11 +171,7 @@ func (m *Model) drawQR(p *pane) {
 		p.qr, p.qrErr = "", nil
 		return
 	}
-	p.qr, p.qrErr = p.qrc.get(linkURL(p.state.Server, p.link.Code), m.colour, m.styles.Dark)
+	p.qr, p.qrErr = p.qrc.get(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
 	p.qrWidth = lipgloss.Width(p.qr)
 }
 
-// linkURL is where the QR image points: the sandbox's page that joins a browser.
-func linkURL(server, code string) string {
-	return strings.TrimRight(server, "/") + "/sandbox/link?code=" + code
-}
