@@ -78,7 +78,7 @@ func loadKeys(store Store, now time.Time) (*keyring, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cannot load the sandbox keys: %w", err)
+		return nil, &setupError{fmt.Sprintf("cannot load the sandbox keys from %s: the data is damaged or unreadable; move it away, or use --data DIR or --memory", store.Location()), err}
 	}
 	return kr, nil
 }

@@ -155,7 +155,7 @@ func (s *Server) Start(addr string) (string, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("cannot listen on %s (is another handoff serving there? try --addr 127.0.0.1:0): %w", addr, err)
+		return "", &setupError{fmt.Sprintf("cannot listen on %s: %s; choose another with --addr (127.0.0.1:0 takes any free port)", addr, listenProblem(err)), err}
 	}
 	s.http = &http.Server{
 		Handler:           s.handler,

@@ -43,7 +43,7 @@ type boltStore struct {
 // before it returns. A second process on the same dir gets a clear error at once.
 func OpenBoltStore(dir string) (Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the sandbox data directory %s: %w", dir, err)
+		return nil, &setupError{fmt.Sprintf("cannot create the sandbox data directory %s: %s; use --data DIR or --memory", dir, fileProblem(err)), err}
 	}
 	path := filepath.Join(dir, boltFile)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
@@ -51,7 +51,7 @@ func OpenBoltStore(dir string) (Store, error) {
 		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the sandbox data in %s (move the file away or use --data or --memory): %w", path, err)
+		return nil, &setupError{fmt.Sprintf("cannot open the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
@@ -63,7 +63,7 @@ func OpenBoltStore(dir string) (Store, error) {
 	})
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("cannot prepare the sandbox data in %s: %w", path, err)
+		return nil, &setupError{fmt.Sprintf("cannot prepare the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
 	}
 	return &boltStore{db: db, dir: dir}, nil
 }

@@ -117,7 +117,7 @@ on stderr as one line, without secrets.`)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintf(e.stderr, "handoff serve: shutdown: %v\n", err)
+		fmt.Fprintln(e.stderr, "handoff serve: the shutdown did not finish cleanly: requests were still running after 10s, or the data file could not be closed (what was answered before is kept)")
 		return exitUnreachable
 	}
 	return exitOK
