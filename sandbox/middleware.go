@@ -162,6 +162,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // internal logs err under the request's trace id and answers internal_error, so that
 // no Go error text ever reaches the wire.
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("internal error", "trace", w.Header().Get(headerRequestID), "method", r.Method, "path", r.URL.Path, "err", err)
+	s.log.Error("internal error", "trace", w.Header().Get(headerRequestID), "method", r.Method, "path", logPath(r), "err", err)
 	writeError(w, errInternal)
 }

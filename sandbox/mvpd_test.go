@@ -329,3 +329,24 @@ func TestLogHidesMVPDLoginCode(t *testing.T) {
 		t.Fatalf("log lines:\n%s", logs)
 	}
 }
+
+// TestInternalErrorLogHidesMVPDLoginCode: the log line of a failed MVPD login masks
+// the code in its path, as the request line does.
+func TestInternalErrorLogHidesMVPDLoginCode(t *testing.T) {
+	var out lockedBuffer
+	fs := &failingStore{Store: NewMemoryStore()}
+	cfg := Config{Logger: slog.New(slog.NewJSONHandler(&out, nil))}.withDefaults()
+	s, err := newWithStore(cfg, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
+	fs.fail = true
+	hs := httptestServer(t, s.Handler())
+	ts := &testServer{Server: s, URL: hs.URL, http: hs.Client(), clock: newClock()}
+	r := ts.do(t, "POST", "/sandbox/mvpd-login/QZ7K4M2P", map[string]string{"Content-Type": "application/json"}, `{"userId":"u"}`)
+	logs := out.String()
+	if r.status != 500 || !strings.Contains(logs, `"msg":"internal error"`) || strings.Contains(logs, "QZ7K4M2P") {
+		t.Fatalf("%d; log lines:\n%s", r.status, logs)
+	}
+}
