@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -27,16 +26,9 @@ func init() {
 func runDevices(ctx context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "devices", devicesUsage, `Step 6 of the flow: lists the devices of this device's profile (GET list), with
 the key that 'handoff unlink' takes.`, "phone")
-	rest, code, ok := c.parse(args)
+	d, code, ok := c.openFlagsOnly(args)
 	if !ok {
 		return code
-	}
-	if err := noArgs("devices", rest); err != nil {
-		return c.out.fail(err)
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
 	}
 	list, err := d.Devices(ctx)
 	if err != nil {

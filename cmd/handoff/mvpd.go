@@ -65,16 +65,9 @@ The providers the sandbox knows: `+mvpdIDs()+`.`, "phone")
 func runMVPDSignOut(ctx context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "mvpd signout", mvpdSignOutUsage, `Ends the profile's TV provider authentication (DELETE /api/v2/{sp}/logout): every
 device of the profile has to sign in with its provider again.`, "phone")
-	rest, code, ok := c.parse(args)
+	d, code, ok := c.openFlagsOnly(args)
 	if !ok {
 		return code
-	}
-	if err := noArgs("mvpd signout", rest); err != nil {
-		return c.out.fail(err)
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
 	}
 	logout, err := d.SignOut(ctx)
 	if err != nil {

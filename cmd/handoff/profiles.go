@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -28,16 +27,9 @@ func runProfiles(ctx context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "profiles", profilesUsage, `Step 5 of the flow: reads the TV provider (MVPD) authentications this device can use
 (GET /api/v2/{sp}/profiles with its service token). On the device that signed in the
 type is "regular"; on the others of the profile it is "serviceTokenSSO".`, "phone")
-	rest, code, ok := c.parse(args)
+	d, code, ok := c.openFlagsOnly(args)
 	if !ok {
 		return code
-	}
-	if err := noArgs("profiles", rest); err != nil {
-		return c.out.fail(err)
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
 	}
 	p, err := d.Profiles(ctx)
 	if err != nil {

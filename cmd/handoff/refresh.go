@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"github.com/handoff-sso/handoff/assets"
 )
 
 const refreshUsage = "handoff refresh [flags]"
@@ -22,16 +20,9 @@ func init() {
 func runRefresh(ctx context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "refresh", refreshUsage, `Renews the device's service token (GET serviceToken with AD-Service-Token): same
 profile, new validity. An unlinked device is refused here.`, "phone")
-	rest, code, ok := c.parse(args)
+	d, code, ok := c.openFlagsOnly(args)
 	if !ok {
 		return code
-	}
-	if err := noArgs("refresh", rest); err != nil {
-		return c.out.fail(err)
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
 	}
 	tok, err := d.Refresh(ctx)
 	if err != nil {

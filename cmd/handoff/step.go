@@ -52,6 +52,24 @@ func (c *deviceCommand) onExchange(x client.Exchange) {
 	}
 }
 
+// openFlagsOnly is how a command that takes flags and no argument starts: parse, refuse
+// arguments, open the device (a primary one if new). When ok is false the command
+// stops with code, its error already printed.
+func (c *deviceCommand) openFlagsOnly(args []string) (d *client.Device, code int, ok bool) {
+	rest, code, ok := c.parse(args)
+	if !ok {
+		return nil, code, false
+	}
+	if err := noArgs(c.fs.Name(), rest); err != nil {
+		return nil, c.out.fail(err), false
+	}
+	d, err := c.open(assets.RolePrimary)
+	if err != nil {
+		return nil, c.out.fail(err), false
+	}
+	return d, exitOK, true
+}
+
 // noArgs refuses arguments a command does not take.
 func noArgs(command string, rest []string) error {
 	if len(rest) > 0 {

@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -40,16 +39,9 @@ type whoami struct {
 func runWhoami(_ context.Context, e *env, args []string) int {
 	c := newDeviceCommand(e, "whoami", whoamiUsage, `Shows what this device is, from its own record: no network call, and no secret
 (the service token's claims, not the token).`, "phone")
-	rest, code, ok := c.parse(args)
+	d, code, ok := c.openFlagsOnly(args)
 	if !ok {
 		return code
-	}
-	if err := noArgs("whoami", rest); err != nil {
-		return c.out.fail(err)
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
 	}
 	s := d.State()
 	w := whoami{
