@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -91,6 +92,28 @@ func setUndoable[K comparable, V any](tx *memoryTx, mp map[K]V, k K, v V, del bo
 	return nil
 }
 
+// setNested is setUndoable on the inner map outer[group], made when first written to.
+func setNested[V any](tx *memoryTx, outer map[string]map[string]V, group, k string, v V) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	inner, ok := outer[group]
+	if !ok {
+		inner = map[string]V{}
+		outer[group] = inner
+	}
+	return setUndoable(tx, inner, k, v, false)
+}
+
+// sortedValues lists a map's values in the order of their keys.
+func sortedValues[V any](mp map[string]V) []V {
+	out := make([]V, 0, len(mp))
+	for _, k := range slices.Sorted(maps.Keys(mp)) {
+		out = append(out, mp[k])
+	}
+	return out
+}
+
 func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 	v, ok := mp[k]
 	if !ok {
@@ -148,25 +171,11 @@ func (tx *memoryTx) Device(profileID, key string) (Device, error) {
 }
 
 func (tx *memoryTx) Devices(profileID string) ([]Device, error) {
-	byKey := tx.m.devices[profileID]
-	out := make([]Device, 0, len(byKey))
-	for _, d := range byKey {
-		out = append(out, d)
-	}
-	slices.SortFunc(out, func(a, b Device) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
+	return sortedValues(tx.m.devices[profileID]), nil
 }
 
 func (tx *memoryTx) PutDevice(d Device) error {
-	if !tx.writable {
-		return errReadOnly
-	}
-	byKey, ok := tx.m.devices[d.ProfileID]
-	if !ok {
-		byKey = map[string]Device{}
-		tx.m.devices[d.ProfileID] = byKey
-	}
-	return setUndoable(tx, byKey, d.Key, d, false)
+	return setNested(tx, tx.m.devices, d.ProfileID, d.Key, d)
 }
 
 func (tx *memoryTx) DeleteDevice(profileID, key string) error {

@@ -16,25 +16,11 @@ func (tx *memoryTx) DeleteMVPDLogin(hash string) error {
 }
 
 func (tx *memoryTx) MVPDAuths(profileID string) ([]MVPDAuth, error) {
-	byMVPD := tx.m.mvpdAuths[profileID]
-	out := make([]MVPDAuth, 0, len(byMVPD))
-	for _, a := range byMVPD {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, func(a, b MVPDAuth) int { return strings.Compare(a.MVPD, b.MVPD) })
-	return out, nil
+	return sortedValues(tx.m.mvpdAuths[profileID]), nil
 }
 
 func (tx *memoryTx) PutMVPDAuth(a MVPDAuth) error {
-	if !tx.writable {
-		return errReadOnly
-	}
-	byMVPD, ok := tx.m.mvpdAuths[a.ProfileID]
-	if !ok {
-		byMVPD = map[string]MVPDAuth{}
-		tx.m.mvpdAuths[a.ProfileID] = byMVPD
-	}
-	return setUndoable(tx, byMVPD, a.MVPD, a, false)
+	return setNested(tx, tx.m.mvpdAuths, a.ProfileID, a.MVPD, a)
 }
 
 func (tx *memoryTx) DeleteMVPDAuths(profileID string) ([]MVPDAuth, error) {
