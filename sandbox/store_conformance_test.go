@@ -8,37 +8,48 @@ import (
 )
 
 // TestStoreConformance runs the one suite every store driver must pass.
-func TestStoreConformance(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { storeConformance(t, func(t *testing.T) Store { return NewMemoryStore() }) })
-	t.Run("bbolt", func(t *testing.T) {
-		storeConformance(t, func(t *testing.T) Store {
+func TestStoreConformance(t *testing.T) { onEveryDriver(t, storeConformance) }
+
+// storeCase runs one case of a conformance suite on a fresh store.
+type storeCase func(name string, f func(t *testing.T, s Store))
+
+// onEveryDriver runs a conformance suite against every store driver.
+func onEveryDriver(t *testing.T, suite func(t *testing.T, run storeCase)) {
+	for _, d := range []struct {
+		name string
+		open func(t *testing.T) Store
+	}{
+		{"memory", func(*testing.T) Store { return NewMemoryStore() }},
+		{"bbolt", func(t *testing.T) Store {
 			s, err := OpenBoltStore(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			must(t, err)
 			return s
+		}},
+	} {
+		t.Run(d.name, func(t *testing.T) {
+			suite(t, func(name string, f func(t *testing.T, s Store)) {
+				t.Run(name, func(t *testing.T) {
+					s := d.open(t)
+					t.Cleanup(func() { _ = s.Close() })
+					f(t, s)
+				})
+			})
 		})
-	})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 var errRollback = errors.New("roll back")
 
 // storeConformance is the behaviour of a Store, whatever keeps it.
-func storeConformance(t *testing.T, open func(t *testing.T) Store) {
+func storeConformance(t *testing.T, run storeCase) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	run := func(name string, f func(t *testing.T, s Store)) {
-		t.Run(name, func(t *testing.T) {
-			s := open(t)
-			t.Cleanup(func() { _ = s.Close() })
-			f(t, s)
-		})
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	run("not found", func(t *testing.T, s Store) {
 		must(t, s.View(func(tx Tx) error {

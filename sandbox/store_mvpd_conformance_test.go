@@ -8,34 +8,10 @@ import (
 
 // TestStoreConformanceMVPD is the conformance suite for the records of the TV provider
 // sign-in and the platform identity, on every driver.
-func TestStoreConformanceMVPD(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { storeConformanceMVPD(t, func(t *testing.T) Store { return NewMemoryStore() }) })
-	t.Run("bbolt", func(t *testing.T) {
-		storeConformanceMVPD(t, func(t *testing.T) Store {
-			s, err := OpenBoltStore(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		})
-	})
-}
+func TestStoreConformanceMVPD(t *testing.T) { onEveryDriver(t, storeConformanceMVPD) }
 
-func storeConformanceMVPD(t *testing.T, open func(t *testing.T) Store) {
+func storeConformanceMVPD(t *testing.T, run storeCase) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	run := func(name string, f func(t *testing.T, s Store)) {
-		t.Run(name, func(t *testing.T) {
-			s := open(t)
-			t.Cleanup(func() { _ = s.Close() })
-			f(t, s)
-		})
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	login := MVPDLogin{Hash: "lh", SessionID: "sid", ProfileID: "alice", DeviceKey: "dk", ServiceProvider: "demo", MVPD: "Cox",
 		NotBefore: t0, NotAfter: t0.Add(30 * time.Minute)}
 	cox := MVPDAuth{ProfileID: "alice", MVPD: "Cox", UserID: "u1", ServiceProvider: "demo", DeviceKey: "dk", NotBefore: t0, NotAfter: t0.Add(time.Hour)}
