@@ -104,26 +104,14 @@ func (c *Client) SignOutMVPD(ctx context.Context, sp string, dev DeviceHeaders, 
 // Profiles reads the TV provider authentications this device can use (v2 profiles,
 // with its service token).
 func (d *Device) Profiles(ctx context.Context) (*Profiles, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
-		return nil, err
-	}
-	p, err := d.client.GetProfiles(ctx, d.sp, d.headers, ProfileCredential{ServiceToken: tok}, "")
-	if err != nil {
-		return nil, d.refused(tok, err)
-	}
-	return p, nil
+	return withServiceToken(d, func(tok string) (*Profiles, error) {
+		return d.client.GetProfiles(ctx, d.sp, d.headers, ProfileCredential{ServiceToken: tok}, "")
+	})
 }
 
 // SignOut ends the TV provider authentication for every device of the profile.
 func (d *Device) SignOut(ctx context.Context) (*Logout, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
-		return nil, err
-	}
-	l, err := d.client.SignOutMVPD(ctx, d.sp, d.headers, tok)
-	if err != nil {
-		return nil, d.refused(tok, err)
-	}
-	return l, nil
+	return withServiceToken(d, func(tok string) (*Logout, error) {
+		return d.client.SignOutMVPD(ctx, d.sp, d.headers, tok)
+	})
 }

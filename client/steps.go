@@ -102,28 +102,16 @@ func (d *Device) EnsureFresh(ctx context.Context, margin time.Duration) error {
 
 // Link is step 4: POST link.
 func (d *Device) Link(ctx context.Context) (*LinkCode, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
-		return nil, err
-	}
-	lc, err := d.client.CreateLinkCode(ctx, d.sp, d.headers, tok)
-	if err != nil {
-		return nil, d.refused(tok, err)
-	}
-	return lc, nil
+	return withServiceToken(d, func(tok string) (*LinkCode, error) {
+		return d.client.CreateLinkCode(ctx, d.sp, d.headers, tok)
+	})
 }
 
 // Devices is GET list.
 func (d *Device) Devices(ctx context.Context) (*DeviceList, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
-		return nil, err
-	}
-	list, err := d.client.ListDevices(ctx, d.sp, d.headers, tok)
-	if err != nil {
-		return nil, d.refused(tok, err)
-	}
-	return list, nil
+	return withServiceToken(d, func(tok string) (*DeviceList, error) {
+		return d.client.ListDevices(ctx, d.sp, d.headers, tok)
+	})
 }
 
 // Unlink is POST unlink. A device may unlink itself; it is then marked unlinked.
@@ -156,6 +144,21 @@ func (d *Device) Forget() error {
 		return &StoreError{Kind: d.store.Kind(), Account: d.account, Err: err}
 	}
 	return nil
+}
+
+// withServiceToken runs a step whose only state is the device's service token: call
+// gets the token, and what a refusal says about it is recorded (see refused).
+func withServiceToken[T any](d *Device, call func(tok string) (T, error)) (T, error) {
+	var zero T
+	tok, err := d.serviceToken()
+	if err != nil {
+		return zero, err
+	}
+	v, err := call(tok)
+	if err != nil {
+		return zero, d.refused(tok, err)
+	}
+	return v, nil
 }
 
 func (d *Device) serviceToken() (string, error) {
