@@ -130,14 +130,7 @@ func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: uuid.NewString(), ServiceProvider: sp,
 		MVPD: mvpd.ID, NotBefore: now, NotAfter: now.Add(mvpdLoginTTL)}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingV2, 0)
-		if e != nil {
-			return refusal{e}
-		}
-		d, err := member(tx, c, now)
+		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return err
 		}

@@ -152,14 +152,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	now, sp := s.now(), r.PathValue("sp")
 	out := logoutBody{Logouts: map[string]logoutEntry{}}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingV2, 0)
-		if e != nil {
-			return refusal{e}
-		}
-		d, err := member(tx, c, now)
+		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return err
 		}

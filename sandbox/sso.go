@@ -96,6 +96,20 @@ func member(tx Tx, c serviceClaims, now time.Time) (Device, error) {
 	return d, tx.PutDevice(d)
 }
 
+// caller is the linked device that calls with its service token, marked as seen: it
+// checks AP-Device-Identifier (when sent) and AD-Service-Token (missing: the endpoint's
+// own error; expired: accepted within grace).
+func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Duration, now time.Time) (Device, error) {
+	if e := optionalDeviceKey(r); e != nil {
+		return Device{}, refusal{e}
+	}
+	c, e := s.serviceTokenHeader(r, missing, grace)
+	if e != nil {
+		return Device{}, refusal{e}
+	}
+	return member(tx, c, now)
+}
+
 // serviceTokenHeader reads AD-Service-Token and verifies it, or gives the endpoint's
 // own missing-header error.
 func (s *Server) serviceTokenHeader(r *http.Request, missing *apiError, grace time.Duration) (serviceClaims, *apiError) {

@@ -49,14 +49,7 @@ func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request) {
 	keys, bodyErr := readUnlinkRequest(r)
 	unlinked := []string{}
 	ok := s.transact(w, r, now, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingUnlink, 0)
-		if e != nil {
-			return refusal{e}
-		}
-		d, err := member(tx, c, now)
+		d, err := s.caller(tx, r, errTokenMissingUnlink, 0, now)
 		if err != nil {
 			return err
 		}
@@ -103,14 +96,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var out listBody
 	ok := s.transact(w, r, now, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingList, 0)
-		if e != nil {
-			return refusal{e}
-		}
-		d, err := member(tx, c, now)
+		d, err := s.caller(tx, r, errTokenMissingList, 0, now)
 		if err != nil {
 			return err
 		}

@@ -18,14 +18,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	var code string
 	var rec LinkCode
 	ok := s.transact(w, r, now, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingLink, 0)
-		if e != nil {
-			return refusal{e}
-		}
-		d, err := member(tx, c, now)
+		d, err := s.caller(tx, r, errTokenMissingLink, 0, now)
 		if err != nil {
 			return err
 		}

@@ -162,15 +162,8 @@ func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Reques
 	}
 	var d Device
 	ok := s.transact(w, r, now, func(tx Tx) error {
-		if e := optionalDeviceKey(r); e != nil {
-			return refusal{e}
-		}
-		c, e := s.serviceTokenHeader(r, errTokenMissingGET, s.cfg.RefreshGrace)
-		if e != nil {
-			return refusal{e}
-		}
 		var err error
-		d, err = member(tx, c, now)
+		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace, now)
 		return err
 	})
 	if ok {
