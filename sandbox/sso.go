@@ -14,10 +14,14 @@ type refusal struct{ e *apiError }
 func (r refusal) Error() string { return r.e.code }
 
 // sso checks the service provider in the path before the endpoint runs.
-func (s *Server) sso(h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) sso(h http.HandlerFunc) http.HandlerFunc { return s.servingSP(writeError, h) }
+
+// servingSP checks the service provider in the path before h runs, and refuses it
+// with writeErr, in the shape of h's API.
+func (s *Server) servingSP(writeErr func(http.ResponseWriter, *apiError), h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if e := s.checkServiceProvider(r.PathValue("sp")); e != nil {
-			writeError(w, e)
+			writeErr(w, e)
 			return
 		}
 		h(w, r)

@@ -19,12 +19,4 @@ func writeV2Error(w http.ResponseWriter, e *apiError) {
 
 // v2 wraps a REST v2 handler: the service provider is checked as for the SSO
 // service, and refused in the v2 shape.
-func (s *Server) v2(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if e := s.checkServiceProvider(r.PathValue("sp")); e != nil {
-			writeV2Error(w, e)
-			return
-		}
-		h(w, r)
-	}
-}
+func (s *Server) v2(h http.HandlerFunc) http.HandlerFunc { return s.servingSP(writeV2Error, h) }
