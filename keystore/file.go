@@ -3,7 +3,6 @@ package keystore
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,7 +20,7 @@ func FilePath(dir string) (string, error) {
 	if dir == "" {
 		config, err := os.UserConfigDir()
 		if err != nil {
-			return "", fmt.Errorf("keystore: no configuration directory to keep the key file in (%v); set HOME or XDG_CONFIG_HOME", err)
+			return "", &fileError{msg: "keystore: no configuration directory to keep the key file in; set HOME or XDG_CONFIG_HOME", cause: err}
 		}
 		dir = filepath.Join(config, "handoff")
 	}
@@ -82,11 +81,11 @@ func (f *File) Set(account string, value []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
-		return fmt.Errorf("keystore: cannot create the key file's directory: %w", err)
+		return fileFailure("cannot create the key file's directory", err)
 	}
 	unlock, err := lockDir(filepath.Dir(f.path))
 	if err != nil {
-		return fmt.Errorf("keystore: cannot lock the key file's directory: %w", err)
+		return fileFailure("cannot lock the key file's directory", err)
 	}
 	defer unlock()
 	c, err := f.read()
@@ -115,7 +114,7 @@ func (f *File) Delete(account string) error {
 		return nil // no directory, no file, nothing to delete; and nothing is created
 	}
 	if err != nil {
-		return fmt.Errorf("keystore: cannot lock the key file's directory: %w", err)
+		return fileFailure("cannot lock the key file's directory", err)
 	}
 	defer unlock()
 	c, err := f.read()
@@ -152,10 +151,10 @@ func (f *File) read() (fileContent, error) {
 		return c, nil
 	}
 	if err != nil {
-		return c, fmt.Errorf("keystore: cannot read the key file %s: %w", f.path, err)
+		return c, fileFailure("cannot read the key file "+f.path, err)
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, fmt.Errorf("keystore: %s is not a handoff key file (%v); move it away or delete it", f.path, err)
+		return c, &fileError{msg: "keystore: " + f.path + " is not a handoff key file (it is damaged, or something else wrote it); move it away or delete it", cause: err}
 	}
 	if c.Records == nil {
 		c.Records = map[string]fileRecord{}
@@ -167,7 +166,7 @@ func (f *File) read() (fileContent, error) {
 func (f *File) write(c fileContent) error {
 	if len(c.Records) == 0 {
 		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("keystore: cannot remove the empty key file: %w", err)
+			return fileFailure("cannot remove the empty key file", err)
 		}
 		return nil
 	}
@@ -177,7 +176,7 @@ func (f *File) write(c fileContent) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(f.path), ".keystore-*.tmp") // created 0600
 	if err != nil {
-		return fmt.Errorf("keystore: cannot write the key file: %w", err)
+		return fileFailure("cannot write the key file", err)
 	}
 	_, err = tmp.Write(raw)
 	if err == nil {
@@ -191,7 +190,7 @@ func (f *File) write(c fileContent) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("keystore: cannot write the key file: %w", err)
+		return fileFailure("cannot write the key file", err)
 	}
 	return nil
 }

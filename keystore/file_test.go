@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -156,4 +157,22 @@ func accountsCount(t *testing.T, s Store) int {
 		t.Fatal(err)
 	}
 	return len(a)
+}
+
+// TestFileStoreErrorsSayWhatToDo: a key file that cannot be written says why in words
+// and what to do, without Go's error text, and keeps its cause.
+func TestFileStoreErrorsSayWhatToDo(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open("file", Options{Dir: filepath.Join(blocker, "handoff")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Set("tv@h:1/sp", []byte("v"))
+	if err == nil || !errors.Is(err, syscall.ENOTDIR) || !strings.Contains(err.Error(), "a file stands where a directory should be; fix that, or use --keystore memory") ||
+		strings.Contains(err.Error(), "mkdir ") {
+		t.Fatalf("Set under a file: %v", err)
+	}
 }
