@@ -83,7 +83,7 @@ on stderr as one line, without secrets.`)
 		fmt.Fprintf(e.stderr, "handoff serve: unexpected argument %q; run 'handoff serve --help'\n", rest[0])
 		return exitUsage
 	}
-	for _, d := range []*time.Duration{&cfg.ServiceTokenTTL, &cfg.RefreshGrace, &cfg.AccessTokenTTL, &cfg.MVPDAuthTTL} {
+	for _, d := range []*time.Duration{&cfg.ServiceTokenTTL, &cfg.RefreshGrace, &cfg.LinkCodeTTL, &cfg.AccessTokenTTL, &cfg.MVPDAuthTTL} {
 		if *d <= 0 {
 			fmt.Fprintln(e.stderr, "handoff serve: every lifetime must be positive; run 'handoff serve --help'")
 			return exitUsage
