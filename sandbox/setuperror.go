@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"syscall"
-
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // setupError is a start-up failure (New, Start) told in words a user of `handoff
@@ -30,10 +28,12 @@ func fileProblem(err error) string {
 		return "the file system is read-only"
 	case errors.Is(err, syscall.ENOTDIR):
 		return "a file stands where a directory should be"
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-		return "the file is not a handoff sandbox store, or it is damaged (move it away to start afresh)"
 	}
-	return "the system refused it"
+	if errno := syscall.Errno(0); errors.As(err, &errno) {
+		return "the system refused it"
+	}
+	// Not the system's refusal: bbolt's own, on a file that is not a store it can read.
+	return "the file is not a handoff sandbox store, or it is damaged (move it away to start afresh)"
 }
 
 // listenProblem says in words why an address could not be listened on.

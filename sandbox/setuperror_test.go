@@ -18,12 +18,14 @@ func TestSetupErrorsSayWhatToDo(t *testing.T) {
 	if err := os.WriteFile(aFile, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	damaged := filepath.Join(dir, "damaged")
-	if err := os.MkdirAll(damaged, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(damaged, boltFile), []byte(strings.Repeat("not a bolt file ", 512)), 0o600); err != nil {
-		t.Fatal(err)
+	damaged, short := filepath.Join(dir, "damaged"), filepath.Join(dir, "short")
+	for d, content := range map[string]string{damaged: strings.Repeat("not a bolt file ", 512), short: "short"} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, boltFile), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for name, tc := range map[string]struct {
 		dataDir string
@@ -31,12 +33,13 @@ func TestSetupErrorsSayWhatToDo(t *testing.T) {
 	}{
 		"a file where the directory goes": {filepath.Join(aFile, "sub"), "a file stands where a directory should be; use --data DIR or --memory"},
 		"a damaged store":                 {damaged, "not a handoff sandbox store, or it is damaged"},
+		"a store file too short":          {short, "not a handoff sandbox store, or it is damaged"},
 	} {
 		_, err := New(Config{DataDir: tc.dataDir})
 		if err == nil {
 			t.Fatalf("%s: New succeeded", name)
 		}
-		if !strings.Contains(err.Error(), tc.advice) || strings.Contains(err.Error(), "mkdir ") || strings.Contains(err.Error(), "invalid database") {
+		if !strings.Contains(err.Error(), tc.advice) || strings.Contains(err.Error(), "mkdir ") || strings.Contains(err.Error(), "invalid database") || strings.Contains(err.Error(), "too small") {
 			t.Errorf("%s: %q", name, err)
 		}
 	}
