@@ -100,13 +100,16 @@ func (r reply) str(path ...string) string {
 	return s
 }
 
-func (ts *testServer) do(t testing.TB, method, path string, headers map[string]string, body string) reply {
+// page is an answer that is not JSON (HTML, XML).
+type page struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (ts *testServer) raw(t testing.TB, method, path string, headers map[string]string, body string) page {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, ts.URL+path, rd)
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,14 +121,21 @@ func (ts *testServer) do(t testing.TB, method, path string, headers map[string]s
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: reading the body: %v", method, path, err)
 	}
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: raw}
-	if len(raw) > 0 && method != http.MethodHead {
-		if err := json.Unmarshal(raw, &r.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, raw)
+	return page{resp.StatusCode, resp.Header, string(b)}
+}
+
+// do sends a request and decodes its JSON answer.
+func (ts *testServer) do(t testing.TB, method, path string, headers map[string]string, body string) reply {
+	t.Helper()
+	p := ts.raw(t, method, path, headers, body)
+	r := reply{status: p.status, header: p.header, raw: []byte(p.body)}
+	if len(r.raw) > 0 && method != http.MethodHead {
+		if err := json.Unmarshal(r.raw, &r.body); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, r.raw)
 		}
 	}
 	return r

@@ -3,40 +3,13 @@ package sandbox
 import (
 	"encoding/json"
 	"encoding/xml"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// page is an answer that is not JSON (HTML, XML).
-type page struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (ts *testServer) raw(t testing.TB, method, path string, headers map[string]string, body string) page {
-	t.Helper()
-	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := ts.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, resp.Header, string(b)}
-}
 
 // startLogin joins the phone to profile "alice" and starts a sign-in with mvpd.
 func startLogin(t *testing.T, ts *testServer, phone device, mvpd string) (token string, session reply) {
