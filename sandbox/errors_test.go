@@ -213,15 +213,8 @@ func (f *failingStore) Update(fn func(Tx) error) error {
 
 func TestInternalErrorHidesDetails(t *testing.T) {
 	fs := &failingStore{Store: NewMemoryStore()}
-	s, err := newWithStore(Config{}.withDefaults(), fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
+	ts := startOnStore(t, Config{}, fs)
 	fs.fail = true
-	ts := &testServer{Server: s, clock: newClock()}
-	hs := httptestServer(t, s.Handler())
-	ts.URL, ts.http = hs.URL, hs.Client()
 	r := ts.do(t, "POST", "/api/demo/serviceToken", map[string]string{"Authorization": "Bearer x", "X-SSO-ID": "a", "AP-Device-Identifier": "fingerprint " + deviceKey("a")}, "")
 	checkEnvelope(t, r, http.StatusInternalServerError, "internal_error", "none")
 	if strings.Contains(string(r.raw), "fire") || strings.Contains(string(r.raw), "/secret") {

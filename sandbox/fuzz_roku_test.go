@@ -12,12 +12,7 @@ import (
 // message, and whatever passes names the one subscriber the seeds were issued for.
 func FuzzRokuHeader(f *testing.F) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	cfg := Config{Memory: true, Now: func() time.Time { return now }}.withDefaults()
-	s, err := newWithStore(cfg, NewMemoryStore())
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { _ = s.Shutdown(f.Context()) })
+	s := fuzzServer(f, now)
 	svc, err := s.rokuService()
 	if err != nil {
 		f.Fatal(err)

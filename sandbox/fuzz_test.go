@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -74,14 +75,21 @@ func FuzzLinkCodeInput(f *testing.F) {
 	})
 }
 
-func FuzzServiceToken(f *testing.F) {
-	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+// fuzzServer is a sandbox in memory whose clock stands still at now, for the fuzz
+// targets that call its checks directly.
+func fuzzServer(f *testing.F, now time.Time) *Server {
 	cfg := Config{Memory: true, Now: func() time.Time { return now }}.withDefaults()
 	s, err := newWithStore(cfg, NewMemoryStore())
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Cleanup(func() { _ = s.Shutdown(f.Context()) })
+	f.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	return s
+}
+
+func FuzzServiceToken(f *testing.F) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	s := fuzzServer(f, now)
 	key, err := s.signingKey(now)
 	if err != nil {
 		f.Fatal(err)

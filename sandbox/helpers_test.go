@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -77,6 +78,19 @@ func startServer(t testing.TB, driver, dir string, cfg Config) *testServer {
 		_ = s.Shutdown(t.Context())
 	})
 	return ts
+}
+
+// startOnStore serves cfg (defaulted) on an open store, for tests that wrap a store
+// to count or fail its transactions.
+func startOnStore(t testing.TB, cfg Config, store Store) *testServer {
+	t.Helper()
+	s, err := newWithStore(cfg.withDefaults(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	hs := httptestServer(t, s.Handler())
+	return &testServer{Server: s, URL: hs.URL, http: hs.Client(), clock: newClock()}
 }
 
 // reply is a decoded answer.

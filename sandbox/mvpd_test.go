@@ -242,13 +242,7 @@ func (c *countingStore) Update(fn func(Tx) error) error {
 // read-write transaction (on bbolt, each one is an fsync).
 func TestRokuProfilesWriteNothing(t *testing.T) {
 	cs := &countingStore{Store: NewMemoryStore()}
-	s, err := newWithStore(Config{}.withDefaults(), cs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
-	hs := httptestServer(t, s.Handler())
-	ts := &testServer{Server: s, URL: hs.URL, http: hs.Client(), clock: newClock()}
+	ts := startOnStore(t, Config{}, cs)
 	roku := device{key: deviceKey("roku"), access: ts.accessToken(t)}
 	tok := ts.do(t, "POST", "/sandbox/roku/connect-token", map[string]string{"Content-Type": "application/json"}, `{"subscriberId":"s"}`).str("token")
 	if r := ts.do(t, "POST", "/api/demo/serviceToken", roku.headers(headerRokuToken, tok), ""); r.status != 201 {
@@ -308,15 +302,8 @@ func TestLogHidesMVPDLoginCode(t *testing.T) {
 func TestInternalErrorLogHidesMVPDLoginCode(t *testing.T) {
 	var out lockedBuffer
 	fs := &failingStore{Store: NewMemoryStore()}
-	cfg := Config{Logger: slog.New(slog.NewJSONHandler(&out, nil))}.withDefaults()
-	s, err := newWithStore(cfg, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
+	ts := startOnStore(t, Config{Logger: slog.New(slog.NewJSONHandler(&out, nil))}, fs)
 	fs.fail = true
-	hs := httptestServer(t, s.Handler())
-	ts := &testServer{Server: s, URL: hs.URL, http: hs.Client(), clock: newClock()}
 	r := ts.do(t, "POST", "/sandbox/mvpd-login/QZ7K4M2P", map[string]string{"Content-Type": "application/json"}, `{"userId":"u"}`)
 	logs := out.String()
 	if r.status != 500 || !strings.Contains(logs, `"msg":"internal error"`) || strings.Contains(logs, "QZ7K4M2P") {
