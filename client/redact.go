@@ -17,6 +17,7 @@ import (
 // masked there too.
 type redactor struct {
 	secrets []string
+	codes   []string // MVPD login codes: short, masked like link codes
 	tokens  []DecodedToken
 }
 
@@ -79,11 +80,27 @@ func (r *redactor) header(h http.Header, side string) http.Header {
 // single-use login code, masked like a link code.
 const mvpdLoginPath = "/sandbox/mvpd-login/"
 
-func (r *redactor) url(u *url.URL) string {
-	path := u.EscapedPath()
-	if code, ok := strings.CutPrefix(path, mvpdLoginPath); ok {
-		path = mvpdLoginPath + maskCode(code)
+// minLoginCode keeps the scrub of login codes to codes long enough not to match by
+// chance (the sandbox's have eight characters).
+const minLoginCode = 6
+
+// loginPath masks the login code that follows mvpdLoginPath in s (a path, or the
+// sessions answer's "url") and remembers it, so that it is masked wherever else the
+// exchange holds it: the sessions answer's "code", the login page's HTML.
+func (r *redactor) loginPath(s string) string {
+	i := strings.Index(s, mvpdLoginPath)
+	if i < 0 {
+		return s
 	}
+	i += len(mvpdLoginPath)
+	if code := s[i:]; len(code) >= minLoginCode {
+		r.codes = append(r.codes, code)
+	}
+	return s[:i] + maskCode(s[i:])
+}
+
+func (r *redactor) url(u *url.URL) string {
+	path := r.loginPath(u.EscapedPath())
 	if u.RawQuery == "" {
 		return path
 	}
@@ -152,6 +169,8 @@ func (r *redactor) walk(v any, side string) any {
 				t[k] = r.token(s, side+k)
 			case isString && linkCodeFields[lk] && isDigits(s):
 				t[k] = maskCode(s)
+			case isString:
+				t[k] = r.loginPath(s)
 			default:
 				t[k] = r.walk(e, side)
 			}
@@ -191,12 +210,15 @@ func (r *redactor) remember(secret string) {
 
 // scrub masks every remembered secret wherever it still appears.
 func (r *redactor) scrub(x *Exchange) {
-	if len(r.secrets) == 0 {
+	if len(r.secrets)+len(r.codes) == 0 {
 		return
 	}
-	pairs := make([]string, 0, 2*len(r.secrets))
+	pairs := make([]string, 0, 2*(len(r.secrets)+len(r.codes)))
 	for _, s := range r.secrets {
 		pairs = append(pairs, s, redactedLen(s))
+	}
+	for _, c := range r.codes {
+		pairs = append(pairs, c, maskCode(c))
 	}
 	rep := strings.NewReplacer(pairs...)
 	x.URL = rep.Replace(x.URL)

@@ -122,6 +122,26 @@ func TestRedactShapes(t *testing.T) {
 	}
 }
 
+// TestRedactMVPDLoginCode: the single-use login code is masked in the sessions
+// answer (its url and its code) and in the login page that echoes it.
+func TestRedactMVPDLoginCode(t *testing.T) {
+	r := &redactor{}
+	x := Exchange{
+		URL:          r.url(mustURL(t, "http://h/sandbox/mvpd-login/K7Q2ZP4M")),
+		ResponseBody: r.body([]byte(`<form action="/sandbox/mvpd-login/K7Q2ZP4M"><p>Code K7Q2ZP4M</p></form>`), "text/html", "response "),
+	}
+	r.scrub(&x)
+	if text := exchangeText(t, x); strings.Contains(text, "K7Q2ZP4M") || !strings.Contains(text, "K*****") {
+		t.Errorf("login page exchange: %s", text)
+	}
+	r = &redactor{}
+	x = Exchange{ResponseBody: r.body([]byte(`{"actionName":"authenticate","url":"/sandbox/mvpd-login/K7Q2ZP4M","code":"K7Q2ZP4M","mvpd":"Cox"}`), "application/json", "response ")}
+	r.scrub(&x)
+	if text := exchangeText(t, x); strings.Contains(text, "K7Q2ZP4M") || !strings.Contains(text, `"mvpd":"Cox"`) {
+		t.Errorf("sessions exchange: %s", text)
+	}
+}
+
 // exchangeText is everything an Exchange shows, as text: its JSON form (bodies as
 // text, see MarshalJSON) and the raw bodies, so that no secret hides in Base64.
 func exchangeText(t *testing.T, x Exchange) string {
