@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -45,6 +46,9 @@ func (f *deviceFlags) open(e *env, role assets.Role, trace func(client.Exchange)
 	if err != nil {
 		// Every keystore failure comes from the --keystore choice: unknown kind, or a
 		// keyring asked for by name that is not there.
+		if errors.Is(err, keystore.ErrUnavailable) {
+			return nil, usagef("%s; unlock or start the OS keyring (on Linux: gnome-keyring), or choose --keystore auto, memory or file", err)
+		}
 		return nil, &usageError{msg: err.Error()}
 	}
 	return client.OpenDevice(client.DeviceConfig{
