@@ -174,4 +174,3 @@ func (m *Model) drawQR(p *pane) {
 	p.qr, p.qrErr = p.qrc.get(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
 	p.qrWidth = lipgloss.Width(p.qr)
 }
-
