@@ -8,8 +8,9 @@ import (
 	"github.com/handoff-sso/handoff/client"
 )
 
-// groupCode writes a six-digit code as people read it: "123 456".
-func groupCode(code string) string {
+// GroupCode writes a six-digit code as people read it: "123 456". The CLI prints
+// codes the same way.
+func GroupCode(code string) string {
 	if len(code) == 6 {
 		return code[:3] + " " + code[3:]
 	}

@@ -83,7 +83,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ShowQR) && p.link != nil && p.showLink && p.qr != "":
 		m.showQR = true
 	case key.Matches(msg, k.Copy) && p.link != nil && p.showLink:
-		p.say(levelOK, "Copied "+groupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
+		p.say(levelOK, "Copied "+GroupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
 		return tea.SetClipboard(p.link.Code)
 	case key.Matches(msg, k.DevicesTab), key.Matches(msg, k.Back):
 		if p.showLink {
@@ -190,7 +190,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 			p.say(levelErr, explainCode(err))
 			return nil
 		}
-		p.say(levelInfo, "Joining with "+groupCode(code)+"…")
+		p.say(levelInfo, "Joining with "+GroupCode(code)+"…")
 		return m.start(m.focus, opRedeem, code, nil)
 	default:
 		return m.start(m.focus, opList, "", nil)

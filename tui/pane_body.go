@@ -129,7 +129,7 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	if p.linkStale || left <= 0 {
 		state = "expired: press l for a new one"
 	}
-	out = append(out, s.Bold.Render("code "+groupCode(l.Code))+" · "+state)
+	out = append(out, s.Bold.Render("code "+GroupCode(l.Code))+" · "+state)
 	if !s.Plain {
 		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
 	}

@@ -119,7 +119,7 @@ func (m *Model) stepsOf(p *pane) []step {
 		link := "l makes a code"
 		switch {
 		case p.showLink && p.link != nil:
-			link = "code " + groupCode(p.link.Code)
+			link = "code " + GroupCode(p.link.Code)
 		case len(p.devices) > 1:
 			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
 		}

@@ -66,7 +66,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 			p.linkKnown[r.key] = true
 		}
 		m.drawQR(p)
-		p.say(levelOK, "Type "+groupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
+		p.say(levelOK, "Type "+GroupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
 	case opList:
 		p.setDevices(msg.list)
 		if r, ok := p.joined(); ok && p.showLink {

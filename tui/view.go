@@ -39,7 +39,7 @@ func (m *Model) Render() string {
 		return fit(m.helpScreen(), m.width, m.height)
 	}
 	if p := m.focused(); m.showQR && p.link != nil && p.showLink {
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", groupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
+		caption := fmt.Sprintf("code %s · expires in %s · any key returns", GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
 		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.qr+"\n"+caption), "\n"), m.width, m.height), "\n")
 	}
 	top := []string{m.titleBar()}

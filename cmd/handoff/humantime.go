@@ -5,12 +5,16 @@ import (
 	"time"
 )
 
-// until says when something expires, for a person: "14:22:05 (in 10 min)".
+// until says when something expires, for a person: "14:22:05 (in 10 min)", or with
+// the date when that is another day: "Dec 22 14:15 (in 30 days)".
 func until(now, t time.Time) string {
 	if t.IsZero() {
 		return "unknown"
 	}
 	at := t.Local().Format("15:04:05")
+	if y, m, d := t.Local().Date(); y != now.Local().Year() || m != now.Local().Month() || d != now.Local().Day() {
+		at = t.Local().Format("Jan 2 15:04") // another day: a time alone would mislead
+	}
 	if !t.After(now) {
 		return at + " (expired " + span(now.Sub(t)) + " ago)"
 	}

@@ -8,10 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -19,68 +19,45 @@ import (
 	"github.com/handoff-sso/handoff/client"
 )
 
-func TestBigDigits(t *testing.T) {
-	seen := map[string]int{}
-	for d, g := range glyphs {
-		shape := strings.Join(g[:], "\n")
-		if prev, dup := seen[shape]; dup {
-			t.Errorf("digits %d and %d look the same", prev, d)
-		}
-		seen[shape] = d
-		for _, row := range g {
-			if utf8.RuneCountInString(row) != 5 {
-				t.Errorf("digit %d: row %q is not 5 cells wide", d, row)
-			}
-		}
-	}
-	out := bigDigits("120456")
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("%d lines, want 5:\n%s", len(lines), out)
-	}
-	// Each digit is 5 cells and 1 apart; the two groups are 4 apart.
-	if got, want := lines[0], "  █  "+" "+" ███ "+" "+" ███ "; !strings.HasPrefix(got, want) {
-		t.Errorf("first row %q, want prefix %q", got, want)
-	}
-	top := []rune(lines[0])
-	if gap := string(top[17:21]); gap != "    " {
-		t.Errorf("no gap between the groups: %q", string(top))
-	}
-	if bigDigits("12ab56") != "12ab56\n" {
-		t.Error("non-digits are not printed as they are")
-	}
-	if groupCode("123456") != "123 456" || groupCode("12345") != "12345" {
-		t.Error("groupCode")
-	}
-}
-
-// decodeTerminalQR reads the half-block rendering back into modules: true is dark.
+// decodeTerminalQR reads the half-block rendering back into modules (true is dark),
+// following the colours its SGR sequences set: black (30/40) and bright white
+// (97/107). A cell drawn before both colours are set fails the test.
 func decodeTerminalQR(t *testing.T, s string) [][]bool {
 	t.Helper()
-	cells := map[string][2]bool{
-		sgrBothDark: {true, true}, sgrDarkTopLightBottom: {true, false},
-		sgrLightTopDarkBottom: {false, true}, sgrBothLight: {false, false},
-	}
+	sgr := regexp.MustCompile(`^\x1b\[([0-9;]*)m`)
 	var rows [][]bool
 	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
-		if !strings.HasSuffix(line, sgrReset) {
-			t.Fatalf("line does not reset the colours: %q", line)
-		}
-		line = strings.TrimSuffix(line, sgrReset)
 		var top, bottom []bool
+		fg, bg := -1, -1 // -1: not set; 1: dark; 0: light
 		for len(line) > 0 {
-			matched := false
-			for sgr, mod := range cells {
-				if strings.HasPrefix(line, sgr+upperHalf) {
-					top, bottom = append(top, mod[0]), append(bottom, mod[1])
-					line = line[len(sgr+upperHalf):]
-					matched = true
-					break
+			if m := sgr.FindStringSubmatch(line); m != nil {
+				for _, p := range strings.Split(m[1], ";") {
+					switch p {
+					case "", "0":
+						fg, bg = -1, -1
+					case "30":
+						fg = 1
+					case "97":
+						fg = 0
+					case "40":
+						bg = 1
+					case "107":
+						bg = 0
+					default:
+						t.Fatalf("unexpected SGR parameter %q in %q", p, m[0])
+					}
 				}
+				line = line[len(m[0]):]
+				continue
 			}
-			if !matched {
+			if !strings.HasPrefix(line, "▀") || fg < 0 || bg < 0 {
 				t.Fatalf("a cell without both colours set: %q", line)
 			}
+			top, bottom = append(top, fg == 1), append(bottom, bg == 1)
+			line = line[len("▀"):]
+		}
+		if fg >= 0 || bg >= 0 {
+			t.Fatalf("line does not reset the colours")
 		}
 		rows = append(rows, top, bottom)
 	}
@@ -193,6 +170,10 @@ func TestHumanTimes(t *testing.T) {
 		if got := ago(now, tc.t); got != tc.want {
 			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
 		}
+	}
+	later := now.Add(30 * 24 * time.Hour)
+	if got, want := until(now, later), later.Local().Format("Jan 2 15:04")+" (in 30 days)"; got != want {
+		t.Errorf("until a month ahead = %q, want %q", got, want)
 	}
 	soon := now.Add(10 * time.Minute)
 	if got, want := until(now, soon), soon.Local().Format("15:04:05")+" (in 10 min)"; got != want {
