@@ -1,50 +1,29 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/colorprofile"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/handoff-sso/handoff/tui"
 )
 
-// Explicit colours for both halves of every cell, so that the code has dark modules
-// on a light background whatever the terminal's own colours are.
-const (
-	sgrDarkTopLightBottom = "\x1b[30;107m"
-	sgrLightTopDarkBottom = "\x1b[97;40m"
-	sgrBothDark           = "\x1b[30;40m"
-	sgrBothLight          = "\x1b[97;107m"
-	sgrReset              = "\x1b[0m"
-	upperHalf             = "▀"
-)
-
-// terminalQR renders content as a QR code in the terminal: each character cell holds
-// two modules (the upper half block coloured for the top one, its background for the
-// bottom one), with the standard four-module quiet zone.
+// terminalQR draws content as a QR image with the TUI's renderer (explicit black and
+// white cells around every module, quiet zone included), brought down to black and
+// bright white of the 16 ANSI colours, which every terminal has: the image scans on
+// light and dark backgrounds alike, whatever colour depth the terminal offers.
 func terminalQR(content string) (string, error) {
-	q, err := qrcode.New(content, qrcode.Medium)
+	qr, err := tui.RenderQR(content, true, false)
 	if err != nil {
 		return "", err
 	}
-	bm := q.Bitmap()
 	var b strings.Builder
-	for y := 0; y < len(bm); y += 2 {
-		for x := range bm[y] {
-			top := bm[y][x]
-			bottom := y+1 < len(bm) && bm[y+1][x]
-			switch {
-			case top && bottom:
-				b.WriteString(sgrBothDark)
-			case top:
-				b.WriteString(sgrDarkTopLightBottom)
-			case bottom:
-				b.WriteString(sgrLightTopDarkBottom)
-			default:
-				b.WriteString(sgrBothLight)
-			}
-			b.WriteString(upperHalf)
-		}
-		b.WriteString(sgrReset + "\n")
+	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.ANSI}
+	if _, err := io.WriteString(w, qr+"\n"); err != nil {
+		return "", err
 	}
 	return b.String(), nil
 }

@@ -95,11 +95,20 @@ func TestTerminalQRHasEveryModuleAndTheQuietZone(t *testing.T) {
 		}
 	}
 	// The real proof: a scanner reads the terminal picture.
-	img := image.NewGray(image.Rect(0, 0, len(got[0])*6, len(got)*6))
-	for y := range got {
-		for x := range got[y] {
+	if got := scanModules(t, got); got != content {
+		t.Errorf("zbarimg read %q, want %q", got, content)
+	}
+}
+
+// scanModules draws modules (true is dark) six pixels each into a PNG and reads it
+// back with zbarimg.
+func scanModules(t *testing.T, modules [][]bool) string {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, len(modules[0])*6, len(modules)*6))
+	for y := range modules {
+		for x := range modules[y] {
 			c := color.Gray{Y: 255}
-			if got[y][x] {
+			if modules[y][x] {
 				c = color.Gray{Y: 0}
 			}
 			for dy := range 6 {
@@ -117,9 +126,7 @@ func TestTerminalQRHasEveryModuleAndTheQuietZone(t *testing.T) {
 	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got := zbarimg(t, file); got != content {
-		t.Errorf("zbarimg read %q, want %q", got, content)
-	}
+	return zbarimg(t, file)
 }
 
 // zbarimg decodes a QR image with an independent reader (Debian's zbar-tools).
