@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,8 +49,30 @@ func runStep(d Device, dev int, o op, arg string, keys []string) tea.Cmd {
 			msg.token, msg.err = d.(PlatformDevice).RokuSignIn(ctx, arg)
 		}
 		msg.state = d.State()
+		if msg.err == nil && msg.empty() {
+			msg.err = errEmptyAnswer
+		}
 		return msg
 	}
+}
+
+// errEmptyAnswer is a step that brought back neither an answer nor an error; the
+// screen says something unexpected happened instead of crashing on it.
+var errEmptyAnswer = errors.New("tui: the device step returned no answer and no error")
+
+// empty says whether a step that succeeded lacks the answer Update reads.
+func (r resultMsg) empty() bool {
+	switch r.op {
+	case opLink:
+		return r.code == nil
+	case opList:
+		return r.list == nil
+	case opUnlink:
+		return r.unlinked == nil
+	case opMVPD:
+		return r.login == nil
+	}
+	return false
 }
 
 // probe asks whether the server answers at all.

@@ -22,25 +22,29 @@ func (m *Model) onHTTPKey(msg tea.KeyPressMsg, p *pane) bool {
 	switch {
 	case key.Matches(msg, k.Up):
 		if p.httpDetail {
-			p.httpScroll = max(0, p.httpScroll-1)
+			m.scrollDetail(p, -1)
 		} else {
 			p.httpCursor = max(0, p.httpCursor-1)
 		}
 	case key.Matches(msg, k.Down):
 		if p.httpDetail {
-			p.httpScroll++
+			m.scrollDetail(p, 1)
 		} else {
 			p.httpCursor = max(0, min(len(p.exchanges)-1, p.httpCursor+1))
 		}
 	case msg.String() == "pgdown" && p.httpDetail:
-		p.httpScroll += 10
+		m.scrollDetail(p, 10)
 	case msg.String() == "pgup" && p.httpDetail:
-		p.httpScroll = max(0, p.httpScroll-10)
+		m.scrollDetail(p, -10)
 	case key.Matches(msg, k.Next) && len(p.exchanges) > 0:
-		p.httpDetail, p.httpScroll = !p.httpDetail, 0
+		if p.httpDetail {
+			p.closeDetail()
+		} else {
+			m.openDetail(p)
+		}
 	case key.Matches(msg, k.Back):
 		if p.httpDetail {
-			p.httpDetail = false
+			p.closeDetail()
 		} else {
 			m.showHTTP = false
 		}
@@ -49,6 +53,37 @@ func (m *Model) onHTTPKey(msg tea.KeyPressMsg, p *pane) bool {
 	}
 	return true
 }
+
+// openDetail lays out the exchange under the cursor in full, here in Update, so that
+// View neither encodes JSON nor wraps it on every frame.
+func (m *Model) openDetail(p *pane) {
+	p.httpDetail, p.httpScroll = true, 0
+	m.layoutDetail(p)
+}
+
+// layoutDetail wraps the open exchange at the screen's width.
+func (m *Model) layoutDetail(p *pane) {
+	if !p.httpDetail || len(p.exchanges) == 0 {
+		return
+	}
+	p.httpLines = p.httpLines[:0]
+	for _, l := range exchangeDetail(p.exchanges[min(p.httpCursor, len(p.exchanges)-1)]) {
+		p.httpLines = append(p.httpLines, wrap(l, max(1, m.width))...)
+	}
+	m.scrollDetail(p, 0)
+}
+
+// scrollDetail moves the open exchange by n lines, no further than its last page.
+func (m *Model) scrollDetail(p *pane, n int) {
+	p.httpScroll = max(0, min(p.httpScroll+n, len(p.httpLines)-m.httpRows()))
+}
+
+func (p *pane) closeDetail() { p.httpDetail, p.httpLines, p.httpScroll = false, nil, 0 }
+
+// httpHeight is the HTTP panel's height under a header of head lines; httpRows is
+// what of it shows exchanges (the rest is its rule and title).
+func (m *Model) httpHeight(head int) int { return max(6, (m.height-head-1)*2/5) }
+func (m *Model) httpRows() int           { return m.httpHeight(len(m.header())) - 2 }
 
 // httpPanel lists the focused device's exchanges, or one exchange in full.
 func (m *Model) httpPanel(p *pane, width, height int) string {
@@ -64,13 +99,8 @@ func (m *Model) httpPanel(p *pane, width, height int) string {
 	case len(p.exchanges) == 0:
 		lines = append(lines, "No exchanges yet: every request this device makes shows here, secrets redacted.")
 	case p.httpDetail:
-		var detail []string
-		for _, l := range exchangeDetail(p.exchanges[min(p.httpCursor, len(p.exchanges)-1)]) {
-			detail = append(detail, wrap(l, width)...)
-		}
-		p.httpScroll = min(p.httpScroll, max(0, len(detail)-rows))
-		end := min(len(detail), p.httpScroll+rows)
-		lines = append(lines, detail[p.httpScroll:end]...)
+		start := min(p.httpScroll, len(p.httpLines))
+		lines = append(lines, p.httpLines[start:min(len(p.httpLines), start+rows)]...)
 	default:
 		start := max(0, min(p.httpCursor-rows+1, len(p.exchanges)-rows))
 		for i := start; i < len(p.exchanges) && i < start+rows; i++ {

@@ -58,7 +58,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.focus = (m.focus + len(m.panes) - 1) % len(m.panes)
 	case key.Matches(msg, k.HTTP):
 		m.showHTTP = !m.showHTTP
-		p.httpDetail = false
+		p.closeDetail()
 	case key.Matches(msg, k.Tour):
 		m.tourOn = !m.tourOn
 		m.advanceTour()
@@ -187,7 +187,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 	case !p.signedIn():
 		code, err := client.NormalizeLinkCode(p.codeIn.Value())
 		if err != nil {
-			p.say(levelErr, explainCode(err))
+			p.say(levelErr, client.Explain(err))
 			return nil
 		}
 		p.say(levelInfo, "Joining with "+GroupCode(code)+"…")
@@ -196,14 +196,6 @@ func (m *Model) next(p *pane) tea.Cmd {
 		return m.start(m.focus, opList, "", nil)
 	}
 	return nil
-}
-
-// explainCode is what the code entry says about what was typed.
-func explainCode(err error) string {
-	if s := client.Explain(err); s != "" {
-		return s
-	}
-	return "A link code is six digits, such as 123 456: check what the phone shows."
 }
 
 func (m *Model) signInAgain(p *pane) tea.Cmd {

@@ -104,7 +104,7 @@ func (m *Model) setStyles(dark bool) {
 	m.styles = NewStyles(dark, m.opts.Plain)
 	m.help.Styles = m.styles.Help
 	for _, p := range m.panes {
-		m.drawQR(p)
+		m.drawLink(p)
 	}
 }
 
@@ -142,12 +142,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
+		for _, p := range m.panes {
+			m.layoutDetail(p)
+		}
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case tea.ColorProfileMsg:
 		m.colour = !m.opts.Plain && msg.Profile > colorprofile.ASCII
 		for _, p := range m.panes {
-			m.drawQR(p)
+			m.drawLink(p)
 		}
 	case tickMsg:
 		return m, tea.Batch(append(m.onTick(), tick())...)
@@ -193,7 +196,7 @@ func (m *Model) onProbe(msg probeMsg) tea.Cmd {
 	}
 	m.probeAttempts++
 	wait := backoff(m.probeAttempts - 1)
-	m.serverDown = fmt.Sprintf("%s Trying again in %s (attempt %d); everything else still works.", explain(msg.err), wait, m.probeAttempts)
+	m.serverDown = fmt.Sprintf("%s Trying again in %s (attempt %d); everything else still works.", client.Explain(msg.err), wait, m.probeAttempts)
 	return tea.Tick(wait, func(time.Time) tea.Msg { return probeAgainMsg{} })
 }
 

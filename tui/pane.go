@@ -41,8 +41,10 @@ type pane struct {
 	autoCodes int
 	linkStale bool
 	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
+	digits    []string        // the code in large type
 	qr        string
 	qrWidth   int
+	qrHeight  int
 	qrErr     error
 	qrc       qrCache
 
@@ -63,6 +65,7 @@ type pane struct {
 	exchanges  []client.Exchange
 	httpCursor int
 	httpDetail bool
+	httpLines  []string // the open exchange, laid out at the screen's width
 	httpScroll int
 
 	busy           map[op]bool

@@ -123,7 +123,7 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	token := m.tokenLines(p, width)
 	out = append(out, token[len(token)-1], "")
 	if width >= bigDigitsWidth {
-		out = append(out, strings.Split(s.Digits.Render(BigDigits(l.Code, s.Plain)), "\n")...)
+		out = append(out, p.digits...)
 	}
 	state := "expires in " + m.countdown(left)
 	if p.linkStale || left <= 0 {
@@ -134,7 +134,6 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
 	}
 	room := height - len(out) - 1
-	qrH := strings.Count(p.qr, "\n") + 1
 	switch {
 	case p.qrErr != nil:
 		out = append(out, "The QR image could not be drawn; the code above works the same.")
@@ -143,8 +142,8 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
 	case p.qrWidth > width:
 		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
-	case qrH > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", qrH-room))
+	case p.qrHeight > room:
+		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", p.qrHeight-room))
 	default:
 		out = append(out, strings.Split(p.qr, "\n")...)
 	}

@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -65,7 +65,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		for _, r := range p.devices {
 			p.linkKnown[r.key] = true
 		}
-		m.drawQR(p)
+		m.drawLink(p)
 		p.say(levelOK, "Type "+GroupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
 	case opList:
 		p.setDevices(msg.list)
@@ -113,7 +113,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	err := msg.err
 	if msg.op == opProfiles && !msg.state.Unlinked && !client.IsUnlinked(err) {
 		// Read on every poll: say it where the TV provider shows, not in the status.
-		p.providerNote = explain(err)
+		p.providerNote = client.Explain(err)
 		return nil
 	}
 	if msg.op == opAuthn {
@@ -124,7 +124,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		case client.IsAuthenticationExpired(err):
 			p.authnNote = "expired (HTTP 410)"
 		default:
-			p.authnNote = explain(err)
+			p.authnNote = client.Explain(err)
 		}
 		return nil
 	}
@@ -132,7 +132,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		p.attempts[msg.op]++
 		n := p.attempts[msg.op]
 		wait := backoff(n - 1)
-		p.say(levelWarn, fmt.Sprintf("%s Retrying %s in %s (attempt %d).", explain(err), msg.op.doing(), wait, n))
+		p.say(levelWarn, fmt.Sprintf("%s Retrying %s in %s (attempt %d).", client.Explain(err), msg.op.doing(), wait, n))
 		return retryAfter(wait, retryMsg{dev: msg.dev, op: msg.op, arg: msg.arg, keys: msg.keys})
 	}
 	p.attempts[msg.op] = 0
@@ -150,27 +150,18 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		p.say(levelErr, "This device was unlinked from the profile. "+again)
 		return nil
 	}
-	p.say(levelErr, explain(err))
+	p.say(levelErr, client.Explain(err))
 	return nil
 }
 
-// explain is the one line a person reads for an error; it never shows a Go error.
-func explain(err error) string {
-	if s := client.Explain(err); s != "" {
-		return s
-	}
-	var api *client.APIError
-	if errors.As(err, &api) && api.Message != "" {
-		return api.Message
-	}
-	return "Something went wrong; press r to try again."
-}
-
-func (m *Model) drawQR(p *pane) {
+// drawLink draws the link code's large digits and QR image once per code and style,
+// so that View only places them.
+func (m *Model) drawLink(p *pane) {
 	if p.link == nil {
-		p.qr, p.qrErr = "", nil
+		p.digits, p.qr, p.qrErr = nil, "", nil
 		return
 	}
+	p.digits = strings.Split(m.styles.Digits.Render(BigDigits(p.link.Code, m.styles.Plain)), "\n")
 	p.qr, p.qrErr = p.qrc.get(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
-	p.qrWidth = lipgloss.Width(p.qr)
+	p.qrWidth, p.qrHeight = lipgloss.Width(p.qr), strings.Count(p.qr, "\n")+1
 }

@@ -38,10 +38,29 @@ func (m *Model) Render() string {
 	if m.showHelp {
 		return fit(m.helpScreen(), m.width, m.height)
 	}
-	if p := m.focused(); m.showQR && p.link != nil && p.showLink {
+	if p := m.focused(); m.showQR && p != nil && p.link != nil && p.showLink {
 		caption := fmt.Sprintf("code %s · expires in %s · any key returns", GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
 		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.qr+"\n"+caption), "\n"), m.width, m.height), "\n")
 	}
+	head := m.header()
+	foot := fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)
+	bodyH := m.height - len(head) - 1
+	httpH := 0
+	if m.showHTTP {
+		httpH = m.httpHeight(len(head))
+	}
+	// The device area and the HTTP panel come out exactly sized: the screen is not
+	// measured again as a whole.
+	parts := append(head, m.devicesArea(m.width, bodyH-httpH))
+	if httpH > 0 {
+		parts = append(parts, m.httpPanel(m.focused(), m.width, httpH))
+	}
+	return strings.Join(append(parts, foot...), "\n")
+}
+
+// header is the lines above the devices: the title bar, notices, the server's state
+// and the tour, each exactly as wide as the screen.
+func (m *Model) header() []string {
 	top := []string{m.titleBar()}
 	for _, n := range m.opts.Notices {
 		top = append(top, ansi.Truncate(m.styles.Warn.Render("! "+n), m.width, "…"))
@@ -54,21 +73,8 @@ func (m *Model) Render() string {
 	if m.tourOn {
 		top = append(top, m.tourBox())
 	}
-	headLines := strings.Split(strings.Join(top, "\n"), "\n")
-	head := fitLines(headLines, m.width, len(headLines))
-	foot := fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)
-	bodyH := m.height - len(head) - 1
-	httpH := 0
-	if m.showHTTP {
-		httpH = max(6, bodyH*2/5)
-	}
-	// The device area and the HTTP panel come out exactly sized: the screen is not
-	// measured again as a whole.
-	parts := append(head, m.devicesArea(m.width, bodyH-httpH))
-	if httpH > 0 {
-		parts = append(parts, m.httpPanel(m.focused(), m.width, httpH))
-	}
-	return strings.Join(append(parts, foot...), "\n")
+	lines := strings.Split(strings.Join(top, "\n"), "\n")
+	return fitLines(lines, m.width, len(lines))
 }
 
 // devicesArea is the panes: side by side when wide, else one with a tab bar.
@@ -81,7 +87,10 @@ func (m *Model) devicesArea(width, height int) string {
 		}
 		return strings.Join(left, "\n")
 	}
-	if len(m.panes) < 2 {
+	switch len(m.panes) {
+	case 0:
+		return fit("No device to show.", width, height)
+	case 1:
 		return strings.Join(m.renderPane(m.focus, width, height), "\n")
 	}
 	return m.tabBar(width) + "\n" + strings.Join(m.renderPane(m.focus, width, height-1), "\n")
