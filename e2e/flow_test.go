@@ -12,9 +12,9 @@ var codeOnScreen = regexp.MustCompile(`code (\d{3}) (\d{3})`)
 func countOf(s, sub string) int { return strings.Count(s, sub) }
 
 // TestTwoDevicesFlow is the whole flow on `handoff`'s two-device screen, typed into a
-// real terminal: the phone signs in, signs in with a TV provider and makes a code,
-// the TV types the code read off the phone's side of the screen and gets the TV
-// provider sign-in, both list two devices, the phone unlinks the TV, the TV says it
+// real terminal: the phone signs in, signs in with a TV provider as a user id typed
+// there and makes a code, the TV types the code read off the phone's side of the
+// screen and gets that TV provider sign-in, both list two devices, the phone unlinks the TV, the TV says it
 // was unlinked, and joins again with a new code.
 func TestTwoDevicesFlow(t *testing.T) {
 	requireTmux(t)
@@ -28,7 +28,11 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.keys("Enter")
 	term.waitText("Step 3: sign in with your TV provider", 10*time.Second)
 	term.keys("Enter")
-	term.waitText("Signed in with Xfinity as demo-subscriber", 10*time.Second)
+	term.waitText("user id › demo-subscriber", 10*time.Second)
+	term.keys("C-u")
+	term.text("jane.doe@xfinity")
+	term.keys("Enter")
+	term.waitText("Signed in with Xfinity as jane.doe@xfinity", 10*time.Second)
 
 	term.keys("l")
 	s := term.waitFor("a link code on the phone", 10*time.Second, codeOnScreen.MatchString)
@@ -42,8 +46,8 @@ func TestTwoDevicesFlow(t *testing.T) {
 	term.text(code)
 	term.keys("Enter")
 	term.waitText("Joined the profile of demo-user@example.com", 10*time.Second)
-	term.waitText("TV provider: Xfinity as demo-subscriber, shared through the link", 10*time.Second)
-	term.waitText("v1 authn (legacy API): Xfinity, user demo-subscriber", 10*time.Second)
+	term.waitText("TV provider: Xfinity as jane.doe@xfinity, shared through the link", 10*time.Second)
+	term.waitText("v1 authn (legacy API): Xfinity, user jane.doe@xfinity", 10*time.Second)
 
 	term.waitFor("both devices listing two devices", 20*time.Second, func(s string) bool {
 		return countOf(s, "Devices on this profile: 2") == 2

@@ -45,6 +45,8 @@ func runStep(d Device, dev int, o op, arg string, keys []string) tea.Cmd {
 			msg.profiles, msg.err = d.(ProviderDevice).Profiles(ctx)
 		case opAuthn:
 			msg.authn, msg.err = d.(LegacyDevice).Authn(ctx, false)
+		case opSignOut:
+			msg.logout, msg.err = d.(ProviderDevice).SignOut(ctx)
 		case opRoku:
 			msg.token, msg.err = d.(PlatformDevice).RokuSignIn(ctx, arg)
 		}

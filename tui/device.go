@@ -20,12 +20,13 @@ type Device interface {
 	Unlink(ctx context.Context, keys ...string) (*client.UnlinkResult, error)
 }
 
-// ProviderDevice is a device that can sign in with a TV provider (MVPD, step 3) and
-// read the profile's TV provider authentications (step 5). The steps show only for
-// devices that have them.
+// ProviderDevice is a device that can sign in with a TV provider (MVPD, step 3), read
+// the profile's TV provider authentications (step 5) and sign the profile out of
+// them. The steps show only for devices that have them.
 type ProviderDevice interface {
 	MVPDSignIn(ctx context.Context, mvpdID, userID string) (*client.MVPDLogin, error)
 	Profiles(ctx context.Context) (*client.Profiles, error)
+	SignOut(ctx context.Context) (*client.Logout, error)
 }
 
 // LegacyDevice is a device that can read its TV provider authentication through the

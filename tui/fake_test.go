@@ -142,6 +142,21 @@ func (f *fakeDevice) Profiles(context.Context) (*client.Profiles, error) {
 	return out, nil
 }
 
+// SignOut ends the profile's TV provider sign-ins, for every fake that shares them.
+func (f *fakeDevice) SignOut(context.Context) (*client.Logout, error) {
+	if err := f.step("SignOut"); err != nil {
+		return nil, err
+	}
+	f.providers.mu.Lock()
+	defer f.providers.mu.Unlock()
+	out := &client.Logout{Logouts: map[string]client.LogoutAction{}}
+	for id := range f.providers.profiles {
+		out.Logouts[id] = client.LogoutAction{ActionName: "logout", ActionType: "none", MVPD: id, ServiceProvider: "demo"}
+	}
+	f.providers.profiles = nil
+	return out, nil
+}
+
 func (f *fakeDevice) RokuSignIn(_ context.Context, subscriber string) (*client.ServiceToken, error) {
 	if err := f.step("RokuSignIn " + subscriber); err != nil {
 		return nil, err

@@ -47,7 +47,8 @@ var screens = []struct {
 	{"qr-full-screen", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "l", "z") }},
 	{"plain", Options{Plain: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "l") }},
 	{"provider-list", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "p", "down", "down") }},
-	{"provider-shared", Options{}, func(t *testing.T, tm testModel) { tm.press("enter", "p", "enter"); tm.linked(t) }},
+	{"provider-user", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "p", "down", "enter", "backspace", "backspace") }},
+	{"provider-shared", Options{}, func(t *testing.T, tm testModel) { tm.press("enter", "p", "enter", "enter"); tm.linked(t) }},
 	{"no-provider-steps", Options{Devices: []DeviceSpec{}}, func(t *testing.T, tm testModel) { tm.linked(t) }},
 	{"roku", Options{}, func(_ *testing.T, tm testModel) {
 		roku, _ := assets.LookupPreset("roku")

@@ -33,6 +33,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onEditKey(msg, p)
 	case p.picking:
 		return m.onPickKey(msg, p)
+	case p.typingUser:
+		return m.onUserKey(msg, p)
 	case p.confirm != nil:
 		keys := p.confirm
 		p.confirm = nil
@@ -73,6 +75,13 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.say(levelInfo, "Type the identity, enter to sign in with it, esc to keep the old one.")
 	case key.Matches(msg, k.Provider) && p.primary() && p.signedIn() && p.canProvider():
 		m.pick(p)
+	case key.Matches(msg, k.SignOut) && p.primary() && p.signedIn() && p.canProvider():
+		if _, _, has := p.provider(); !has {
+			p.say(levelInfo, "The profile is not signed in with a TV provider: p signs in with one.")
+			return nil
+		}
+		p.say(levelInfo, "Signing out of the TV provider…")
+		return m.start(m.focus, opSignOut, "", nil)
 	case key.Matches(msg, k.Roku) && p.entering() && p.canRoku():
 		p.say(levelInfo, "Signing in with Roku as "+DefaultRokuUser+"…")
 		return m.start(m.focus, opRoku, DefaultRokuUser, nil)
@@ -125,8 +134,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) pick(p *pane) {
-	p.picking = true
-	p.say(levelInfo, "Choose a TV provider: ↑/↓ move, enter signs in as "+DefaultProviderUser+", esc cancels.")
+	p.picking, p.typingUser = true, false
+	p.say(levelInfo, "Choose a TV provider: ↑/↓ move, enter chooses it, esc cancels.")
 }
 
 // onPickKey moves in the TV provider list (step 3).
@@ -138,13 +147,32 @@ func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	case key.Matches(msg, m.keys.Down):
 		p.mvpdCursor = min(len(list)-1, p.mvpdCursor+1)
 	case key.Matches(msg, m.keys.Next):
-		p.picking = false
-		mv := list[p.mvpdCursor]
-		p.say(levelInfo, "Signing in with "+mv.Name+" as "+DefaultProviderUser+"…")
-		return m.start(m.focus, opMVPD, mv.ID, []string{DefaultProviderUser})
+		p.picking, p.typingUser = false, true
+		p.say(levelInfo, "Type the user id at "+list[p.mvpdCursor].Name+", then enter; esc goes back to the list.")
 	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.Provider):
 		p.picking = false
 		p.say(levelInfo, "No TV provider chosen. p opens the list again; l makes a link code.")
+	}
+	return nil
+}
+
+// onUserKey takes the TV provider user id (step 3, once the provider is chosen).
+func (m *Model) onUserKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Next):
+		user := strings.TrimSpace(p.providerUser.Value())
+		if user == "" {
+			p.say(levelErr, "The user id is empty: type one, such as "+DefaultProviderUser+".")
+			return nil
+		}
+		p.typingUser = false
+		mv := assets.MVPDs()[p.mvpdCursor]
+		p.say(levelInfo, "Signing in with "+mv.Name+" as "+user+"…")
+		return m.start(m.focus, opMVPD, mv.ID, []string{user})
+	case key.Matches(msg, m.keys.Back):
+		m.pick(p)
+	default:
+		p.providerUser.update(msg)
 	}
 	return nil
 }
@@ -204,6 +232,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.devices, p.listed = nil, false
 	p.link, p.showLink = nil, false
 	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
+	p.picking, p.typingUser = false, false
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+p.identity.Value()+", or e to type another identity.")
 	} else {

@@ -9,7 +9,7 @@ type KeyMap struct {
 	Up, Down, Select, Unlink           key.Binding
 	Yes, No                            key.Binding
 	Refresh, SignInAgain               key.Binding
-	Provider, Roku, ShowQR             key.Binding
+	Provider, SignOut, Roku, ShowQR    key.Binding
 	HTTP, Tour, TourNext, TourPrev     key.Binding
 	Back                               key.Binding
 }
@@ -39,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Refresh:     b("r", "refresh token", "r"),
 		SignInAgain: b("s", "sign in again", "s"),
 		Provider:    b("p", "TV provider sign-in", "p"),
+		SignOut:     b("o", "TV provider sign-out", "o"),
 		Roku:        b("R", "sign in with Roku", "R"),
 		ShowQR:      b("z", "QR image full screen", "z"),
 		HTTP:        b("h", "HTTP panel", "h"),
@@ -54,7 +55,7 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.Refresh, k.SignInAgain},
-		{k.Provider, k.Roku, k.Link, k.Copy, k.ShowQR, k.DevicesTab, k.Back},
+		{k.Provider, k.SignOut, k.Roku, k.Link, k.Copy, k.ShowQR, k.DevicesTab, k.Back},
 		{k.Up, k.Down, k.Select, k.Unlink, k.Yes, k.No},
 		{k.HTTP, k.Tour, k.TourNext, k.TourPrev, k.Help, k.Quit},
 	}

@@ -21,12 +21,14 @@ const (
 	opProfiles // read the profile's TV provider authentications
 	opRoku     // join through the Roku platform identity
 	opAuthn    // read the TV provider authentication through the v1 API
+	opSignOut  // end the profile's TV provider authentication
 )
 
 func (o op) doing() string {
 	return [...]string{"signing in", "joining with the code", "refreshing the token",
 		"refreshing the token", "asking for a link code", "listing devices", "unlinking",
-		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku", "reading the v1 authentication"}[o]
+		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku", "reading the v1 authentication",
+		"signing out of the TV provider"}[o]
 }
 
 // resultMsg is the outcome of one step of one device, with the device's state as it
@@ -34,8 +36,8 @@ func (o op) doing() string {
 type resultMsg struct {
 	dev   int
 	op    op
-	arg   string   // the identity or the code the step was run with
-	keys  []string // the devices an unlink named
+	arg   string   // the identity, the code or the TV provider the step was run with
+	keys  []string // the devices an unlink named; the TV provider user id
 	state client.DeviceState
 	err   error
 
@@ -46,6 +48,7 @@ type resultMsg struct {
 	login    *client.MVPDLogin
 	profiles *client.Profiles
 	authn    *client.Authentication
+	logout   *client.Logout
 }
 
 // retryMsg runs a step again after a backoff.

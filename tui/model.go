@@ -175,6 +175,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			switch {
 			case p.editing:
 				p.identity.update(msg)
+			case p.typingUser:
+				p.providerUser.update(msg)
 			case p.entering():
 				p.codeIn.update(msg)
 			}

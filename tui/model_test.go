@@ -432,10 +432,16 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 		t.Fatal("after signing in, enter should open the TV provider list")
 	}
 	tm.press("down", "enter")
-	if !slices.Contains(tm.phone.calls, "MVPDSignIn Charter_Direct "+DefaultProviderUser) {
-		t.Fatalf("the second provider should be signed in with; calls %v", tm.phone.calls)
+	if p := tm.panes[0]; p.picking || !p.typingUser || !strings.Contains(tm.screen(), "user id › "+DefaultProviderUser) {
+		t.Fatalf("choosing a provider should ask for the user id, offering %s:\n%s", DefaultProviderUser, tm.screen())
 	}
-	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as demo-subscriber") ||
+	tm.press("ctrl+u")
+	send(tm.Model, pasteMsg("casey"))
+	tm.press("-", "7", "enter")
+	if !slices.Contains(tm.phone.calls, "MVPDSignIn Charter_Direct casey-7") {
+		t.Fatalf("the second provider should be signed in with as the typed user; calls %v", tm.phone.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as casey-7") ||
 		!strings.Contains(tm.providerText(tm.panes[0], true), "signed in here, until 22 Dec 2026") {
 		t.Fatalf("phone does not show its TV provider:\n%s", s)
 	}
@@ -447,7 +453,7 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 	tm.press("tab")
 	send(tm.Model, tea.PasteMsg{Content: "482913"})
 	tm.press("enter")
-	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as demo-subscriber") ||
+	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as casey-7") ||
 		!strings.Contains(tm.providerText(tm.panes[1], true), "shared through the link") {
 		t.Fatalf("TV does not show the shared provider sign-in:\n%s", s)
 	}

@@ -55,6 +55,8 @@ type pane struct {
 	lastProvider time.Time // when the two were last read
 	picking      bool      // the phone is choosing a TV provider
 	mvpdCursor   int
+	providerUser lineInput // the TV provider user id, typed once the provider is chosen
+	typingUser   bool
 
 	devices  []deviceRow
 	listed   bool
@@ -93,6 +95,8 @@ func newPane(label string, d Device, identity string) *pane {
 	p.unlinked = p.state.Unlinked
 	p.identity = lineInput{prompt: "X-SSO-ID › ", limit: 128}
 	p.identity.SetValue(identity)
+	p.providerUser = lineInput{prompt: "user id › ", limit: 64}
+	p.providerUser.SetValue(DefaultProviderUser)
 	p.codeIn = lineInput{prompt: "code › ", placeholder: "123 456", limit: 16, accept: codeRune}
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")

@@ -39,6 +39,8 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		return out
 	case p.picking:
 		return m.providerList(p, height)
+	case p.typingUser:
+		return m.providerUserEntry(p, width)
 	case p.showLink && p.link != nil:
 		return m.linkCard(p, width, height)
 	}
@@ -77,7 +79,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 func (m *Model) providerList(p *pane, height int) []string {
 	s := m.styles
 	list := assets.MVPDs()
-	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter signs in as " + DefaultProviderUser + " · esc cancels")}
+	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter chooses it · esc cancels")}
 	rows := max(1, height-len(out))
 	start := max(0, min(p.mvpdCursor-rows+1, len(list)-rows))
 	for i := start; i < len(list) && i < start+rows; i++ {
@@ -92,6 +94,14 @@ func (m *Model) providerList(p *pane, height int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// providerUserEntry is step 3's user id, typed once the provider is chosen.
+func (m *Model) providerUserEntry(p *pane, width int) []string {
+	s := m.styles
+	out := []string{s.Bold.Render("Step 3: sign in with " + assets.MVPDs()[p.mvpdCursor].Name)}
+	out = append(out, wrap("The user id at the TV provider; the sandbox's provider takes any.", width)...)
+	return append(out, p.providerUser.View(true, s), s.Muted.Render("enter signs in · esc goes back to the list · ctrl+u clears"))
 }
 
 // tokenLines are the service token, decoded: whose it is, how the device got it, when

@@ -68,7 +68,7 @@ func (m *Model) paneSubtitle(p *pane) string {
 func (m *Model) statusLines(p *pane, width int) []string {
 	s := m.styles
 	var busy []string
-	for o := opSignIn; o <= opRoku; o++ {
+	for o := opSignIn; o <= opSignOut; o++ {
 		if p.busy[o] && o != opList && o != opFresh && o != opProfiles && o != opAuthn {
 			busy = append(busy, o.doing())
 		}

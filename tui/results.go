@@ -49,6 +49,10 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 		}
 		p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, msg.login.UserID, msg.login.NotAfter.Time().Local().Format("2 Jan 2006")))
 		return tea.Batch(m.readProviders(msg.dev)...)
+	case opSignOut:
+		p.providers, p.providerNote = nil, ""
+		p.say(levelOK, "Signed out of the TV provider: no device of the profile shares it any more. p signs in again.")
+		return tea.Batch(m.readProviders(msg.dev)...)
 	case opProfiles:
 		p.providers, p.providerNote = msg.profiles, ""
 	case opAuthn:
@@ -143,6 +147,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	if msg.state.Unlinked || client.IsUnlinked(err) {
 		p.unlinked = true
 		p.showLink, p.link = false, nil
+		p.picking, p.typingUser = false, false
 		again := "Press s to sign in again."
 		if !p.primary() {
 			again = "Type a new code from the phone to join again."

@@ -166,7 +166,7 @@ func TestTVProviderAgainstTheSandbox(t *testing.T) {
 	if !s.panes[0].picking {
 		t.Fatalf("after signing in, enter should offer the TV providers: %q", s.panes[0].status)
 	}
-	s.press("enter")
+	s.press("enter", "enter")
 	if _, prof, ok := s.panes[0].provider(); !ok || prof.UserID() != DefaultProviderUser {
 		t.Fatalf("the phone should hold the TV provider sign-in: %q / %q", s.panes[0].status, s.panes[0].providerNote)
 	}
@@ -184,6 +184,14 @@ func TestTVProviderAgainstTheSandbox(t *testing.T) {
 	}
 	if a := s.panes[1].authn; a == nil || a.UserID != DefaultProviderUser || a.MVPD != id {
 		t.Fatalf("the TV should read the same sign-in through v1 authn: %+v %q", a, s.panes[1].authnNote)
+	}
+	s.press("tab", "o")
+	if _, _, has := s.panes[0].provider(); has {
+		t.Fatalf("o should sign the profile out of its TV provider: %q", s.panes[0].status)
+	}
+	s.press("tab", "d")
+	if _, _, has := s.panes[1].provider(); has || s.panes[1].authn != nil || s.panes[1].authnNote != "none for this device (HTTP 404)" {
+		t.Fatalf("the TV, reading again, should find no TV provider: %q / %+v %q", s.panes[1].providerNote, s.panes[1].authn, s.panes[1].authnNote)
 	}
 }
 

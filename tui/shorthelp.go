@@ -17,7 +17,9 @@ func (m *Model) shortHelp() []key.Binding {
 	case p.editing:
 		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "keep the old identity")}
 	case p.picking:
-		return []key.Binding{k.Up, k.Down, as(k.Next, "sign in with it"), as(k.Back, "cancel")}
+		return []key.Binding{k.Up, k.Down, as(k.Next, "choose it"), as(k.Back, "cancel")}
+	case p.typingUser:
+		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "back to the list")}
 	case p.confirm != nil:
 		return []key.Binding{as(k.Yes, "unlink"), as(k.No, "keep (default)")}
 	case m.showHTTP:
@@ -30,7 +32,10 @@ func (m *Model) shortHelp() []key.Binding {
 		out = []key.Binding{k.Copy, k.ShowQR, as(k.Link, "new code"), as(k.DevicesTab, "hide the code")}
 	case p.primary():
 		if p.canProvider() {
-			out = append(out, k.Provider)
+			out = append(out, as(k.Provider, "TV provider"))
+			if _, _, has := p.provider(); has {
+				out = append(out, as(k.SignOut, "provider sign-out"))
+			}
 		}
 		out = append(out, as(k.Link, "link a device"), k.Select, k.Unlink)
 	case !p.signedIn():

@@ -14,7 +14,7 @@ var tourSteps = []tourStep{
 	{"A service token", "The phone gets a service token: POST /api/{sp}/serviceToken with X-SSO-ID. The token is a JWT whose sub is the identity.",
 		"enter signs in", true},
 	{"The TV provider", "The phone signs in with a TV provider (MVPD) through the sandbox's simulated MVPD: POST /api/v2/{sp}/sessions, then the provider's login. Linked devices share that sign-in.",
-		"p picks a provider (] skips this step)", true},
+		"p picks a provider, then type the user id (] skips this step)", true},
 	{"A link code", "The phone asks for a link code: POST /api/{sp}/link gives six digits, shown large, as a QR image and with a countdown.",
 		"l asks for a code", true},
 	{"The TV joins", "The TV types the code: POST serviceToken with X-SSO-LINK gives it its own service token for the same profile; it then reads the TV provider sign-in (v2 profiles, v1 authn).",

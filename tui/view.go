@@ -175,6 +175,7 @@ func (m *Model) helpScreen() string {
 		"",
 		"Code entry (TV): digits, space and dash; pasting \"123 456\" or \"123-456\" works; backspace, ctrl+u clears.",
 		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
+		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + ") and enter signs in; o signs the whole profile out.",
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
 	}
 	return strings.Join(text, "\n")

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+)
+
+func TestProviderUserEntry(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter", "p", "enter", "ctrl+u", "enter")
+	if p := tm.panes[0]; !p.typingUser || !strings.Contains(p.status, "The user id is empty") {
+		t.Fatalf("an empty user id should be refused in words and keep the entry: typing %v, %q", p.typingUser, p.status)
+	}
+	send(tm.Model, pasteMsg("pat"))
+	tm.press("esc")
+	if p := tm.panes[0]; !p.picking || p.typingUser {
+		t.Fatal("esc in the user id should go back to the provider list")
+	}
+	tm.press("enter", "enter")
+	if !slices.Contains(tm.phone.calls, "MVPDSignIn Comcast_SSO pat") {
+		t.Fatalf("the user id typed before esc should be kept; calls %v", tm.phone.calls)
+	}
+	if s := tm.screen(); !strings.Contains(s, "Signed in with Xfinity as pat") {
+		t.Fatalf("the sign-in is not reported:\n%s", s)
+	}
+}
+
+func TestProviderSignOut(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.press("enter")
+	if slices.ContainsFunc(tm.shortHelp(), func(b key.Binding) bool { return b.Help().Key == "o" }) {
+		t.Fatal("o is offered before any TV provider sign-in")
+	}
+	tm.press("o")
+	if slices.Contains(tm.phone.calls, "SignOut") || !strings.Contains(tm.panes[0].status, "not signed in with a TV provider") {
+		t.Fatalf("o without a provider should only say so: calls %v, %q", tm.phone.calls, tm.panes[0].status)
+	}
+	tm.press("p", "enter", "enter")
+	tm.linked(t)
+	if !slices.ContainsFunc(tm.shortHelp(), func(b key.Binding) bool { return b.Help().Key == "o" }) {
+		t.Fatal("the bottom bar does not offer o once signed in with a provider")
+	}
+	if s := tm.screen(); !strings.Contains(s, "TV provider: Xfinity as demo-subscriber") {
+		t.Fatalf("the TV should share the provider first:\n%s", s)
+	}
+	tm.press("o")
+	if !slices.Contains(tm.phone.calls, "SignOut") {
+		t.Fatalf("o should sign out; calls %v", tm.phone.calls)
+	}
+	if _, _, has := tm.panes[0].provider(); has || !strings.Contains(tm.panes[0].status, "Signed out of the TV provider") {
+		t.Fatalf("the phone still shows a provider or does not say it signed out: %q", tm.panes[0].status)
+	}
+	if _, _, has := tm.panes[1].provider(); !has {
+		t.Fatal("the TV should keep what it read until it reads again")
+	}
+	tm.press("tab", "d")
+	if s := tm.screen(); !strings.Contains(s, "TV provider: none on this profile yet") || !strings.Contains(s, "none for this device (HTTP 404)") {
+		t.Fatalf("the TV, reading again, should show no provider:\n%s", s)
+	}
+}
