@@ -359,21 +359,26 @@ func TestCopyCodeUsesTheClipboard(t *testing.T) {
 }
 
 func TestHelpListsEveryKey(t *testing.T) {
-	tm := newTestModel(t, 120, 40, Options{})
-	tm.press("?")
-	s := tm.screen()
-	// Every binding of the key map, found by reflection so that a new one cannot be
-	// left out of the help.
-	k := reflect.ValueOf(DefaultKeyMap())
-	for i := range k.NumField() {
-		b := k.Field(i).Interface().(keypkg.Binding)
-		if !regexp.MustCompile(regexp.QuoteMeta(b.Help().Key) + `\s+` + regexp.QuoteMeta(b.Help().Desc)).MatchString(s) {
-			t.Errorf("help lacks %s (%q %q)", k.Type().Field(i).Name, b.Help().Key, b.Help().Desc)
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		tm := newTestModel(t, size[0], size[1], Options{})
+		tm.press("?")
+		s := tm.screen()
+		// Every binding of the key map, found by reflection so that a new one cannot be
+		// left out of the help.
+		k := reflect.ValueOf(DefaultKeyMap())
+		for i := range k.NumField() {
+			b := k.Field(i).Interface().(keypkg.Binding)
+			if !regexp.MustCompile(regexp.QuoteMeta(b.Help().Key) + `\s+` + regexp.QuoteMeta(b.Help().Desc)).MatchString(s) {
+				t.Errorf("%dx%d: help lacks %s (%q %q)", size[0], size[1], k.Type().Field(i).Name, b.Help().Key, b.Help().Desc)
+			}
 		}
-	}
-	tm.press("x")
-	if tm.showHelp {
-		t.Fatal("any key should close the help")
+		if !strings.Contains(s, "(the default is") || !strings.Contains(s, "No).") {
+			t.Errorf("%dx%d: the last line of the help is cut:\n%s", size[0], size[1], s)
+		}
+		tm.press("x")
+		if tm.showHelp {
+			t.Fatal("any key should close the help")
+		}
 	}
 }
 

@@ -168,15 +168,23 @@ func (m *Model) hasRole(primary bool) bool {
 func (m *Model) helpScreen() string {
 	h := m.help
 	h.ShowAll = true
-	text := []string{
-		m.styles.Title.Render("handoff · keys") + "  (any key closes this)",
-		"",
-		h.FullHelpView(m.keys.FullHelp()),
-		"",
+	h.SetWidth(0)
+	groups := m.keys.FullHelp()
+	keys := h.FullHelpView(groups)
+	if lipgloss.Width(keys) > m.width {
+		// Too narrow for the four groups abreast: two above two, rather than losing
+		// the last group to the help model's truncation.
+		half := (len(groups) + 1) / 2
+		keys = h.FullHelpView(groups[:half]) + "\n" + h.FullHelpView(groups[half:])
+	}
+	text := []string{m.styles.Title.Render("handoff · keys") + "  (any key closes this)", keys, ""}
+	for _, l := range []string{
 		"Code entry (TV): digits, space and dash; pasting \"123 456\" or \"123-456\" works; backspace, ctrl+u clears.",
 		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
-		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + ") and enter signs in; o signs the whole profile out.",
+		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + "), enter signs in; o signs the whole profile out.",
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
+	} {
+		text = append(text, wrap(l, m.width)...)
 	}
 	return strings.Join(text, "\n")
 }
