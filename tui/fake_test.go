@@ -2,7 +2,9 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/handoff-sso/handoff/assets"
@@ -52,6 +54,29 @@ func (f *fakeDevice) step(name string) error {
 	err := f.err
 	f.err = nil
 	return err
+}
+
+// wantCall fails the test, saying what went wrong, unless the device was asked call.
+func (f *fakeDevice) wantCall(t testing.TB, call, what string) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !slices.Contains(f.calls, call) {
+		t.Fatalf("%s; calls %v", what, f.calls)
+	}
+}
+
+// count is how many times the device was asked call.
+func (f *fakeDevice) count(call string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == call {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *fakeDevice) signIn(sub, via string) *client.ServiceToken {

@@ -63,6 +63,15 @@ func (tm testModel) press(keys ...string) {
 	}
 }
 
+// wantScreen fails the test, saying what went wrong and showing the screen, unless
+// the screen shows want.
+func (tm testModel) wantScreen(t testing.TB, want, what string) {
+	t.Helper()
+	if s := tm.screen(); !strings.Contains(s, want) {
+		t.Fatalf("%s:\n%s", what, s)
+	}
+}
+
 // linked signs the phone in, makes a code and lets the TV join with it.
 func (tm testModel) linked(t testing.TB) {
 	t.Helper()
@@ -106,23 +115,12 @@ func TestIdentityCanBeTyped(t *testing.T) {
 		tm.press(string(r))
 	}
 	tm.press("enter")
-	if !slices.Contains(tm.phone.calls, "SignIn alice@example.com") {
-		t.Fatalf("typed identity not used; calls %v", tm.phone.calls)
-	}
+	tm.phone.wantCall(t, "SignIn alice@example.com", "typed identity not used")
 }
 
 func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "l")
-	links := func() int {
-		n := 0
-		for _, c := range tm.phone.calls {
-			if c == "Link" {
-				n++
-			}
-		}
-		return n
-	}
 	for i := 1; i <= maxAutoCodes+1; i++ {
 		*tm.now = tm.now.Add(11 * time.Minute)
 		tm.phone.code = fmt.Sprintf("10000%d", i)
@@ -130,14 +128,14 @@ func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
 		tm.panes[0].link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
 		run(tm.Model, tea.Batch(tm.onTick()...), 0)
 	}
-	if got := links(); got != 1+maxAutoCodes {
+	if got := tm.phone.count("Link"); got != 1+maxAutoCodes {
 		t.Fatalf("Link called %d times, want %d (one by hand, %d on expiry)", got, 1+maxAutoCodes, maxAutoCodes)
 	}
 	if !tm.panes[0].linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
 		t.Fatalf("after %d renewals the phone should wait for a key:\n%s", maxAutoCodes, tm.screen())
 	}
 	tm.press("l")
-	if links() != 2+maxAutoCodes || tm.panes[0].linkStale || tm.panes[0].autoCodes != 0 {
+	if tm.phone.count("Link") != 2+maxAutoCodes || tm.panes[0].linkStale || tm.panes[0].autoCodes != 0 {
 		t.Fatal("l should make a new code and restart the automatic renewals")
 	}
 }
@@ -154,12 +152,8 @@ func TestCodeEntryTakesPastedAndTypedForms(t *testing.T) {
 	}
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("tab", "4", "8", "2", "-", "9", "1", "3", "enter")
-	if !slices.Contains(tm.tv.calls, "Redeem 482913") {
-		t.Fatalf("typing the code: calls %v", tm.tv.calls)
-	}
-	if s := tm.screen(); !strings.Contains(s, "Joined the profile of demo-user@example.com") {
-		t.Fatalf("TV does not say it joined:\n%s", s)
-	}
+	tm.tv.wantCall(t, "Redeem 482913", "typing the code")
+	tm.wantScreen(t, "Joined the profile of demo-user@example.com", "TV does not say it joined")
 }
 
 func TestCodeEntrySaysWhatIsWrong(t *testing.T) {
@@ -168,41 +162,29 @@ func TestCodeEntrySaysWhatIsWrong(t *testing.T) {
 	if len(tm.tv.calls) != 0 {
 		t.Fatalf("a short code must not reach the server; calls %v", tm.tv.calls)
 	}
-	if s := tm.screen(); !strings.Contains(s, "6 digits, this one has 2") {
-		t.Fatalf("short code not explained:\n%s", s)
-	}
+	tm.wantScreen(t, "6 digits, this one has 2", "short code not explained")
 	tm.press("backspace", "backspace")
 	send(tm.Model, tea.PasteMsg{Content: "000000"})
 	tm.tv.err = &client.APIError{HTTPStatus: 400, Code: "invalid_parameter_code", Message: "bad code"}
 	tm.press("enter")
-	if s := tm.screen(); !strings.Contains(s, "The link code is wrong, expired or already used") {
-		t.Fatalf("refused code not explained:\n%s", s)
-	}
+	tm.wantScreen(t, "The link code is wrong, expired or already used", "refused code not explained")
 	tm.tv.err = &client.APIError{HTTPStatus: 429, Code: "too_many_requests", RetryAfter: 7 * time.Minute}
 	tm.press("enter")
-	if s := tm.screen(); !strings.Contains(s, "wait 7m0s") {
-		t.Fatalf("too many tries not explained with the wait:\n%s", s)
-	}
+	tm.wantScreen(t, "wait 7m0s", "too many tries not explained with the wait")
 }
 
 func TestUnlinkAsksAndDefaultsToNo(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.linked(t)
 	tm.press("down", "u")
-	if s := tm.screen(); !strings.Contains(s, "Unlink 1 device: Samsung QN65S95D?") {
-		t.Fatalf("no confirmation:\n%s", s)
-	}
+	tm.wantScreen(t, "Unlink 1 device: Samsung QN65S95D?", "no confirmation")
 	tm.press("enter")
 	if slices.Contains(tm.phone.calls, "Unlink") {
 		t.Fatal("enter at the confirmation must keep the device (default No)")
 	}
 	tm.press("space", "u", "y")
-	if !slices.Contains(tm.phone.calls, "Unlink") {
-		t.Fatalf("y should unlink; calls %v", tm.phone.calls)
-	}
-	if s := tm.screen(); !strings.Contains(s, "Unlinked 1 device.") {
-		t.Fatalf("unlink not reported:\n%s", s)
-	}
+	tm.phone.wantCall(t, "Unlink", "y should unlink")
+	tm.wantScreen(t, "Unlinked 1 device.", "unlink not reported")
 }
 
 func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
@@ -213,9 +195,7 @@ func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
 	tm.tv.err = &client.APIError{HTTPStatus: 401, Code: "unauthorized"}
 	tm.tv.mu.Unlock()
 	run(tm.Model, tm.start(1, opList, "", nil), 0)
-	if s := tm.screen(); !strings.Contains(s, "This device was unlinked from the profile") {
-		t.Fatalf("TV does not say it was unlinked:\n%s", s)
-	}
+	tm.wantScreen(t, "This device was unlinked from the profile", "TV does not say it was unlinked")
 	tm.press("tab")
 	if !tm.panes[1].entering() || !strings.Contains(tm.screen(), "code ›") {
 		t.Fatalf("an unlinked TV should offer the code entry at once:\n%s", tm.screen())
@@ -401,29 +381,20 @@ func TestTraceRelayNeverBlocks(t *testing.T) {
 func TestTokenIsRefreshedBeforeItExpires(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter")
-	count := func() int {
-		n := 0
-		for _, c := range tm.phone.calls {
-			if c == "EnsureFresh" {
-				n++
-			}
-		}
-		return n
-	}
 	run(tm.Model, tea.Batch(tm.onTick()...), 0)
-	if count() != 0 {
+	if tm.phone.count("EnsureFresh") != 0 {
 		t.Fatal("a token far from expiry should not be refreshed")
 	}
 	*tm.now = tm.panes[0].state.NotAfter.Add(-refreshMargin + time.Second)
 	run(tm.Model, tea.Batch(tm.onTick()...), 0)
-	if count() != 1 {
+	if tm.phone.count("EnsureFresh") != 1 {
 		t.Fatalf("a token %s from expiry should be refreshed; calls %v", refreshMargin, tm.phone.calls)
 	}
 	tm.phone.err = &client.APIError{HTTPStatus: 400, Code: "token_invalid"}
 	run(tm.Model, tea.Batch(tm.onTick()...), 0)
 	run(tm.Model, tea.Batch(tm.onTick()...), 0)
-	if count() != 2 {
-		t.Fatalf("after a refusal the refresh should wait for the user, not repeat each second; %d refreshes", count())
+	if tm.phone.count("EnsureFresh") != 2 {
+		t.Fatalf("after a refusal the refresh should wait for the user, not repeat each second; %d refreshes", tm.phone.count("EnsureFresh"))
 	}
 	if !strings.Contains(tm.panes[0].status, "not valid yet") {
 		t.Fatalf("the refusal should be explained: %q", tm.panes[0].status)
@@ -443,9 +414,7 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 	tm.press("ctrl+u")
 	send(tm.Model, pasteMsg("casey"))
 	tm.press("-", "7", "enter")
-	if !slices.Contains(tm.phone.calls, "MVPDSignIn Charter_Direct casey-7") {
-		t.Fatalf("the second provider should be signed in with as the typed user; calls %v", tm.phone.calls)
-	}
+	tm.phone.wantCall(t, "MVPDSignIn Charter_Direct casey-7", "the second provider should be signed in with as the typed user")
 	if s := tm.screen(); !strings.Contains(s, "TV provider: Spectrum as casey-7") ||
 		!strings.Contains(tm.providerText(tm.panes[0], true), "signed in here, until 22 Dec 2026") {
 		t.Fatalf("phone does not show its TV provider:\n%s", s)
@@ -511,9 +480,7 @@ func TestStylesFollowTheTerminal(t *testing.T) {
 func TestQRFullScreenWhenThePaneIsTooSmall(t *testing.T) {
 	tm := newTestModel(t, 80, 24, Options{})
 	tm.press("enter", "l")
-	if s := tm.screen(); !strings.Contains(s, "z shows it full screen") {
-		t.Fatalf("a hidden QR image should say how to see it:\n%s", s)
-	}
+	tm.wantScreen(t, "z shows it full screen", "a hidden QR image should say how to see it")
 	tm.press("z")
 	if s := tm.screen(); !tm.showQR || !strings.Contains(s, "code 482 913 · expires in 9:58 · any key returns") {
 		t.Fatalf("z should show the QR image alone:\n%s", s)
@@ -564,12 +531,8 @@ func TestUnreachableServerIsShownUntilItAnswers(t *testing.T) {
 func TestIdentityCanBeChosen(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("down", "down", "up", "enter")
-	if !slices.Contains(tm.phone.calls, "SignIn alice@example.com") {
-		t.Fatalf("↓ ↓ ↑ should choose the second identity; calls %v", tm.phone.calls)
-	}
+	tm.phone.wantCall(t, "SignIn alice@example.com", "↓ ↓ ↑ should choose the second identity")
 	tm = newTestModel(t, 120, 40, Options{})
 	tm.press("e", "ctrl+u", "x", "esc", "down", "enter")
-	if !slices.Contains(tm.phone.calls, "SignIn "+DefaultIdentity) {
-		t.Fatalf("from a typed identity, ↓ goes back to the first demo one; calls %v", tm.phone.calls)
-	}
+	tm.phone.wantCall(t, "SignIn "+DefaultIdentity, "from a typed identity, ↓ goes back to the first demo one")
 }

@@ -20,12 +20,8 @@ func TestProviderUserEntry(t *testing.T) {
 		t.Fatal("esc in the user id should go back to the provider list")
 	}
 	tm.press("enter", "enter")
-	if !slices.Contains(tm.phone.calls, "MVPDSignIn Comcast_SSO pat") {
-		t.Fatalf("the user id typed before esc should be kept; calls %v", tm.phone.calls)
-	}
-	if s := tm.screen(); !strings.Contains(s, "Signed in with Xfinity as pat") {
-		t.Fatalf("the sign-in is not reported:\n%s", s)
-	}
+	tm.phone.wantCall(t, "MVPDSignIn Comcast_SSO pat", "the user id typed before esc should be kept")
+	tm.wantScreen(t, "Signed in with Xfinity as pat", "the sign-in is not reported")
 }
 
 func TestProviderSignOut(t *testing.T) {
@@ -43,13 +39,9 @@ func TestProviderSignOut(t *testing.T) {
 	if !slices.ContainsFunc(tm.shortHelp(), func(b key.Binding) bool { return b.Help().Key == "o" }) {
 		t.Fatal("the bottom bar does not offer o once signed in with a provider")
 	}
-	if s := tm.screen(); !strings.Contains(s, "TV provider: Xfinity as demo-subscriber") {
-		t.Fatalf("the TV should share the provider first:\n%s", s)
-	}
+	tm.wantScreen(t, "TV provider: Xfinity as demo-subscriber", "the TV should share the provider first")
 	tm.press("o")
-	if !slices.Contains(tm.phone.calls, "SignOut") {
-		t.Fatalf("o should sign out; calls %v", tm.phone.calls)
-	}
+	tm.phone.wantCall(t, "SignOut", "o should sign out")
 	if _, _, has := tm.panes[0].provider(); has || !strings.Contains(tm.panes[0].status, "Signed out of the TV provider") {
 		t.Fatalf("the phone still shows a provider or does not say it signed out: %q", tm.panes[0].status)
 	}

@@ -23,9 +23,7 @@ func TestAStepWithoutAnAnswerIsExplainedNotACrash(t *testing.T) {
 	if p.link != nil || p.showLink || !strings.HasPrefix(p.status, "Something unexpected went wrong") {
 		t.Fatalf("link %v shown %v, status %q", p.link, p.showLink, p.status)
 	}
-	if s := tm.screen(); !strings.Contains(s, "Something unexpected") {
-		t.Fatalf("the failure is not on screen:\n%s", s)
-	}
+	tm.wantScreen(t, "Something unexpected", "the failure is not on screen")
 }
 
 func TestNoDevicesDrawsAScreen(t *testing.T) {
@@ -60,9 +58,7 @@ func TestHTTPDetailIsLaidOutInUpdate(t *testing.T) {
 	if tm.Render() != before || p.httpScroll != last {
 		t.Fatal("drawing the panel changed it")
 	}
-	if s := tm.screen(); !strings.Contains(s, "expires 2026-11-22 14:59:00") {
-		t.Fatalf("the last page lacks the token's expiry:\n%s", s)
-	}
+	tm.wantScreen(t, "expires 2026-11-22 14:59:00", "the last page lacks the token's expiry")
 	tm.press("up")
 	if p.httpScroll != last-1 {
 		t.Fatalf("one up from the end should show line %d, shows %d", last-1, p.httpScroll)
