@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -34,6 +35,22 @@ func TestInteractiveCommandsRefuseBadFlags(t *testing.T) {
 		if !strings.Contains(string(out), tc.want) {
 			t.Errorf("handoff %v says %q, want it to mention %q", tc.args, out, tc.want)
 		}
+	}
+}
+
+// TestWithoutATerminalSaysWhatToDo starts the screen with no controlling terminal (a
+// new session, stdin from /dev/null), as a cron job or a pipe would.
+func TestWithoutATerminalSaysWhatToDo(t *testing.T) {
+	cmd := exec.Command(binary(t), "tv", "--server", "http://127.0.0.1:1", "--keystore", "memory")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("exit %v, want 2\n%s", err, out)
+	}
+	if s := string(out); !strings.Contains(s, "needs a terminal") || strings.Contains(s, "bubbletea") || strings.Contains(s, "/dev/tty") {
+		t.Fatalf("without a terminal handoff should say what to do, in its own words: %q", s)
 	}
 }
 

@@ -31,7 +31,8 @@ func (r *TraceRelay) Trace(ex client.Exchange) {
 	}
 }
 
-// Attach starts handing exchanges to p until p ends; call it once.
+// Attach starts handing exchanges to p; call it once. The hand-over lasts as long as
+// the process: once p has ended, Send drops what still comes (one program per run).
 func (r *TraceRelay) Attach(p *tea.Program) {
 	r.once.Do(func() {
 		go func() {

@@ -201,9 +201,16 @@ func runProgram(ctx context.Context, e *env, relay *tui.TraceRelay, opts tui.Opt
 	opts.Dark = true
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	relay.Attach(p)
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		fmt.Fprintf(e.stderr, "handoff: the terminal failed: %v\n", err)
+	_, err := p.Run()
+	switch {
+	case err == nil, errors.Is(err, tea.ErrProgramKilled), errors.Is(err, context.Canceled):
+		return exitOK
+	case errors.Is(err, tea.ErrProgramPanic):
+		fmt.Fprintln(e.stderr, "handoff: the screen stopped on an internal error; each device's secrets were saved after its last step. Start it again, and report this if it happens again.")
 		return exitUnreachable
 	}
-	return exitOK
+	// Bubble Tea's own words name /dev/tty and its internals; what the user can do is
+	// find a terminal.
+	fmt.Fprintln(e.stderr, "handoff: the interactive screen needs a terminal and could not open one: run it in a terminal window (or tmux), or use the step commands (handoff signin, link, redeem, devices; see 'handoff help').")
+	return exitUsage
 }
