@@ -45,10 +45,40 @@ func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bo
 		if len(left) == 0 {
 			return rest, exitOK, true
 		}
-		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+		if endedByDashes(fs, args[:len(args)-len(left)]) {
 			return append(rest, left...), exitOK, true
 		}
 		rest = append(rest, left[0])
 		args = left[1:]
 	}
+}
+
+// endedByDashes says whether Parse stopped at a "--" that ends the flags, rather than
+// at an argument: a "--" right after a flag that takes a value is that value
+// ("--device --"), so the words Parse consumed are walked from the start.
+func endedByDashes(fs *flag.FlagSet, consumed []string) bool {
+	for i := 0; i < len(consumed); i++ {
+		if consumed[i] == "--" {
+			return true
+		}
+		if takesValue(fs, consumed[i]) {
+			i++
+		}
+	}
+	return false
+}
+
+// takesValue says whether a flag word is followed by its value: "--device" is,
+// "--device=tv" and the boolean "--json" are not.
+func takesValue(fs *flag.FlagSet, word string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(word, "-"), "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+	return !isBool || !b.IsBoolFlag()
 }

@@ -105,13 +105,16 @@ func FuzzParseFlags(f *testing.F) {
 			return
 		}
 		var words []string
-		for i, a := range args {
-			if a == "--" {
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			switch {
+			case a == "--":
 				words = append(words, args[i+1:]...)
-				break
-			}
-			if (a == "-" || !strings.HasPrefix(a, "-")) && (i == 0 || !takesValue(args[i-1])) {
+				i = len(args)
+			case a == "-" || !strings.HasPrefix(a, "-"):
 				words = append(words, a)
+			case wantsValue(a):
+				i++ // the next word is this flag's value, whatever it looks like
 			}
 		}
 		if !slices.Equal(rest, words) {
@@ -120,8 +123,9 @@ func FuzzParseFlags(f *testing.F) {
 	})
 }
 
-// takesValue says whether a flag word is followed by its value ("--device tv").
-func takesValue(a string) bool {
+// wantsValue says whether a flag word of redeem is followed by its value ("--device tv"),
+// written out here rather than asked of the flag set, as an independent oracle.
+func wantsValue(a string) bool {
 	name := strings.TrimLeft(a, "-")
 	if strings.Contains(name, "=") || !strings.HasPrefix(a, "-") || a == "-" {
 		return false
