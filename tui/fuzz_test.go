@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // FuzzKeysAndPaste types and pastes anything into both devices, at any size: the
@@ -34,7 +35,7 @@ func FuzzKeysAndPaste(f *testing.F) {
 			}
 		}
 		for _, l := range strings.Split(tm.screen(), "\n") {
-			if n := len([]rune(l)); n > w {
+			if n := ansi.StringWidth(l); n > w {
 				t.Fatalf("a line of %d cells in a terminal of %d: %q", n, w, l)
 			}
 		}
