@@ -124,11 +124,12 @@ func (d *Device) Unlink(ctx context.Context, keys ...string) (*UnlinkResult, err
 	if err != nil {
 		return nil, d.refused(tok, err)
 	}
-	if slices.Contains(res.UnlinkedDevices, d.headers.Key) {
-		d.mu.Lock()
-		d.rec.Unlinked = true
-		d.mu.Unlock()
+	if !slices.Contains(res.UnlinkedDevices, d.headers.Key) {
+		return res, nil // nothing of this device changed: no keystore write
 	}
+	d.mu.Lock()
+	d.rec.Unlinked = true
+	d.mu.Unlock()
 	return res, d.save()
 }
 
