@@ -67,7 +67,12 @@ type Tx interface {
 	PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error)
 	PutPlatformSubscriber(PlatformSubscriber) error
 
-	// DeleteExpired drops access tokens, link codes and MVPD sign-ins that ended
+	// The second-screen codes (store_activation.go).
+	ActivationCode(hash string) (ActivationCode, error)
+	PutActivationCode(ActivationCode) error
+	DeleteActivationCode(hash string) error
+
+	// DeleteExpired drops access tokens, link codes, MVPD sign-ins and activation codes that ended
 	// before now and returns how many it dropped. MVPD authentications stay: an
 	// expired one is what the v1 call's 410 reports.
 	DeleteExpired(now time.Time) (int, error)

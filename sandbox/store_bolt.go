@@ -25,7 +25,7 @@ var (
 	bucketLinkCodes    = []byte("link_codes")
 	bucketProfileCodes = []byte("profile_link_codes")
 	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
-		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers}
+		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers, bucketActivations}
 )
 
 // boltFile is the store's file name inside its data directory.
@@ -256,5 +256,9 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(tokens) + len(codes) + logins, nil
+	activations, err := t.deleteExpiredActivations(now)
+	if err != nil {
+		return 0, err
+	}
+	return len(tokens) + len(codes) + logins + activations, nil
 }

@@ -25,6 +25,8 @@ type memoryStore struct {
 	mvpdLogins  map[string]MVPDLogin
 	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
 	subscribers map[string]PlatformSubscriber  // platform + "\x00" + subscriber
+
+	activations map[string]ActivationCode
 }
 
 // NewMemoryStore returns an empty store that lives as long as the process.
@@ -40,6 +42,8 @@ func NewMemoryStore() Store {
 		mvpdLogins:  map[string]MVPDLogin{},
 		mvpdAuths:   map[string]map[string]MVPDAuth{},
 		subscribers: map[string]PlatformSubscriber{},
+
+		activations: map[string]ActivationCode{},
 	}
 }
 
@@ -233,5 +237,5 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	return n + tx.deleteExpiredActivations(now), nil
 }
