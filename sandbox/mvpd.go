@@ -124,6 +124,10 @@ func readSessionsForm(r *http.Request) (assets.MVPD, *apiError) {
 }
 
 func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("AD-Service-Token") == "" {
+		s.handleCreateCodeSession(w, r) // a TV without a service token: the second-screen flow
+		return
+	}
 	now, sp := s.now(), r.PathValue("sp")
 	mvpd, formErr := readSessionsForm(r)
 	code := randomLoginCode()
@@ -294,6 +298,9 @@ var v1AuthnPaths = []string{"/api/v1/tokens/authn", "/api/v1/tokens/authn.json",
 func logPath(r *http.Request) string {
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/sandbox/mvpd-login/"); ok && rest != "" {
 		return "/sandbox/mvpd-login/<code>"
+	}
+	if before, _, ok := strings.Cut(r.URL.Path, "/profiles/code/"); ok && isV2Path(r.URL.Path) {
+		return before + "/profiles/code/<code>" // the TV's activation code reads its profile
 	}
 	return r.URL.Path
 }
