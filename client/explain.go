@@ -20,10 +20,13 @@ func Explain(err error) string {
 		ue *UnreachableError
 		pe *ProtocolError
 		se *StoreError
+		te *TVCodeError
 	)
 	switch {
 	case errors.As(err, &ie):
 		return ie.Msg
+	case errors.As(err, &te):
+		return te.explain()
 	case errors.Is(err, ErrNotSignedIn):
 		return "This device is not signed in: sign in on the phone, or type a link code on the TV, first."
 	case errors.As(err, &ae):
@@ -100,6 +103,10 @@ func explainAPI(e *APIError) string {
 		return "The TV provider authentication has expired: sign in with the TV provider again on the phone."
 	case "invalid_parameter_mvpd":
 		return fmt.Sprintf("The service does not know that TV provider (%s): pick one from the list.", e.Message)
+	case "authenticated_profile_missing":
+		return "This device has no TV provider authentication: show a TV code and sign in on a second screen, or join a profile that has one."
+	case "authenticated_profile_expired":
+		return "This device's TV provider authentication has expired: show a TV code and sign in again on a second screen."
 	case "mvpd_login_not_found":
 		return "The TV provider sign-in is unknown, expired or already completed: start it again."
 	case "internal_error":

@@ -27,7 +27,7 @@ type redactor struct {
 var secretFields = map[string]bool{
 	"client_secret": true, "access_token": true, "refresh_token": true, "id_token": true,
 	"servicetoken": true, "jws": true, "software_statement": true, "token": true,
-	"client_assertion": true, "password": true,
+	"client_assertion": true, "password": true, "serializedtoken": true,
 }
 
 var linkCodeFields = map[string]bool{"code": true, "link": true}
