@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -248,5 +249,50 @@ func checkV2(t *testing.T, r reply, status int, code, action string) {
 	if r.status != status || r.body["code"] != code || r.body["action"] != action || r.body["status"] != float64(status) ||
 		r.body["trace"] != r.header.Get("X-Request-Id") || r.body["error"] != nil {
 		t.Errorf("%d %s, want flat v2 %d %s %s", r.status, r.raw, status, code, action)
+	}
+}
+
+// TestActivationCodeSurvivesRestart: a code shown before a restart of the durable
+// store is activated after it, and the TV finds the sign-in.
+func TestActivationCodeSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	first := startServer(t, "bbolt", dir, Config{})
+	tv := device{key: deviceKey("tv"), access: first.accessToken(t)}
+	code := codeSession(t, first, tv, "mvpd=Cox").str("code")
+	if err := first.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	second := startServer(t, "bbolt", dir, Config{})
+	a := activateJSON(t, second, code, "")
+	if a.status != 201 {
+		t.Fatalf("activate after restart: %d %s", a.status, a.raw)
+	}
+	signInJSON(t, second, a.str("url"), "after-restart")
+	if r := second.do(t, "GET", "/api/v2/demo/profiles/code/"+code, tv.headers(), ""); r.str("profiles", "Cox", "attributes", "userID", "value") != "after-restart" {
+		t.Fatalf("profiles/code after restart: %d %s", r.status, r.raw)
+	}
+}
+
+// TestActivationCodeNotLogged: the code a TV shows reaches no log line, neither from
+// profiles/code (where it is in the path) nor from the activation page (its query).
+func TestActivationCodeNotLogged(t *testing.T) {
+	var out lockedBuffer
+	ts := startServer(t, "memory", "", Config{Logger: slog.New(slog.NewJSONHandler(&out, nil))})
+	tv := device{key: deviceKey("tv"), access: ts.accessToken(t)}
+	s := codeSession(t, ts, tv, "")
+	code := s.str("code")
+	ts.do(t, "GET", "/api/v2/demo/profiles/code/"+code, tv.headers(), "")
+	ts.raw(t, "GET", s.str("url"), nil, "")
+	a := activateJSON(t, ts, code, "Cox")
+	signInJSON(t, ts, a.str("url"), "quiet")
+	log := out.String()
+	if !strings.Contains(log, "/profiles/code/<code>") || !strings.Contains(log, `"path":"/sandbox/activate"`) {
+		t.Fatalf("the requests are not logged as expected:\n%s", log)
+	}
+	login := strings.TrimPrefix(a.str("url"), "/sandbox/mvpd-login/")
+	for _, secret := range []string{code, login, tv.access} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
 	}
 }

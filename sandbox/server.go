@@ -1,8 +1,9 @@
 // Package sandbox is a local SSO service that serves exactly shared/spec/sso-service.md:
 // client registration, device headers, service tokens, link codes and the device list
 // (§1–3), the MVPD sign-in with REST v2 profiles and the legacy v1 authn call (§4–5),
-// Roku platform identity (§6) and its own pages (§7), stored in memory or in an
-// embedded durable store (bbolt).
+// Roku platform identity (§6) and its own pages (§7), plus the second-screen sign-in
+// of docs/second-screen.md (the TV shows a code; decisions/authorize), stored in
+// memory or in an embedded durable store (bbolt).
 package sandbox
 
 import (
