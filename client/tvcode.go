@@ -65,6 +65,14 @@ func (e *TVCodeError) explain() string {
 	return "This TV code is wrong or expired: ask the TV for a new code."
 }
 
+// IsTVCodeGone reports that a TV code can no longer be used — unknown, expired (by
+// the service's word or this computer's clock) or already used: the TV has to ask for
+// a new one.
+func IsTVCodeGone(err error) bool {
+	var te *TVCodeError
+	return errors.As(err, &te)
+}
+
 // asTVCodeError turns the service's refusal of a code into a TVCodeError.
 func asTVCodeError(err error) error {
 	var ae *APIError

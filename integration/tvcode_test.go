@@ -125,7 +125,7 @@ func TestTVCodeExpiry(t *testing.T) {
 		}
 		clk.Set(code.NotAfter.Time())
 		var te *client.TVCodeError
-		if _, err := tv.WaitForCodeSignIn(ctx, code, time.Millisecond); !errors.As(err, &te) || te.Used {
+		if _, err := tv.WaitForCodeSignIn(ctx, code, time.Millisecond); !errors.As(err, &te) || te.Used || !client.IsTVCodeGone(err) {
 			t.Errorf("legacy %v: waiting past the expiry: %v", legacy, err)
 		}
 		_, err = phone.ActivateCode(ctx, code.Code, "", "late")
