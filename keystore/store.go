@@ -44,8 +44,31 @@ type Store interface {
 	Delete(account string) error
 	// Accounts lists the accounts the store holds.
 	Accounts() ([]string, error)
-	// Kind names the store for people: "keyring", "file" or "memory".
+	// Kind names the store for people, as whoami and the TUI header print it: one of
+	// the Kind* constants.
 	Kind() string
+}
+
+// What Kind returns, store by store.
+const (
+	KindSecretService = "Secret Service"             // Linux and BSD desktops, through D-Bus
+	KindKeychain      = "macOS Keychain"             // macOS
+	KindCredentials   = "Windows Credential Manager" // Windows
+	KindKernel        = "kernel keyring"             // Linux, without a desktop session
+	KindFile          = "file"
+	KindMemory        = "memory"
+)
+
+// Kinds are the kinds Open takes, in the order a user is offered them.
+var Kinds = []string{"auto", "keyring", "kernel", "file", "memory"}
+
+// IsEphemeral tells whether a store forgets its records when the process ends (the
+// memory store): a command that finds no sign-in in it should say that the previous
+// command's secrets were lost with that command, and how to keep them (a keyring, or
+// --keystore file).
+func IsEphemeral(s Store) bool {
+	_, ok := s.(*Memory)
+	return ok
 }
 
 // Account is the account name of one device on one server for one service provider.
