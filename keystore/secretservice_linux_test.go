@@ -38,7 +38,7 @@ func TestSecretServiceChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	k, ok := store.(*Keyring)
-	if !ok || len(warnings) != 0 {
+	if !ok || k.Kind() != KindSecretService || len(warnings) != 0 {
 		t.Fatalf("Open(auto) under a running Secret Service = %s store, warnings %q; want the keyring, silently", store.Kind(), warnings)
 	}
 	mustGet(t, k, outside, []byte(`{"from":"secret-tool"}`))

@@ -115,6 +115,27 @@ func BusDaemons(t *testing.T) int {
 	return n
 }
 
+// Tripwire puts a dbus-launch first on a PATH for the child that leaves a mark in
+// Root when anything runs it (godbus' autolaunch does); Launched tells whether it ran.
+func (s *Sandbox) Tripwire(t *testing.T) []string {
+	t.Helper()
+	bin := filepath.Join(s.Root, "tripwire")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\necho \"$0 $*\" >>" + filepath.Join(s.Root, "dbus-launch-ran") + "\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+}
+
+// Launched tells whether the tripwire's dbus-launch ran.
+func (s *Sandbox) Launched() bool {
+	_, err := os.Stat(filepath.Join(s.Root, "dbus-launch-ran"))
+	return err == nil
+}
+
 // Sandbox is a temporary home for a child process.
 type Sandbox struct {
 	Root   string // holds everything below, and the runtime and temporary directories
