@@ -1,11 +1,14 @@
 // Package keystore keeps handoff's secrets (client credentials, access tokens, service
-// tokens): in the OS keyring by default, in memory, or in a 0600 file when asked.
+// tokens): in an OS keyring by default (the Secret Service, the macOS Keychain, the
+// Windows Credential Manager, or the Linux kernel keyring), in memory, or in a 0600
+// file when asked.
 //
 // Layout: every record is stored under the service name "handoff" with the account
 // "<device>@<host:port>/<service provider>" (see Account); the value is the record the
-// caller gives, a small JSON document.
+// caller gives, a small JSON document. In the kernel keyring an entry is a "user" key
+// described "handoff:<account>".
 //
-// In the OS keyring (see Keyring) two more kinds of entries exist, both under the same
+// In the keyrings (see Keyring) two more kinds of entries exist, both under the same
 // service:
 //   - "_index" lists the accounts as a JSON array, because go-keyring cannot enumerate
 //     a service's entries; Set and Delete keep it current, and Accounts reads it.
