@@ -10,6 +10,7 @@ package keyringtest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -93,15 +95,16 @@ func Keyctl(script string, args ...string) (string, error) {
 	return out.String(), nil
 }
 
-// BusDaemons counts the running dbus-daemon and gnome-keyring-daemon processes (every
-// user's), from /proc.
-func BusDaemons(t *testing.T) int {
+// BusDaemons counts the running dbus-daemon and gnome-keyring-daemon processes, from
+// /proc: all of them (every user's, other tests' too), and those whose environment
+// has HOME=home, which a bus launched by a process of that home (and the keyring it
+// activates) inherit.
+func BusDaemons(t *testing.T, home string) (all, ours int) {
 	t.Helper()
 	comms, err := filepath.Glob("/proc/[0-9]*/comm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
 	for _, c := range comms {
 		raw, err := os.ReadFile(c)
 		if err != nil {
@@ -109,10 +112,22 @@ func BusDaemons(t *testing.T) int {
 		}
 		switch strings.TrimSpace(string(raw)) {
 		case "dbus-daemon", "gnome-keyring-d": // comm keeps 15 bytes of the name
-			n++
+		default:
+			continue
+		}
+		environ, err := os.ReadFile(filepath.Join(filepath.Dir(c), "environ"))
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+			continue // ended meanwhile
+		}
+		if err != nil {
+			t.Fatalf("cannot tell whose %s is: %v", c, err)
+		}
+		all++
+		if slices.Contains(strings.Split(string(environ), "\x00"), "HOME="+home) {
+			ours++
 		}
 	}
-	return n
+	return all, ours
 }
 
 // Tripwire puts a dbus-launch first on a PATH for the child that leaves a mark in
