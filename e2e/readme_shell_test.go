@@ -263,6 +263,7 @@ func serviceTokens(t *testing.T, kernel keystore.Store, hostPort string) map[str
 		if err != nil {
 			t.Fatalf("reading %s from the kernel keyring: %v", a, err)
 		}
+		t.Logf("%s: a record of %d bytes", a, len(raw)) // against the kernel's per-user quota (maxbytes)
 		var record struct {
 			ServiceToken string `json:"st"`
 		}
