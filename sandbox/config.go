@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -41,19 +39,6 @@ const (
 	MinLinkCodeTTL           = time.Second
 	MaxLinkCodeTTL           = time.Hour
 )
-
-// DefaultDataDir is where the durable store lives when no directory is given:
-// $XDG_STATE_HOME/handoff, else ~/.local/state/handoff.
-func DefaultDataDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "handoff"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", errors.New("cannot find a home directory for the sandbox data; use --data DIR or --memory")
-	}
-	return filepath.Join(home, ".local", "state", "handoff"), nil
-}
 
 // Validate reports the first setting that is out of range, in words a user of
 // `handoff serve` can act on.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/keystore"
 )
 
 const completionUsage = "handoff completion bash|zsh|fish"
@@ -137,7 +138,7 @@ func flagValues(name string) []string {
 	case "preset":
 		return assets.PresetNames()
 	case "keystore":
-		return []string{"auto", "keyring", "file", "memory"}
+		return keystore.Kinds
 	case "mvpd":
 		var ids []string
 		for _, m := range assets.MVPDs() {

@@ -31,7 +31,7 @@ func (f *deviceFlags) bind(fs *flag.FlagSet, e *env, defDevice string) {
 	fs.StringVar(&f.sp, "sp", envOr(e, "HANDOFF_SP", "demo"), "service provider (env HANDOFF_SP)")
 	fs.StringVar(&f.device, "device", envOr(e, "HANDOFF_DEVICE", defDevice), "device name; its identity and secrets persist between runs (env HANDOFF_DEVICE)")
 	fs.StringVar(&f.preset, "preset", "", "device preset when the device is first created: "+fmt.Sprint(assets.PresetNames()))
-	fs.StringVar(&f.keystore, "keystore", envOr(e, "HANDOFF_KEYSTORE", "auto"), "where secrets live: auto, keyring, file (plain text, 0600) or memory (env HANDOFF_KEYSTORE)")
+	fs.StringVar(&f.keystore, "keystore", envOr(e, "HANDOFF_KEYSTORE", "auto"), "where secrets live: auto, keyring, kernel (Linux), file (plain text, 0600) or memory (env HANDOFF_KEYSTORE)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object on stdout")
 }
 

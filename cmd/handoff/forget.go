@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/handoff-sso/handoff/keystore"
 )
 
-const forgetUsage = "handoff forget --device NAME | --all [--keystore auto|keyring|file|memory]"
+const forgetUsage = "handoff forget --device NAME | --all [--keystore auto|keyring|kernel|file|memory]"
 
 func init() {
 	register(&command{
@@ -29,12 +30,15 @@ func init() {
 type forgetStores struct {
 	// keyring opens the OS keyring, or says why there is none.
 	keyring func() (keystore.Store, error)
+	// kernel opens the Linux kernel keyring; nil: none to look in.
+	kernel func() (keystore.Store, error)
 	// fileDir is the file store's directory; "": the default one.
 	fileDir string
 }
 
 var systemStores = forgetStores{
 	keyring: func() (keystore.Store, error) { return keystore.Open("keyring", keystore.Options{}) },
+	kernel:  func() (keystore.Store, error) { return keystore.Open("kernel", keystore.Options{}) },
 }
 
 func runForget(e *env, args []string, stores forgetStores) int {
@@ -47,7 +51,7 @@ when it exists (it never creates it). The memory store keeps nothing after a run
 failed while removing.`)
 	device := flags.String("device", "", "forget this device: every record whose account is NAME@…")
 	all := flags.Bool("all", false, "forget every record of every device")
-	kind := flags.String("keystore", "auto", "where to forget: auto (every store), keyring, file or memory")
+	kind := flags.String("keystore", "auto", "where to forget: auto (every store), keyring, kernel, file or memory")
 	rest, code, ok := parseFlags(flags, args)
 	if !ok {
 		return code
@@ -60,8 +64,8 @@ failed while removing.`)
 		bad = "give --device NAME or --all, not both"
 	case !*all && *device == "":
 		bad = "forget needs --device NAME (one device) or --all (every device)"
-	case !slices.Contains([]string{"auto", "keyring", "file", "memory"}, *kind):
-		bad = fmt.Sprintf("unknown keystore %q; choose one of auto, keyring, file, memory", *kind)
+	case !slices.Contains(keystore.Kinds, *kind):
+		bad = fmt.Sprintf("unknown keystore %q; choose one of %s", *kind, strings.Join(keystore.Kinds, ", "))
 	}
 	if bad != "" {
 		fmt.Fprintf(e.stderr, "handoff: %s\nRun 'handoff help forget' for its flags.\n", bad)
@@ -73,16 +77,22 @@ failed while removing.`)
 		fmt.Fprintln(e.stdout, "memory: keeps nothing after a run ends; nothing to forget")
 		return exitOK
 	}
-	if *kind == "auto" || *kind == "keyring" {
-		s, err := stores.keyring()
+	for _, ks := range []struct {
+		kind string
+		open func() (keystore.Store, error)
+	}{{"keyring", stores.keyring}, {"kernel", stores.kernel}} {
+		if ks.open == nil || *kind != "auto" && *kind != ks.kind || *kind == "auto" && ks.kind == "kernel" && runtime.GOOS != "linux" {
+			continue
+		}
+		s, err := ks.open()
 		switch {
-		case err != nil && *kind == "keyring":
+		case err != nil && *kind == ks.kind:
 			fmt.Fprintf(e.stderr, "handoff: %s; nothing was removed\n", storeProblem(err))
 			return exitUsage
 		case err != nil:
-			fmt.Fprintf(e.stdout, "keyring: not available (%s); nothing to remove there\n", storeProblem(err))
+			fmt.Fprintf(e.stdout, "%s: not available (%s); nothing to remove there\n", ks.kind, storeProblem(err))
 		default:
-			f.sweep("keyring", s)
+			f.sweep(ks.kind, s)
 		}
 	}
 	if *kind == "auto" || *kind == "file" {

@@ -15,7 +15,7 @@ import (
 )
 
 // TestForgetSecretService runs forget against a real gnome-keyring on a private bus,
-// with the stores a user gets (systemStores), in a child process.
+// with the keyring a user gets (systemStores), in a child process.
 func TestForgetSecretService(t *testing.T) {
 	keyringtest.NeedTools(t)
 	s := keyringtest.NewSandbox(t)
@@ -45,7 +45,8 @@ func TestForgetSecretServiceChild(t *testing.T) {
 	forget := func(args ...string) string {
 		var out, errOut bytes.Buffer
 		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-		if code := runForget(e, args, systemStores); code != exitOK {
+		// Not the kernel keyring: it is the user's own, shared with this test's parent.
+		if code := runForget(e, args, forgetStores{keyring: systemStores.keyring}); code != exitOK {
 			t.Fatalf("forget %q: exit %d, stderr %s", args, code, errOut.String())
 		}
 		return out.String()

@@ -196,7 +196,7 @@ func TestForgetUsage(t *testing.T) {
 		{nil, "forget needs --device NAME"},
 		{[]string{"--all", "--device", "tv"}, "not both"},
 		{[]string{"tv"}, "takes no arguments"},
-		{[]string{"--all", "--keystore", "vault"}, "choose one of auto, keyring, file, memory"},
+		{[]string{"--all", "--keystore", "vault"}, "choose one of auto, keyring, kernel, file, memory"},
 		{[]string{"--nope"}, "flag provided but not defined"},
 	} {
 		r := forgetWith(t, stores, c.args...)
