@@ -24,7 +24,7 @@ var (
 	ssoJS   = mustRead("sso.js")
 	linkJS  = ssoJS + "\n" + mustRead("link.js")
 	phoneJS = ssoJS + "\n" + mustRead("phone.js")
-	tmpl   = template.Must(template.New("").Funcs(template.FuncMap{"date": date}).ParseFS(files, "*.html"))
+	tmpl    = template.Must(template.New("").Funcs(template.FuncMap{"date": date}).ParseFS(files, "*.html"))
 )
 
 func mustRead(name string) string {
