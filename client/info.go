@@ -29,7 +29,7 @@ func (c *Client) SandboxInfo(ctx context.Context) (*SandboxInfo, error) {
 		return nil, err
 	}
 	public, err := parseServer(in.PublicURL)
-	if err != nil {
+	if err != nil || !plainASCII(public) {
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusOK, Problem: "publicUrl is not a base URL"}
 	}
 	in.PublicURL = public
@@ -96,4 +96,16 @@ func IsLoopbackURL(raw string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// plainASCII holds for printable ASCII without spaces: a URL that goes into a QR image
+// and onto a terminal needs no other character (an IDN host is spelt in punycode), and
+// refusing the rest keeps bidi and escape tricks off the screen.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }

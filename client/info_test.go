@@ -27,6 +27,9 @@ func TestPublicServer(t *testing.T) {
 		{"no such endpoint", func(w http.ResponseWriter) {
 			writeJSON(w, 404, map[string]any{"status": "NOT_FOUND", "error": map[string]any{"status": 404, "code": "not_found"}})
 		}, PublicServer{Loopback: true}, ""},
+		{"publicUrl with a bidi override in its host", func(w http.ResponseWriter) {
+			writeJSON(w, 200, map[string]any{"publicUrl": "http://evil\u202e.example"})
+		}, PublicServer{Loopback: true}, ""},
 		{"publicUrl that is not a base URL", func(w http.ResponseWriter) {
 			writeJSON(w, 200, map[string]any{"publicUrl": "javascript:alert(1)"})
 		}, PublicServer{Loopback: true}, ""},
