@@ -66,7 +66,8 @@ func TestInfoAdvertised(t *testing.T) {
 		t.Fatalf("info = %+v", in)
 	}
 	lines := strings.Join(s.Exposure().Lines(), "\n")
-	if !strings.Contains(lines, "devices are sent to https://handoff.example.net (--advertise)") {
+	if !strings.Contains(lines, "devices are sent to https://handoff.example.net (--advertise)") ||
+		!strings.Contains(lines, "open https://handoff.example.net/sandbox/phone") {
 		t.Errorf("start lines %q do not say where devices are sent", lines)
 	}
 }
