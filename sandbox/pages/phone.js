@@ -85,6 +85,7 @@
     el("link-code").textContent = grouped(code);
     el("link-code").setAttribute("aria-label", "Link code " + code.split("").join(" "));
     el("redeem-hint").textContent = "handoff redeem " + code;
+    panel.scrollIntoView({ block: "nearest" });
     function tick() {
       var left = Math.round((notAfter - Date.now()) / 1000);
       if (left <= 0) {
