@@ -293,7 +293,9 @@ func getSandboxInfo(t *testing.T, base string) client.SandboxInfo {
 	}
 	defer res.Body.Close()
 	var in client.SandboxInfo
-	if err := json.NewDecoder(res.Body).Decode(&in); err != nil || res.StatusCode != http.StatusOK {
+	dec := json.NewDecoder(res.Body)
+	dec.DisallowUnknownFields() // the client's type and the sandbox's answer stay in step
+	if err := dec.Decode(&in); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s/sandbox/info: %d %v", base, res.StatusCode, err)
 	}
 	return in
