@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/sandbox"
 )
 
 // The LAN test runs for real on a network the test makes for itself: two network
@@ -157,6 +158,8 @@ func lanInside(t *testing.T) {
 	if public.Loopback || !public.Offered || linkURL != lanURL+"/sandbox/link?code="+lc.Code {
 		t.Fatalf("public server %+v, link URL %s; want the LAN address %s", public, linkURL, lanURL)
 	}
+
+	checkPagesNotExposed(t)
 
 	b := launchBrowser(t, filepath.Join(t.TempDir(), "chromium-profile"))
 	emulatePhone(t, b)
@@ -362,6 +365,32 @@ func checkPhoneLayout(t *testing.T, b *browser, step string) {
 		mustEval(t, b, `getComputedStyle(document.body).backgroundColor`, &bg)
 		if bg != scheme.bg {
 			t.Errorf("%s: in the %s scheme the page's background is %s, want %s", step, scheme.name, bg, scheme.bg)
+		}
+	}
+}
+
+// checkPagesNotExposed: a sandbox that listens on the LAN address without --lan or
+// --advertise answers the API there but keeps its pages to loopback callers.
+func checkPagesNotExposed(t *testing.T) {
+	t.Helper()
+	srv, err := sandbox.New(sandbox.Config{Memory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Shutdown(context.Background()) }()
+	base, err := srv.Start(lanMachineIP + ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]int{"/sandbox/phone": http.StatusForbidden, "/sandbox/link?code=123456": http.StatusForbidden, "/sandbox/healthz": http.StatusOK} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || (want == http.StatusForbidden && !strings.Contains(string(body), "--lan")) {
+			t.Errorf("GET %s%s from the LAN without --lan: %d %q, want %d", base, path, res.StatusCode, body, want)
 		}
 	}
 }
