@@ -12,10 +12,10 @@ import (
 // Exposure is where Start made the sandbox reachable, and the URL other devices are
 // sent to.
 type Exposure struct {
-	Loopback  string // the URL Start returned: "http://127.0.0.1:8765"
+	Base      string // the URL Start returned: "http://127.0.0.1:8765"
 	LAN       string // with Config.LAN: "http://192.168.1.20:8765"; else ""
 	Interface string // with Config.LAN: the interface LAN is on ("wlan0")
-	Public    string // what devices are sent to: Config.Advertise, else LAN, else Loopback
+	Public    string // what devices are sent to: Config.Advertise, else LAN, else Base
 }
 
 // Exposure says where the sandbox listens; it is empty before Start.
@@ -32,7 +32,7 @@ func (e Exposure) Lines() []string {
 	if e.LAN != "" {
 		out = append(out, fmt.Sprintf("LAN: also serving on %s (interface %s): any device on this network can reach the sandbox, its API and its pages", e.LAN, e.Interface))
 	}
-	if e.Public != "" && e.Public != e.LAN && e.Public != e.Loopback {
+	if e.Public != "" && e.Public != e.LAN && e.Public != e.Base {
 		out = append(out, fmt.Sprintf("devices are sent to %s (--advertise); the sandbox's pages are served to any address", e.Public))
 	}
 	if out != nil {
@@ -58,7 +58,7 @@ func advertisedURL(raw string) (string, error) {
 // address).
 func (s *Server) expose(ln net.Listener) (Exposure, net.Listener, error) {
 	bound := ln.Addr().(*net.TCPAddr)
-	e := Exposure{Loopback: "http://" + bound.String()}
+	e := Exposure{Base: "http://" + bound.String()}
 	var lanLn net.Listener
 	if s.cfg.LAN {
 		ifaces, err := SystemInterfaces()
@@ -79,7 +79,7 @@ func (s *Server) expose(ln net.Listener) (Exposure, net.Listener, error) {
 	}
 	// Validate checked Advertise, so that it cannot fail here.
 	adv, _ := advertisedURL(s.cfg.Advertise)
-	e.Public = cmp.Or(adv, e.LAN, e.Loopback)
+	e.Public = cmp.Or(adv, e.LAN, e.Base)
 	return e, lanLn, nil
 }
 

@@ -96,7 +96,7 @@ func TestStartLAN(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := s.Exposure()
-	if e.Interface != lan.Interface || !strings.Contains(e.LAN, lan.IP.String()) || e.Public != e.LAN || e.Loopback != base {
+	if e.Interface != lan.Interface || !strings.Contains(e.LAN, lan.IP.String()) || e.Public != e.LAN || e.Base != base {
 		t.Fatalf("exposure %+v; want %s on %s", e, lan.IP, lan.Interface)
 	}
 	if in := getInfo(t, e.LAN); in.PublicURL != e.LAN || in.Loopback || in.Interface != lan.Interface {

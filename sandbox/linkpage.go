@@ -7,8 +7,8 @@ import (
 )
 
 // The sandbox's HTML pages: the MVPD login, the browser link page and the phone page
-// (phonepage.go) (§7). Their
-// errors are pages too, never the JSON envelope a browser would show raw.
+// (phonepage.go) (§7). Their errors are pages too, never the JSON envelope a browser
+// would show raw.
 
 // maxLinkCodeInput bounds the code prefilled from the URL ("123 456", "123-456").
 const maxLinkCodeInput = 11

@@ -188,7 +188,7 @@ func (s *Server) Start(addr string) (string, error) {
 			}
 		}()
 	}
-	return exposure.Loopback, nil
+	return exposure.Base, nil
 }
 
 // Shutdown stops serving gracefully (in-flight requests finish within ctx) and closes
