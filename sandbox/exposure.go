@@ -36,7 +36,7 @@ func (e Exposure) Lines() []string {
 		out = append(out, fmt.Sprintf("devices are sent to %s (--advertise); the sandbox's pages are served to any address", e.Public))
 	}
 	if out != nil {
-		out = append(out, fmt.Sprintf("a phone can open %s/sandbox/phone to play the phone; QR codes carry %s", e.Public, e.Public))
+		out = append(out, fmt.Sprintf("a phone can open %s/sandbox/phone to play the phone", e.Public))
 	}
 	return out
 }
