@@ -225,6 +225,17 @@ func lanInside(t *testing.T) {
 	if _, stderr, err := runTVErr(tvNS, tvHome, lanURL, "devices"); err == nil || !strings.Contains(stderr, "unlinked") {
 		t.Fatalf("the unlinked TV still lists devices (%v): %s", err, stderr)
 	}
+
+	// A reload keeps the phone signed in; it can then unlink itself.
+	b.navigate(public.PhoneURL(client.DefaultServiceProvider))
+	if state := b.waitFor(appState, 30*time.Second, "signed-in", "signed-out", "error"); state != "signed-in" {
+		t.Fatalf("after a reload the phone page is %q: %s", state, b.text("status"))
+	}
+	b.waitFor(`document.getElementById("devices").dataset.count`, 10*time.Second, "1")
+	mustEval(t, b, `(function(){document.querySelector("#devices button.unlink").click();return true})()`, new(bool))
+	if state := b.waitFor(appState, 15*time.Second, "unlinked", "error"); state != "unlinked" {
+		t.Fatalf("after unlinking itself the phone page is %q: %s", state, b.text("status"))
+	}
 	b.close()
 }
 
