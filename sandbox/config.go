@@ -22,6 +22,9 @@ type Config struct {
 	ServiceProviders      []string      // allow-list; empty: any valid name
 	AllowDeviceIDFallback bool          // POST serviceToken without X-SSO-ID uses the device key as the SSO id
 	NoOpenRegistration    bool          // turns off GET /sandbox/software-statement
+	LAN                   bool          // Start also listens on this machine's LAN address (ChooseLANAddress), on the same port
+	LANInterface          string        // with LAN: take the address from this interface; "": chosen
+	Advertise             string        // base URL devices are sent to (a tunnel, a hostname); "": the LAN URL, else the loopback one
 	Now                   func() time.Time
 	Logger                *slog.Logger // one line per request; nil: discard
 }
@@ -65,6 +68,14 @@ func (c Config) Validate() error {
 	for _, sp := range c.ServiceProviders {
 		if !validServiceProvider(sp) {
 			return fmt.Errorf("--service-provider %q: a service provider is 1 to 64 of A-Z a-z 0-9 _ . -", sp)
+		}
+	}
+	if c.LANInterface != "" && !c.LAN {
+		return errors.New("--lan-interface chooses the interface of --lan: give --lan too")
+	}
+	if c.Advertise != "" {
+		if _, err := advertisedURL(c.Advertise); err != nil {
+			return err
 		}
 	}
 	if c.Memory && c.DataDir != "" {

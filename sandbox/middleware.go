@@ -102,7 +102,7 @@ func acceptable(r *http.Request) bool {
 	switch p := r.URL.Path; {
 	case slices.Contains(v1AuthnPaths, p) || isRegcodePath(p):
 		return authn.Acceptable(strings.Join(accept, ","))
-	case p == "/sandbox/link" || p == activationPath || strings.HasPrefix(p, "/sandbox/mvpd-login/"):
+	case p == "/sandbox/link" || p == "/sandbox/phone" || p == activationPath || strings.HasPrefix(p, "/sandbox/mvpd-login/"):
 		return true
 	}
 	return acceptsJSON(accept)

@@ -37,6 +37,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	http     *http.Server
+	exposure Exposure
 	shutdown bool
 }
 
@@ -145,13 +146,16 @@ func (s *Server) routes() *http.ServeMux {
 	route("/sandbox/mvpd-login/{code}", map[string]http.HandlerFunc{http.MethodGet: s.handleMVPDLoginPage, http.MethodPost: s.handleMVPDLogin})
 	route("/sandbox/roku/connect-token", map[string]http.HandlerFunc{http.MethodPost: s.handleConnectToken})
 	route("/sandbox/link", map[string]http.HandlerFunc{http.MethodGet: s.handleLinkPage})
+	route("/sandbox/phone", map[string]http.HandlerFunc{http.MethodGet: s.handlePhonePage})
+	route("/sandbox/info", map[string]http.HandlerFunc{http.MethodGet: s.handleInfo})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound) })
 	return mux
 }
 
 // Start listens on addr ("127.0.0.1:8765", or port 0 for any) and serves in the
 // background; it returns the base URL ("http://127.0.0.1:8765") once /sandbox/healthz
-// would answer 200.
+// would answer 200. With Config.LAN it also listens on the LAN address, on the same
+// port; Exposure says where.
 func (s *Server) Start(addr string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,6 +169,12 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", &setupError{fmt.Sprintf("cannot listen on %s: %s; choose another with --addr (127.0.0.1:0 takes any free port)", addr, listenProblem(err)), err}
 	}
+	exposure, lanLn, err := s.expose(ln)
+	if err != nil {
+		_ = ln.Close()
+		return "", err
+	}
+	s.exposure = exposure
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -176,12 +186,17 @@ func (s *Server) Start(addr string) (string, error) {
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	srv := s.http
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("sandbox stopped serving", "err", err)
+	for _, l := range []net.Listener{ln, lanLn} {
+		if l == nil {
+			continue
 		}
-	}()
-	return "http://" + ln.Addr().String(), nil
+		go func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("sandbox stopped serving", "addr", l.Addr().String(), "err", err)
+			}
+		}()
+	}
+	return exposure.Base, nil
 }
 
 // Shutdown stops serving gracefully (in-flight requests finish within ctx) and closes

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"github.com/handoff-sso/handoff/sandbox"
 )
 
-const serveUsage = "handoff serve [--addr HOST:PORT] [--data DIR | --memory] [flags]"
+const serveUsage = "handoff serve [--addr HOST:PORT] [--data DIR | --memory] [--lan [--lan-interface NAME]] [--advertise URL] [flags]"
 
 func init() {
 	register(&command{
@@ -75,6 +76,7 @@ on stderr as one line, without secrets.`)
 	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider `name` (repeatable; none: any valid name)")
 	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
+	bindExposureFlags(fs, &cfg)
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -106,6 +108,9 @@ on stderr as one line, without secrets.`)
 		return exitUnreachable
 	}
 	fmt.Fprintf(e.stdout, "handoff sandbox serving on %s\n", base)
+	for _, l := range srv.Exposure().Lines() {
+		fmt.Fprintln(e.stdout, l)
+	}
 	if cfg.Memory {
 		fmt.Fprintln(e.stdout, "data: in memory (lost on exit)")
 	} else {
@@ -121,4 +126,11 @@ on stderr as one line, without secrets.`)
 		return exitUnreachable
 	}
 	return exitOK
+}
+
+// bindExposureFlags are the flags that make the sandbox reachable from other devices.
+func bindExposureFlags(fs *flag.FlagSet, cfg *sandbox.Config) {
+	fs.BoolVar(&cfg.LAN, "lan", false, "also serve on this machine's LAN address (printed), so that a phone on the same network opens the QR codes and pages")
+	fs.StringVar(&cfg.LANInterface, "lan-interface", "", "with --lan: take the address from the network interface `NAME` (default: chosen)")
+	fs.StringVar(&cfg.Advertise, "advertise", "", "the base `URL` devices are sent to (a tunnel, a hostname) instead of the LAN or loopback one")
 }

@@ -19,7 +19,7 @@ import (
 )
 
 const (
-	uiUsage    = "handoff [--memory | --data DIR] [--keystore KIND] [--plain] [--tour] [flags]"
+	uiUsage    = "handoff [--memory | --data DIR] [--lan [--lan-interface NAME]] [--advertise URL] [--keystore KIND] [--plain] [--tour] [flags]"
 	phoneUsage = "handoff phone [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
 	tvUsage    = "handoff tv [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
 	// sandboxPort is where the embedded sandbox listens when it can, so that other
@@ -60,6 +60,7 @@ with its own identity, tokens and keystore entry.`)
 	cfg := sandbox.Config{}
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep the sandbox's data in memory; lost on exit")
 	fs.StringVar(&cfg.DataDir, "data", "", "directory of the sandbox's durable store (default: the user's state directory)")
+	bindExposureFlags(fs, &cfg)
 	sp := fs.String("sp", envOr(e, "HANDOFF_SP", "demo"), "service provider (env HANDOFF_SP)")
 	ks := fs.String("keystore", envOr(e, "HANDOFF_KEYSTORE", "auto"), "where secrets live: auto, keyring, kernel (Linux), file (plain text, 0600) or memory (env HANDOFF_KEYSTORE)")
 	phonePreset := fs.String("phone-preset", "iphone", "the phone's preset when it is first created: "+fmt.Sprint(assets.PresetNames()))
@@ -97,7 +98,7 @@ with its own identity, tokens and keystore entry.`)
 		fmt.Fprintf(e.stderr, "handoff: cannot start the sandbox: %v\n", err)
 		return exitUnreachable
 	}
-	var warnings []string
+	warnings := srv.Exposure().Lines()
 	store, err := keystore.Open(*ks, keystore.Options{Warn: func(msg string) { warnings = append(warnings, msg) }})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "handoff: %v\n", err)

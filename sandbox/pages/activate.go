@@ -21,5 +21,5 @@ type Provider struct {
 
 // WriteActivate writes the activation page with the given status.
 func WriteActivate(w http.ResponseWriter, status int, a Activate) error {
-	return write(w, status, "activate.html", a, false)
+	return write(w, status, "activate.html", a, "")
 }
