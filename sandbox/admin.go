@@ -221,7 +221,9 @@ func (s *Server) writeState(w http.ResponseWriter, r *http.Request, status int) 
 	}
 }
 
-func (s *Server) handleState(w http.ResponseWriter, r *http.Request) { s.writeState(w, r, http.StatusOK) }
+func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
+	s.writeState(w, r, http.StatusOK)
+}
 
 // handleReset empties the store but for its keys (tokens signed before stay
 // verifiable, and die on their devices being gone), and forgives the limiter.
