@@ -188,3 +188,28 @@ func TestFaultMatching(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFaultRoute: any route text is refused in words or parsed into a fault that
+// matches its own path with every wildcard filled in.
+func FuzzFaultRoute(f *testing.F) {
+	for _, s := range []string{"POST /api/{sp}/link", "/api/{x}/list", "GET /api/v2/{sp}/profiles/{mvpd}", "", " ", "GET /", "{} {}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, route string) {
+		fl, err := parseFault(FaultSpec{Route: route, Status: 500})
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatalf("%q: an empty refusal", route)
+			}
+			return
+		}
+		method := fl.method
+		if method == "" {
+			method = "GET"
+		}
+		path := strings.ReplaceAll(strings.Join(fl.segments, "/"), "{}", "x")
+		if !fl.matches(method, path) {
+			t.Fatalf("%q does not match its own path %s %s", route, method, path)
+		}
+	})
+}
