@@ -1,9 +1,15 @@
 package sandbox
 
 import (
+	"net/http"
 	"sync"
 	"time"
 )
+
+// headerClockOffset is on every answer while the sandbox clock is shifted, so that a
+// client without the admin token (the TUI) can say that the sandbox's time is not
+// the real one.
+const headerClockOffset = "X-Sandbox-Clock-Offset"
 
 // sandboxClock is the sandbox's time: the configured clock (Config.Now) plus an
 // offset the admin API moves. Every expiry reads it, so advancing it expires link
@@ -50,4 +56,15 @@ func (c *sandboxClock) reading() (time.Time, time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.base().Add(c.offset), c.offset
+}
+
+// withClockHeader sets X-Sandbox-Clock-Offset (a Go duration) while the clock is
+// shifted.
+func (s *Server) withClockHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, off := s.clock.reading(); off != 0 {
+			w.Header().Set(headerClockOffset, off.String())
+		}
+		next.ServeHTTP(w, r)
+	})
 }

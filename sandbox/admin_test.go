@@ -243,3 +243,26 @@ func TestStateCountsAndReset(t *testing.T) {
 		})
 	}
 }
+
+// Going back in time: what was issued before the jump still works; a token issued in
+// the sandbox's "future" is not valid yet. Every answer says the clock is shifted.
+func TestClockResetAfterAJumpAhead(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{})
+	phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
+	before := ts.serviceToken(t, phone, "alice")
+	if r := ts.do(t, "GET", "/sandbox/healthz", nil, ""); r.header.Get("X-Sandbox-Clock-Offset") != "" {
+		t.Fatalf("an unshifted clock sends X-Sandbox-Clock-Offset %q", r.header.Get("X-Sandbox-Clock-Offset"))
+	}
+	ts.advance(t, 3*time.Hour) // the access token is still good (6h)
+	ahead := ts.serviceToken(t, phone, "alice")
+	if r := ts.do(t, "GET", "/sandbox/healthz", nil, ""); r.header.Get("X-Sandbox-Clock-Offset") != "3h0m0s" {
+		t.Fatalf("X-Sandbox-Clock-Offset %q, want 3h0m0s", r.header.Get("X-Sandbox-Clock-Offset"))
+	}
+	ts.admin(t, "POST", "clock/reset", "")
+	if r := ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", ahead), ""); r.status != 400 || r.str("error", "code") != "token_invalid" {
+		t.Fatalf("a token from 3h ahead after reset: %d %s, want token_invalid (not valid yet)", r.status, r.raw)
+	}
+	if r := ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", before), ""); r.status != 200 {
+		t.Fatalf("a token from before the jump after reset: %d %s", r.status, r.raw)
+	}
+}

@@ -88,7 +88,7 @@ func newWithStore(cfg Config, store Store) (*Server, error) {
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
 		clock: clock, ids: newIDSource(cfg.Seed), faults: newFaultSet(cfg.Seed), admin: adminToken(cfg.AdminToken),
 	}
-	s.handler = s.frame(s.withFaults(s.routes()))
+	s.handler = s.frame(s.withClockHeader(s.withFaults(s.routes())))
 	s.sweep()
 	go s.sweepLoop()
 	return s, nil
