@@ -273,7 +273,7 @@ const faultMessage = "The sandbox was told to fail this call (a fault added with
 
 // faultError is the catalogue entry a faulted status answers with.
 func faultError(status int) *apiError {
-	code, action := strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_")), actionNone
+	code, action := snakeStatus(status), actionNone
 	switch status {
 	case http.StatusBadRequest:
 		code = "request_invalid"
@@ -284,14 +284,29 @@ func faultError(status int) *apiError {
 	case http.StatusInternalServerError:
 		code = "internal_error"
 	}
-	if code == "" {
-		code = "error"
-	}
 	e := newError(status, code, faultMessage, action)
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		e = e.with("Retry-After", "1")
 	}
 	return e
+}
+
+// snakeStatus is the HTTP reason in lower snake case (503: service_unavailable), or
+// "error" for a status without one.
+func snakeStatus(status int) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(http.StatusText(status)) {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "error"
+	}
+	return b.String()
 }
 
 // oauthFaultCode is the RFC 6749 name of a status, for the DCR endpoints.
@@ -314,7 +329,11 @@ func writeFault(w http.ResponseWriter, r *http.Request, status int) {
 	case strings.HasPrefix(p, "/o/client/"):
 		writeOAuthError(w, newOAuthError(status, oauthFaultCode(status), faultMessage))
 	case isV2Path(p):
-		writeV2Error(w, faultError(status))
+		e := faultError(status)
+		if status == http.StatusUnauthorized {
+			e.code = codeV2AccessToken // what REST v2 calls a refused caller
+		}
+		writeV2Error(w, e)
 	case slices.Contains(v1AuthnPaths, p):
 		f := authn.SelectFormat(p, r.URL.Query().Get("format"), r.Header.Get("Accept"))
 		writeV1Error(w, f, faultError(status))

@@ -213,3 +213,20 @@ func FuzzFaultRoute(f *testing.F) {
 		}
 	})
 }
+
+func TestFaultCodes(t *testing.T) {
+	for status, want := range map[int]string{400: "request_invalid", 401: "unauthorized", 404: "not_found", 418: "im_a_teapot",
+		429: "too_many_requests", 500: "internal_error", 503: "service_unavailable", 504: "gateway_timeout", 599: "error"} {
+		if got := faultError(status).code; got != want {
+			t.Errorf("faultError(%d) = %q, want %q", status, got, want)
+		}
+	}
+	ts := startServer(t, "memory", "", Config{})
+	phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
+	tok := ts.serviceToken(t, phone, "alice")
+	ts.addFault(t, FaultSpec{Route: "GET /api/v2/{sp}/profiles", Status: 401})
+	r := ts.do(t, "GET", "/api/v2/demo/profiles", phone.headers("AD-Service-Token", tok), "")
+	if r.status != 401 || r.str("code") != codeV2AccessToken {
+		t.Fatalf("a 401 fault on REST v2: %d %s, want its own code %s", r.status, r.raw, codeV2AccessToken)
+	}
+}

@@ -50,8 +50,16 @@ type options struct {
 type Option func(*options)
 
 // WithConfig starts the sandbox with cfg (its lifetimes, service providers, …).
-// Without DataDir it keeps everything in memory.
-func WithConfig(cfg sandbox.Config) Option { return func(o *options) { o.cfg = cfg } }
+// Without DataDir it keeps everything in memory; a seed given by WithSeed stays.
+func WithConfig(cfg sandbox.Config) Option {
+	return func(o *options) {
+		seed := o.cfg.Seed
+		o.cfg = cfg
+		if cfg.Seed == nil {
+			o.cfg.Seed = seed
+		}
+	}
+}
 
 // WithSeed makes link codes and identifiers reproducible: the same calls in the same
 // order get the same codes.
