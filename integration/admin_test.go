@@ -140,3 +140,35 @@ func TestAdminTokenFile(t *testing.T) {
 		t.Fatalf("no file: %v", err)
 	}
 }
+
+// What a tester sees in handoff's own client when the sandbox is told to fail: a
+// dropped connection is a network error, a faulted status is the API's error, and
+// both are explained in words.
+func TestFaultsAsTheClientSeesThem(t *testing.T) {
+	ctx := t.Context()
+	base, srv := startAdminSandbox(t, sandbox.Config{})
+	adm, _ := client.NewAdmin(base, srv.AdminToken(), nil)
+	c, err := client.New(base, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := adm.AddFault(ctx, client.FaultSpec{Route: "GET /sandbox/software-statement", Drop: true, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchSoftwareStatement(ctx)
+	var ue *client.UnreachableError
+	if !errors.As(err, &ue) || !strings.Contains(client.Explain(err), "Cannot reach") {
+		t.Fatalf("a dropped call: %v (%q), want an UnreachableError", err, client.Explain(err))
+	}
+	if _, _, err := adm.AddFault(ctx, client.FaultSpec{Route: "GET /sandbox/software-statement", Status: 503, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchSoftwareStatement(ctx)
+	var ae *client.APIError
+	if !errors.As(err, &ae) || ae.HTTPStatus != 503 || ae.Code != "service_unavailable" || ae.Action != "retry" || ae.RetryAfter <= 0 {
+		t.Fatalf("a 503 fault: %#v", err)
+	}
+	if st, err := c.FetchSoftwareStatement(ctx); err != nil || st == "" {
+		t.Fatalf("after both faults: %q %v", st, err)
+	}
+}
