@@ -3,11 +3,10 @@ package sandbox
 import (
 	"crypto/rand"
 	"errors"
+	"io"
 	"math/big"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/handoff-sso/handoff/assets"
 )
@@ -41,10 +40,10 @@ func (s *Server) hashActivation(code string) string {
 	return hashLinkCode(s.keys.linkCode.Secret, "activation:"+code)
 }
 
-func randomActivationCode() string {
+func randomActivationCode(rnd io.Reader) string {
 	var b strings.Builder
 	for range activationCodeLen {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(mvpdLoginAlphabet)))) // crypto/rand.Reader never fails
+		n, _ := rand.Int(rnd, big.NewInt(int64(len(mvpdLoginAlphabet)))) // crypto/rand and the seeded source never fail
 		b.WriteByte(mvpdLoginAlphabet[n.Int64()])
 	}
 	return b.String()
@@ -69,7 +68,7 @@ func normalizeActivationCode(in string) (string, bool) {
 // code in clear (it exists nowhere else) with the record as stored.
 func (s *Server) newActivation(tx Tx, c ActivationCode) (string, ActivationCode, error) {
 	for range 16 {
-		code := randomActivationCode()
+		code := randomActivationCode(s.ids)
 		c.Hash = s.hashActivation(code)
 		old, err := tx.ActivationCode(c.Hash)
 		switch {
@@ -162,7 +161,7 @@ func (s *Server) activate(tx Tx, rawCode, mvpdID string, now time.Time) (activat
 	if err := tx.PutActivationCode(c); err != nil {
 		return activated{}, err
 	}
-	loginCode := randomLoginCode()
+	loginCode := randomLoginCode(s.ids)
 	ends := now.Add(mvpdLoginTTL)
 	if c.NotAfter.Before(ends) {
 		ends = c.NotAfter // the sign-in ends with the code the TV is polling for
@@ -182,7 +181,7 @@ func (s *Server) tvProfile(tx Tx, c ActivationCode, now time.Time) (string, erro
 		}
 		return memberships[0].ProfileID, nil
 	}
-	id := "tv-" + uuid.NewString()
+	id := "tv-" + s.newID()
 	a := deviceAttributes{HardwareType: c.HardwareType, Model: c.Model, Manufacturer: c.Manufacturer, OS: c.OS, OSVersion: c.OSVersion, UserAgent: c.UserAgent}
 	_, err = join(tx, id, c.DeviceKey, DeviceRegular, a, now)
 	return id, err

@@ -27,6 +27,9 @@ type Config struct {
 	Advertise             string        // base URL devices are sent to (a tunnel, a hostname); "": the LAN URL, else the loopback one
 	Now                   func() time.Time
 	Logger                *slog.Logger // one line per request; nil: discard
+	AdminToken            string       // bearer token of /sandbox/admin/ (admin.go); "": a random one, see Server.AdminToken
+	AdminRemote           bool         // the admin API also answers callers beyond loopback (--lan, --advertise)
+	Seed                  *uint64      // --seed: link codes and identifiers drawn from this seed (seed.go); nil: crypto/rand
 }
 
 // Defaults, as the spec and `handoff serve --help` give them.

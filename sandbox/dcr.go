@@ -15,7 +15,6 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"github.com/google/uuid"
 )
 
 const (
@@ -49,10 +48,10 @@ func (s *Server) handleSoftwareStatement(w http.ResponseWriter, r *http.Request)
 	now := s.now()
 	st, err := signJWT(s.keys.statement, statementClaims{
 		Claims: jwt.Claims{
-			Issuer: statementIssuer, Subject: "handoff", ID: uuid.NewString(),
+			Issuer: statementIssuer, Subject: "handoff", ID: s.newID(),
 			IssuedAt: jwt.NewNumericDate(now),
 		},
-		SoftwareID:      uuid.NewString(),
+		SoftwareID:      s.newID(),
 		SoftwareVersion: "1.0.0",
 	})
 	if err != nil {
@@ -110,7 +109,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	secret := newOpaqueToken()
-	c := Client{ID: uuid.NewString(), SecretHash: secretHash(secret), SoftwareID: claims.SoftwareID, RedirectURIs: redirects, IssuedAt: now}
+	c := Client{ID: s.newID(), SecretHash: secretHash(secret), SoftwareID: claims.SoftwareID, RedirectURIs: redirects, IssuedAt: now}
 	if err := s.store.Update(func(tx Tx) error { return tx.PutClient(c) }); err != nil {
 		s.internal(w, r, err)
 		return

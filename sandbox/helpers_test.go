@@ -139,6 +139,7 @@ func (ts *testServer) raw(t testing.TB, method, path string, headers map[string]
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, path, err)
 	}
+	checkContract(t, resp, b)
 	return page{resp.StatusCode, resp.Header, string(b)}
 }
 

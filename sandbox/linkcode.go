@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"math/big"
 	"slices"
 	"strings"
@@ -50,15 +51,15 @@ func hashLinkCode(key []byte, code string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func randomLinkCode() string {
-	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000)) // crypto/rand.Reader never fails
+func randomLinkCode(rnd io.Reader) string {
+	n, _ := rand.Int(rnd, big.NewInt(1_000_000)) // neither crypto/rand.Reader nor a seeded source fails
 	s := n.String()
 	return strings.Repeat("0", linkCodeDigits-len(s)) + s
 }
 
 // createLinkCode makes a code for the profile inside tx: unique among live codes; the
 // profile keeps at most five, the oldest going first.
-func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
+func createLinkCode(tx Tx, rnd io.Reader, key []byte, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
 	live, err := tx.LinkCodes(profileID)
 	if err != nil {
 		return "", LinkCode{}, err
@@ -81,7 +82,7 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 		kept = kept[1:]
 	}
 	for range 100 {
-		code := randomLinkCode()
+		code := randomLinkCode(rnd)
 		hash := hashLinkCode(key, code)
 		old, err := tx.LinkCode(hash)
 		if err == nil && now.Before(old.NotAfter) {

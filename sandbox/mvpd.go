@@ -3,13 +3,12 @@ package sandbox
 import (
 	"crypto/rand"
 	"errors"
+	"io"
 	"math/big"
 	"mime"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/sandbox/pages"
@@ -50,10 +49,10 @@ func (s *Server) hashMVPDLogin(code string) string {
 	return hashLinkCode(s.keys.linkCode.Secret, "mvpd-login:"+code)
 }
 
-func randomLoginCode() string {
+func randomLoginCode(rnd io.Reader) string {
 	var b strings.Builder
 	for range mvpdLoginCodeLen {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(mvpdLoginAlphabet)))) // crypto/rand.Reader never fails
+		n, _ := rand.Int(rnd, big.NewInt(int64(len(mvpdLoginAlphabet)))) // neither crypto/rand.Reader nor a seeded source fails
 		b.WriteByte(mvpdLoginAlphabet[n.Int64()])
 	}
 	return b.String()
@@ -130,8 +129,8 @@ func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 	}
 	now, sp := s.now(), r.PathValue("sp")
 	mvpd, formErr := readSessionsForm(r)
-	code := randomLoginCode()
-	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: uuid.NewString(), ServiceProvider: sp,
+	code := randomLoginCode(s.ids)
+	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: s.newID(), ServiceProvider: sp,
 		MVPD: mvpd.ID, NotBefore: now, NotAfter: now.Add(mvpdLoginTTL)}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
 		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/sandbox/authn"
 )
@@ -107,7 +105,7 @@ func (s *Server) handleRegcode(w http.ResponseWriter, r *http.Request) {
 			}
 			mvpdID = m.ID
 		}
-		c := ActivationCode{Kind: ActivationRegcode, ID: uuid.NewString(), ServiceProvider: requestor, DeviceKey: deviceID,
+		c := ActivationCode{Kind: ActivationRegcode, ID: s.newID(), ServiceProvider: requestor, DeviceKey: deviceID,
 			MVPD: mvpdID, NotBefore: now, NotAfter: now.Add(ttl)}.withAttributes(info.merge(fromUserAgent(r.Header.Get("User-Agent"))))
 		code, c, err := s.newActivation(tx, c)
 		if err != nil {

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/handoff-sso/handoff/sandbox/roku"
 )
 
@@ -122,7 +120,7 @@ func (s *Server) rokuSubscriber(raw string) (string, *apiError) {
 }
 
 // platformProfile is the profile of a platform subscriber, made on its first join.
-func platformProfile(tx Tx, platform, subscriber string, now time.Time) (string, error) {
+func (s *Server) platformProfile(tx Tx, platform, subscriber string, now time.Time) (string, error) {
 	p, err := tx.PlatformSubscriber(platform, subscriber)
 	if err == nil {
 		return p.ProfileID, nil
@@ -130,7 +128,7 @@ func platformProfile(tx Tx, platform, subscriber string, now time.Time) (string,
 	if !errors.Is(err, ErrNotFound) {
 		return "", err
 	}
-	p = PlatformSubscriber{Platform: platform, Subscriber: subscriber, ProfileID: platform + "-" + uuid.NewString(), CreatedAt: now}
+	p = PlatformSubscriber{Platform: platform, Subscriber: subscriber, ProfileID: platform + "-" + s.newID(), CreatedAt: now}
 	return p.ProfileID, tx.PutPlatformSubscriber(p)
 }
 

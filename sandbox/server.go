@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,6 +32,10 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler
 	roku     rokuIdentity
+	clock    *sandboxClock
+	ids      io.Reader
+	faults   *faultSet
+	admin    string // the admin API's bearer token
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}
@@ -73,6 +78,8 @@ func New(cfg Config) (*Server, error) {
 
 // newWithStore builds the server on an open store (cfg already defaulted).
 func newWithStore(cfg Config, store Store) (*Server, error) {
+	clock := newSandboxClock(cfg.Now)
+	cfg.Now = clock.Now // every expiry follows the admin clock's offset
 	keys, err := loadKeys(store, cfg.Now())
 	if err != nil {
 		return nil, err
@@ -81,8 +88,9 @@ func newWithStore(cfg Config, store Store) (*Server, error) {
 		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
 		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
+		clock: clock, ids: newIDSource(cfg.Seed), faults: newFaultSet(cfg.Seed), admin: adminToken(cfg.AdminToken),
 	}
-	s.handler = s.frame(s.routes())
+	s.handler = s.frame(s.withClockHeader(s.withFaults(s.routes())))
 	s.sweep()
 	go s.sweepLoop()
 	return s, nil
@@ -148,6 +156,8 @@ func (s *Server) routes() *http.ServeMux {
 	route("/sandbox/link", map[string]http.HandlerFunc{http.MethodGet: s.handleLinkPage})
 	route("/sandbox/phone", map[string]http.HandlerFunc{http.MethodGet: s.handlePhonePage})
 	route("/sandbox/info", map[string]http.HandlerFunc{http.MethodGet: s.handleInfo})
+	route("/sandbox/openapi.json", map[string]http.HandlerFunc{http.MethodGet: handleOpenAPI})
+	s.routeAdmin(route)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound) })
 	return mux
 }

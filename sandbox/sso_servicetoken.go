@@ -72,7 +72,7 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 		if rokuToken != "" {
 			kind = DevicePlatformSSO
 			var err error
-			if profileID, err = platformProfile(tx, platformRoku, subscriber, now); err != nil {
+			if profileID, err = s.platformProfile(tx, platformRoku, subscriber, now); err != nil {
 				return err
 			}
 		} else if link != "" {

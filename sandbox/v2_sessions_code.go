@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/handoff-sso/handoff/assets"
 )
 
@@ -55,7 +53,7 @@ func (s *Server) handleCreateCodeSession(w http.ResponseWriter, r *http.Request)
 	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
 	info, infoErr := parseDeviceInfo(r.Header.Get("X-Device-Info"))
 	mvpd, formErr := readCodeSessionForm(r)
-	c := ActivationCode{Kind: ActivationSession, ID: uuid.NewString(), ServiceProvider: sp, DeviceKey: deviceKey, MVPD: mvpd,
+	c := ActivationCode{Kind: ActivationSession, ID: s.newID(), ServiceProvider: sp, DeviceKey: deviceKey, MVPD: mvpd,
 		NotBefore: now, NotAfter: now.Add(activationTTL)}.withAttributes(info.merge(fromUserAgent(r.Header.Get("User-Agent"))))
 	var code string
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {

@@ -77,6 +77,8 @@ on stderr as one line, without secrets.`)
 	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
 	bindExposureFlags(fs, &cfg)
+	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer `token` of the admin API /sandbox/admin/ (default: a random one, printed and kept 0600 in the state directory)")
+	seed := fs.Uint64("seed", 0, "draw link codes and identifiers from this `seed`, for reproducible test runs (default: crypto random)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -91,6 +93,11 @@ on stderr as one line, without secrets.`)
 			return exitUsage
 		}
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" {
+			cfg.Seed = seed
+		}
+	})
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(e.stderr, "handoff serve: %v; run 'handoff serve --help'\n", err)
 		return exitUsage
@@ -117,6 +124,9 @@ on stderr as one line, without secrets.`)
 		fmt.Fprintf(e.stdout, "data: %s\n", srv.DataLocation())
 	}
 	fmt.Fprintf(e.stdout, "other terminals: export HANDOFF_SERVER=%s\n", base)
+	if tokenFile := announceAdmin(e, srv, cfg, base); tokenFile != "" {
+		defer func() { _ = sandbox.RemoveAdminToken(tokenFile) }()
+	}
 	<-ctx.Done()
 	fmt.Fprintln(e.stdout, "handoff sandbox: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -133,4 +143,28 @@ func bindExposureFlags(fs *flag.FlagSet, cfg *sandbox.Config) {
 	fs.BoolVar(&cfg.LAN, "lan", false, "also serve on this machine's LAN address (printed), so that a phone on the same network opens the QR codes and pages")
 	fs.StringVar(&cfg.LANInterface, "lan-interface", "", "with --lan: take the address from the network interface `NAME` (default: chosen)")
 	fs.StringVar(&cfg.Advertise, "advertise", "", "the base `URL` devices are sent to (a tunnel, a hostname) instead of the LAN or loopback one")
+}
+
+// announceAdmin says how to reach the admin API and whether the run is seeded. A
+// random admin token is kept for the local CLI; the returned file goes with the
+// sandbox.
+func announceAdmin(e *env, srv *sandbox.Server, cfg sandbox.Config, base string) string {
+	if cfg.Seed != nil {
+		fmt.Fprintf(e.stdout, "seed: %d (link codes and identifiers are reproducible: for tests only)\n", *cfg.Seed)
+	}
+	if cfg.AdminToken != "" {
+		fmt.Fprintln(e.stdout, "admin token: the one given with --admin-token")
+		return ""
+	}
+	fmt.Fprintf(e.stdout, "admin token: %s\n", srv.AdminToken())
+	dir, err := sandbox.DefaultDataDir()
+	if err == nil {
+		var path string
+		if path, err = sandbox.SaveAdminToken(dir, base, srv.AdminToken()); err == nil {
+			fmt.Fprintf(e.stdout, "admin token kept for 'handoff sandbox' in %s\n", path)
+			return path
+		}
+	}
+	fmt.Fprintf(e.stderr, "handoff serve: %v; 'handoff sandbox' commands need --admin-token or HANDOFF_ADMIN_TOKEN\n", err)
+	return ""
 }
