@@ -15,9 +15,11 @@ func (c *Client) ListDevices(ctx context.Context, sp string, dev DeviceHeaders, 
 	h := deviceHeader(dev)
 	h.Set("AD-Service-Token", serviceToken)
 	var out DeviceList
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/" + sp + "/list", header: h, auth: true, serviceToken: true}, &out); err != nil {
+	raw, err := c.doRaw(ctx, call{method: http.MethodGet, path: "/api/" + sp + "/list", header: h, auth: true, serviceToken: true}, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.Devices == nil {
 		out.Devices = map[string]DeviceEntry{}
 	}
@@ -44,9 +46,11 @@ func (c *Client) UnlinkDevices(ctx context.Context, sp string, dev DeviceHeaders
 	h.Set("AD-Service-Token", serviceToken)
 	var out UnlinkResult
 	cl := call{method: http.MethodPost, path: "/api/" + sp + "/unlink", header: h, body: body, ctype: "application/json", auth: true, serviceToken: true}
-	if err := c.do(ctx, cl, &out); err != nil {
+	raw, err := c.doRaw(ctx, cl, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.UnlinkedDevices == nil {
 		out.UnlinkedDevices = []string{}
 	}

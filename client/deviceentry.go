@@ -1,0 +1,125 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// DeviceEntry is one device of a profile as the list shows it. The seed says an
+// attribute's value "may be simple (string, integer, boolean, …)" and names no closed
+// set, so every attribute is kept as received in Attributes; the known ones are also
+// read into the fields below as text (18.1 → "18.1", true → "true").
+type DeviceEntry struct {
+	DeviceType   string
+	Model        string
+	OS           string
+	OSVersion    string
+	Manufacturer string
+	UserAgent    string
+	LastSeen     Millis
+	// Type is how the device joined: "regular", "sso" or "platformSSO".
+	Type string
+	// Attributes are all the attributes as received, known or not. A device whose
+	// value was not a JSON object has none.
+	Attributes map[string]json.RawMessage
+}
+
+// knownAttributes are the attributes the fields of DeviceEntry read.
+var knownAttributes = []string{"deviceType", "model", "os", "osVersion", "manufacturer", "userAgent", "lastSeen", "type"}
+
+// UnmarshalJSON accepts any JSON value for any attribute, and any JSON value for the
+// entry itself: a server that writes something odd for one device must not hide the
+// others from the list (nor from unlink --all-others).
+func (e *DeviceEntry) UnmarshalJSON(data []byte) error {
+	*e = DeviceEntry{}
+	var attrs map[string]json.RawMessage
+	if json.Unmarshal(data, &attrs) != nil {
+		return nil
+	}
+	e.Attributes = attrs
+	e.DeviceType = e.Text("deviceType")
+	e.Model = e.Text("model")
+	e.OS = e.Text("os")
+	e.OSVersion = e.Text("osVersion")
+	e.Manufacturer = e.Text("manufacturer")
+	e.UserAgent = e.Text("userAgent")
+	e.Type = e.Text("type")
+	e.LastSeen = e.millis("lastSeen")
+	return nil
+}
+
+// MarshalJSON writes the attributes as received, so that a device printed as JSON
+// keeps its unknown attributes and its number forms.
+func (e DeviceEntry) MarshalJSON() ([]byte, error) {
+	if e.Attributes != nil {
+		return json.Marshal(e.Attributes)
+	}
+	m := map[string]any{}
+	for k, v := range map[string]string{"deviceType": e.DeviceType, "model": e.Model, "os": e.OS, "osVersion": e.OSVersion,
+		"manufacturer": e.Manufacturer, "userAgent": e.UserAgent, "type": e.Type} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if e.LastSeen != 0 {
+		m["lastSeen"] = e.LastSeen
+	}
+	return json.Marshal(m)
+}
+
+// Text is an attribute as one line of text: a string as it is, any other value as
+// its JSON ("18.1", "true", `{"w":1920}`), "" when absent or null. It is not
+// terminal-safe: present.Safe it before drawing it.
+func (e DeviceEntry) Text(name string) string {
+	raw, ok := e.Attributes[name]
+	if !ok {
+		return ""
+	}
+	raw = bytes.TrimSpace(raw)
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if string(raw) == "null" {
+		return ""
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) == nil {
+		return buf.String()
+	}
+	return string(raw)
+}
+
+// millis reads a timestamp written as a number (integral or not) or as a string of
+// digits; anything else is zero.
+func (e DeviceEntry) millis(name string) Millis {
+	t := strings.TrimSpace(e.Text(name))
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+		return Millis(n)
+	}
+	if f, err := strconv.ParseFloat(t, 64); err == nil && f > -9.2e18 && f < 9.2e18 {
+		return Millis(f)
+	}
+	return 0
+}
+
+// Names are the entry's attribute names, the known ones first in their usual order,
+// then the others sorted: the order a device's details are shown in.
+func (e DeviceEntry) Names() []string {
+	var out []string
+	for _, k := range knownAttributes {
+		if _, ok := e.Attributes[k]; ok {
+			out = append(out, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Attributes)) {
+		if !slices.Contains(knownAttributes, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
