@@ -13,19 +13,21 @@ import (
 // attribute's value "may be simple (string, integer, boolean, …)" and names no closed
 // set, so every attribute is kept as received in Attributes; the known ones are also
 // read into the fields below as text (18.1 → "18.1", true → "true").
+//
+// The tags name the attributes; the methods below do the reading and writing.
 type DeviceEntry struct {
-	DeviceType   string
-	Model        string
-	OS           string
-	OSVersion    string
-	Manufacturer string
-	UserAgent    string
-	LastSeen     Millis
+	DeviceType   string `json:"deviceType"`
+	Model        string `json:"model"`
+	OS           string `json:"os"`
+	OSVersion    string `json:"osVersion"`
+	Manufacturer string `json:"manufacturer"`
+	UserAgent    string `json:"userAgent"`
+	LastSeen     Millis `json:"lastSeen"`
 	// Type is how the device joined: "regular", "sso" or "platformSSO".
-	Type string
+	Type string `json:"type"`
 	// Attributes are all the attributes as received, known or not. A device whose
 	// value was not a JSON object has none.
-	Attributes map[string]json.RawMessage
+	Attributes map[string]json.RawMessage `json:"-"`
 }
 
 // knownAttributes are the attributes the fields of DeviceEntry read.
