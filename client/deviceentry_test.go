@@ -103,12 +103,12 @@ func TestExplainEscapesServerText(t *testing.T) {
 func TestParseSoftwareStatement(t *testing.T) {
 	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJzb2Z0d2FyZV9pZCI6IngifQ.c2ln"
 	for in, ok := range map[string]bool{
-		jwt: true,
+		jwt:                                    true,
 		`{"software_statement":"` + jwt + `"}`: true,
-		`{"other":1}`:                           false,
-		"not a jwt":                             false,
-		"a.b":                                   false,
-		"a.b.c\x1b":                             false,
+		`{"other":1}`:                          false,
+		"not a jwt":                            false,
+		"a.b":                                  false,
+		"a.b.c\x1b":                            false,
 	} {
 		got, err := parseSoftwareStatement(in)
 		if ok != (err == nil) || (ok && got != jwt) {
