@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // DeviceEntry is one device of a profile as the list shows it. The seed says an
@@ -77,11 +75,16 @@ func (e DeviceEntry) MarshalJSON() ([]byte, error) {
 // its JSON ("18.1", "true", `{"w":1920}`), "" when absent or null. It is not
 // terminal-safe: present.Safe it before drawing it.
 func (e DeviceEntry) Text(name string) string {
-	raw, ok := e.Attributes[name]
-	if !ok {
+	return attributeText(e.Attributes[name])
+}
+
+// attributeText is a JSON value as one line of text: a string as it is, anything
+// else compacted, null or nothing as "".
+func attributeText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
 		return ""
 	}
-	raw = bytes.TrimSpace(raw)
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -96,17 +99,13 @@ func (e DeviceEntry) Text(name string) string {
 	return string(raw)
 }
 
-// millis reads a timestamp written as a number (integral or not) or as a string of
-// digits; anything else is zero.
+// millis reads a timestamp as Millis does; anything else is zero.
 func (e DeviceEntry) millis(name string) Millis {
-	t := strings.TrimSpace(e.Text(name))
-	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
-		return Millis(n)
+	var m Millis
+	if raw, ok := e.Attributes[name]; ok && m.UnmarshalJSON(raw) != nil {
+		return 0
 	}
-	if f, err := strconv.ParseFloat(t, 64); err == nil && f > -9.2e18 && f < 9.2e18 {
-		return Millis(f)
-	}
-	return 0
+	return m
 }
 
 // Names are the entry's attribute names, the known ones first in their usual order,

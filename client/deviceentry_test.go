@@ -119,3 +119,22 @@ func TestParseSoftwareStatement(t *testing.T) {
 		}
 	}
 }
+
+func TestTolerantNumbers(t *testing.T) {
+	var st ServiceToken
+	if err := json.Unmarshal([]byte(`{"status":"OK","serviceToken":"x","notBefore":1.6238e12,"notAfter":"1623840000000"}`), &st); err != nil ||
+		st.NotBefore != 1623800000000 || st.NotAfter != 1623840000000 {
+		t.Errorf("service token times: %+v, %v", st, err)
+	}
+	var bad ServiceToken
+	if err := json.Unmarshal([]byte(`{"notAfter":"soon"}`), &bad); err == nil {
+		t.Error("a time that is not a number was accepted")
+	}
+	var p Profiles
+	if err := json.Unmarshal([]byte(`{"profiles":{"Cox":{"attributes":{"userID":{"value":"u1","state":"plain"},"zip":{"value":75001},"hd":{"value":true}}}}}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if a := p.Profiles["Cox"].Attributes; a["userID"].Value != "u1" || a["zip"].Value != "75001" || a["hd"].Value != "true" || p.Profiles["Cox"].UserID() != "u1" {
+		t.Errorf("profile attributes: %+v", a)
+	}
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -23,6 +24,8 @@ type APIError struct {
 	HelpURL    string        //
 	Trace      string        // error.trace, or the X-Request-Id header
 	RetryAfter time.Duration // from Retry-After on 429
+	// Raw is the error body as received when it is JSON, for --json to print.
+	Raw json.RawMessage
 
 	// shaped: the body was in one of the known error shapes. A 404 without one is a
 	// path the server does not have, not an answer of the API.
@@ -184,6 +187,9 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 	var b errorBody
 	if json.Unmarshal(body, &b) == nil {
 		e.shaped = true
+		if json.Valid(body) {
+			e.Raw = bytes.TrimSpace(body)
+		}
 		var top string
 		if json.Unmarshal(b.Status, &top) == nil {
 			e.Status = top

@@ -33,6 +33,20 @@ type ProfileAttribute struct {
 	State string `json:"state"` // "plain"
 }
 
+// UnmarshalJSON takes a value of any JSON type, as text (a number as it was
+// written), like the list's attributes: an MVPD may share a zip code as a number.
+func (a *ProfileAttribute) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Value json.RawMessage `json:"value"`
+		State json.RawMessage `json:"state"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*a = ProfileAttribute{Value: attributeText(raw.Value), State: attributeText(raw.State)}
+	return nil
+}
+
 // UserID is the userID attribute, "" when the MVPD did not share it.
 func (p MVPDProfile) UserID() string { return p.Attributes["userID"].Value }
 

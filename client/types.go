@@ -2,11 +2,36 @@ package client
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // Millis is an epoch-milliseconds timestamp as the SSO service writes it in bodies.
 type Millis int64
+
+// UnmarshalJSON reads the spec's integer, and what other servers write for the same
+// instant: a number with a fraction or an exponent (1.6238e12), or a string of
+// digits (v1 writes "expires" so). null is zero.
+func (m *Millis) UnmarshalJSON(data []byte) error {
+	t := strings.Trim(strings.TrimSpace(string(data)), `"`)
+	if t == "null" || t == "" {
+		*m = 0
+		return nil
+	}
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+		*m = Millis(n)
+		return nil
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || f < -9.2e18 || f > 9.2e18 {
+		return fmt.Errorf("client: %.40q is not epoch milliseconds", data)
+	}
+	*m = Millis(f)
+	return nil
+}
 
 // Time converts the timestamp; zero stays the zero time.
 func (m Millis) Time() time.Time {
