@@ -144,6 +144,15 @@ func TestSeedServerFlow(t *testing.T) {
 			if msg := client.Explain(err); strings.ContainsAny(msg, "\x1b\x07\r\n\u009b\u202e") {
 				t.Errorf("Explain passed server text raw: %q", msg)
 			}
+			// A refusal whose explanation quotes the server's message and trace.
+			_, err = phone.Client().RefreshServiceToken(ctx, "demo", phone.Headers(), "")
+			msg := client.Explain(err)
+			if strings.ContainsAny(msg, "\x1b\x07\r\n\u009b\u202e") || !strings.Contains(msg, "AD-Service-Token") {
+				t.Errorf("Explain of a server message: %q", msg)
+			}
+			if v.Hostile && (!strings.Contains(msg, `\x1b]52;c;cHduZWQ=\x07`) || !strings.Contains(msg, `\u202eevil`)) {
+				t.Errorf("the hostile message is not shown escaped: %q", msg)
+			}
 		})
 	}
 }

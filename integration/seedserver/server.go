@@ -210,14 +210,16 @@ func (s *Server) ssoError(w http.ResponseWriter, r *http.Request, status int, co
 	s.mu.Lock()
 	s.refused++
 	s.mu.Unlock()
+	trace := w.Header().Get("X-Request-Id")
 	if s.cfg.Hostile {
 		message += " " + hostileText
+		trace += hostileText
 	}
 	s.writeJSON(w, status, map[string]any{
 		"status": strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_")),
 		"error": map[string]any{"status": status, "code": code, "message": message, "action": action,
 			"helpUrl": "https://experienceleague.adobe.com/docs/pass/authentication/auth-features/error-reportn/enhanced-error-codes.html",
-			"trace":   w.Header().Get("X-Request-Id")},
+			"trace":   trace},
 	})
 }
 
