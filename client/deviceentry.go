@@ -85,6 +85,11 @@ func attributeText(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
+	// Most values are plain strings: without a backslash a JSON string's bytes are
+	// its text (the list was validated as a whole before it got here).
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : n-1])
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
