@@ -7,6 +7,9 @@ import (
 	"net/http"
 )
 
+// errNoKeysToUnlink refuses an unlink of nothing before anything is sent.
+var errNoKeysToUnlink = &InputError{Msg: "Name at least one device to unlink, by its key from the device list."}
+
 // ListDevices is GET /api/{sp}/list: the devices of the caller's profile.
 func (c *Client) ListDevices(ctx context.Context, sp string, dev DeviceHeaders, serviceToken string) (*DeviceList, error) {
 	if err := checkSP(sp); err != nil {
@@ -33,7 +36,7 @@ func (c *Client) UnlinkDevices(ctx context.Context, sp string, dev DeviceHeaders
 		return nil, err
 	}
 	if len(keys) == 0 {
-		return nil, &InputError{Msg: "Name at least one device to unlink, by its key from the device list."}
+		return nil, errNoKeysToUnlink
 	}
 	body, err := json.Marshal(map[string][]string{"devices": keys})
 	if err != nil {

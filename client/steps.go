@@ -140,6 +140,9 @@ func (d *Device) Devices(ctx context.Context) (*DeviceList, error) {
 
 // Unlink is POST unlink. A device may unlink itself; it is then marked unlinked.
 func (d *Device) Unlink(ctx context.Context, keys ...string) (*UnlinkResult, error) {
+	if len(keys) == 0 {
+		return nil, errNoKeysToUnlink
+	}
 	res, err := withServiceToken(ctx, d, func(tok string) (*UnlinkResult, error) {
 		return d.client.UnlinkDevices(ctx, d.sp, d.headers, tok, keys)
 	})
