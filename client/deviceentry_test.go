@@ -138,3 +138,60 @@ func TestTolerantNumbers(t *testing.T) {
 		t.Errorf("profile attributes: %+v", a)
 	}
 }
+
+// FuzzWithDevice: for any JSON object, the output is JSON whose "device" is the name
+// and whose other members are byte for byte what came in.
+func FuzzWithDevice(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"device":"x","n":1.50}`, ` {"a" : [1,{"device":2}] } `, `[1]`, `{"a":1}x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var before map[string]json.RawMessage
+		isObject := json.Unmarshal([]byte(in), &before) == nil && before != nil
+		out, err := WithDevice(json.RawMessage(in), nil, "tv")
+		if !isObject {
+			if err == nil && strings.TrimSpace(in) != "" {
+				t.Fatalf("WithDevice(%q) accepted a non-object: %s", in, out)
+			}
+			return
+		}
+		if err != nil {
+			if deviceKeys(in) < 2 { // two device fields are refused
+				t.Fatalf("WithDevice(%q): %v", in, err)
+			}
+			return
+		}
+		var after map[string]json.RawMessage
+		if err := json.Unmarshal(out, &after); err != nil {
+			t.Fatalf("WithDevice(%q) = %q: not JSON", in, out)
+		}
+		if string(after["device"]) != `"tv"` {
+			t.Fatalf("device = %s in %s", after["device"], out)
+		}
+		for k, v := range before {
+			if k != "device" && string(after[k]) != string(v) {
+				t.Fatalf("%q changed: %s → %s", k, v, after[k])
+			}
+		}
+	})
+}
+
+// deviceKeys counts the top-level "device" keys of a JSON object, however spelled.
+func deviceKeys(in string) int {
+	dec := json.NewDecoder(strings.NewReader(in))
+	if _, err := dec.Token(); err != nil {
+		return 0
+	}
+	n := 0
+	for dec.More() {
+		k, err := dec.Token()
+		var v json.RawMessage
+		if err != nil || dec.Decode(&v) != nil {
+			return n
+		}
+		if k == "device" {
+			n++
+		}
+	}
+	return n
+}

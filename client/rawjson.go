@@ -24,11 +24,15 @@ func WithDevice(raw json.RawMessage, v any, device string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !json.Valid(raw) {
+		return nil, errors.New("client: the answer is not JSON")
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errors.New("client: the answer is not a JSON object")
 	}
 	empty := true
+	start, end := -1, -1 // the span of the value of an existing "device"
 	for dec.More() {
 		empty = false
 		key, err := dec.Token()
@@ -40,21 +44,23 @@ func WithDevice(raw json.RawMessage, v any, device string) ([]byte, error) {
 			return nil, err
 		}
 		if key == "device" {
-			end := int(dec.InputOffset())
-			start := end - len(val)
-			return bytes.Join([][]byte{raw[:start], name, raw[end:]}, nil), nil
+			if start >= 0 {
+				return nil, errors.New("client: the answer has two device fields")
+			}
+			end = int(dec.InputOffset())
+			start = end - len(val)
 		}
+	}
+	if start >= 0 {
+		return bytes.Join([][]byte{raw[:start], name, raw[end:]}, nil), nil
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	if dec.More() {
-		return nil, errors.New("client: trailing data after the answer")
-	}
-	end := int(dec.InputOffset()) - 1 // the closing brace
+	closing := int(dec.InputOffset()) - 1
 	field := append([]byte(`"device":`), name...)
 	if !empty {
 		field = append([]byte(","), field...)
 	}
-	return bytes.Join([][]byte{raw[:end], field, raw[end:]}, nil), nil
+	return bytes.Join([][]byte{raw[:closing], field, raw[closing:]}, nil), nil
 }
