@@ -25,7 +25,9 @@ func Explain(err error) string {
 	)
 	switch {
 	case errors.As(err, &ie):
-		return TerminalSafe(ie.Msg)
+		// Written here from what a person typed, quoted with %q (which escapes
+		// controls): escaping again would double every backslash.
+		return ie.Msg
 	case errors.As(err, &ns):
 		return fmt.Sprintf("The server at %s offers no software statement to register with (a real server's comes from the programmer dashboard): give it with --software-statement FILE (- reads stdin) or in HANDOFF_SOFTWARE_STATEMENT.", TerminalSafe(ns.Server))
 	case errors.Is(err, ErrNotSignedIn):
