@@ -55,14 +55,13 @@ func (c *Client) CreateRegcode(ctx context.Context, requestor string, dev Device
 	if asXML {
 		format = "xml"
 	}
-	var raw []byte
 	cl := call{method: http.MethodPost, path: "/reggie/v1/" + requestor + "/regcode." + format, header: deviceHeader(dev),
-		body: []byte(q.Encode()), ctype: "application/x-www-form-urlencoded", auth: true}
-	if err := c.do(ctx, cl, &raw); err != nil {
+		body: []byte(q.Encode()), ctype: "application/x-www-form-urlencoded", accept: "application/" + format, auth: true}
+	raw, err := c.doRaw(ctx, cl, nil)
+	if err != nil {
 		return nil, err
 	}
 	var b regcodeBody
-	var err error
 	if asXML {
 		err = xml.Unmarshal(raw, &b)
 	} else {

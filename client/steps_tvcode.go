@@ -95,15 +95,17 @@ func (d *Device) ActivateCode(ctx context.Context, code, mvpd, userID string) (*
 // signed in with a code). A device with no TV provider authentication gets an error
 // for which IsNotAuthenticated is true; a deny is a Decision with Authorized false.
 func (d *Device) Authorize(ctx context.Context, resource string) (*Decision, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
-		tok = ""
+	authorize := func(tok string) (*Decisions, error) {
+		return d.client.Authorize(ctx, d.sp, d.headers, tok, "", resource)
 	}
-	ds, err := d.client.Authorize(ctx, d.sp, d.headers, tok, "", resource)
+	var ds *Decisions
+	var err error
+	if _, terr := d.serviceToken(); terr == nil {
+		ds, err = withServiceToken(ctx, d, authorize)
+	} else {
+		ds, err = authorize("") // a TV signed in with a code holds no service token
+	}
 	if err != nil {
-		if tok != "" {
-			return nil, d.refused(tok, err)
-		}
 		return nil, err
 	}
 	return &ds.Decisions[0], nil

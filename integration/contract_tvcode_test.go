@@ -21,7 +21,7 @@ var secondScreenTypes = map[string]func() any{
 	"POST /sandbox/activate":                func() any { return &client.Activation{} },
 	"POST /sandbox/mvpd-login/":             func() any { return &client.MVPDLogin{} },
 	"POST /api/v2/demo/decisions/authorize": func() any { return &client.Decisions{} },
-	"GET /api/v1/tokens/authn.json":         nil, // the v1 body, read by GetAuthentication
+	"GET /api/v1/tokens/authn":              nil, // the v1 body, read by GetAuthentication (seed 004's path)
 	"POST /reggie/v1/demo/regcode.json":     nil,
 	"POST /o/client/register":               nil, // covered by TestContract
 	"POST /o/client/token":                  nil,
