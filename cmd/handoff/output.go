@@ -17,40 +17,53 @@ import (
 // otherwise a few lines for a person. Its methods return the exit code.
 type output struct {
 	e       *env
-	command string
+	command string // "mvpd signin"
 	json    bool
 	device  string
+	// storeKind is the keystore the device was opened from, once it was: a step that
+	// finds no sign-in in the memory store says why.
+	storeKind string
 }
 
 // ok prints a success: resp as JSON with the device's name added, or human text.
-func (o output) ok(resp any, human func(w io.Writer)) int {
+func (o output) ok(resp any, human func(w io.Writer)) error {
 	if !o.json {
 		human(o.e.stdout)
-		return exitOK
+		return nil
 	}
 	obj, err := withDevice(resp, o.device)
 	if err != nil {
-		fmt.Fprintln(o.e.stderr, "handoff: the server's answer could not be printed as JSON; run without --json to see it")
-		return exitUnreachable
+		return o.fail(&client.ProtocolError{Problem: "its answer could not be printed as JSON"})
 	}
 	o.e.stdout.Write(obj)
-	return exitOK
+	return nil
 }
 
-// fail prints an error and returns its exit code. The explanation goes to stderr in
+// fail prints an error and returns it as reported. The explanation goes to stderr in
 // both modes; with --json the error object also goes to stdout.
-func (o output) fail(err error) int {
-	code := exitCode(err)
-	fmt.Fprintln(o.e.stderr, "handoff:", explain(err))
+func (o output) fail(err error) error {
+	msg := explain(err)
+	if errors.Is(err, client.ErrNotSignedIn) && o.storeKind == "memory" {
+		msg += " " + memoryStoreHint
+	}
+	fmt.Fprintln(o.e.stderr, "handoff:", msg)
 	if o.json {
-		obj, _ := json.Marshal(errorObject(err, o.device))
-		o.e.stdout.Write(append(obj, '\n'))
+		obj := errorObject(err, o.device)
+		obj.Error.Message = msg
+		raw, _ := json.Marshal(obj)
+		o.e.stdout.Write(append(raw, '\n'))
 	}
-	if code == exitUsage {
-		fmt.Fprintf(o.e.stderr, "Run 'handoff %s --help' for its flags.\n", o.command)
+	if exitCode(err) == exitUsage {
+		fmt.Fprintf(o.e.stderr, "Run '%s --help' for its flags.\n", strings.TrimSpace("handoff "+o.command))
 	}
-	return code
+	return &reportedError{err: err}
 }
+
+// memoryStoreHint says why a device of the memory keystore is not signed in: every
+// command is a new process, and that store lives only as long as one.
+const memoryStoreHint = "Its secrets are in the memory keystore: the previous command kept them in memory only, " +
+	"and they went when it ended. To keep them between commands, unlock an OS keyring, " +
+	"or choose --keystore kernel (Linux) or --keystore file (plain text)."
 
 // withDevice marshals an API answer and adds the "device" field to it.
 func withDevice(resp any, device string) ([]byte, error) {
@@ -66,23 +79,6 @@ func withDevice(resp any, device string) ([]byte, error) {
 	obj["device"] = name
 	out, err := json.Marshal(obj)
 	return append(out, '\n'), err
-}
-
-// exitCode maps an error to the exit codes of `handoff help`.
-func exitCode(err error) int {
-	var usage *usageError
-	var store *client.StoreError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &usage), client.IsBadInput(err), errors.As(err, &store):
-		// A keystore that cannot be used is fixed from the command line (--keystore).
-		return exitUsage
-	case client.IsRefused(err), errors.Is(err, client.ErrNotSignedIn):
-		return exitRefused
-	default:
-		return exitUnreachable
-	}
 }
 
 // apiErrorJSON is the SSO service's error envelope; every error is printed in it, so
@@ -132,6 +128,9 @@ func errorObject(err error, device string) apiErrorJSON {
 func localError(err error) (status, code string) {
 	var (
 		usage       *usageError
+		setup       *setupError
+		interrupted *interruptedError
+		notDone     *notDoneError
 		store       *client.StoreError
 		unreachable *client.UnreachableError
 		protocol    *client.ProtocolError
@@ -139,8 +138,14 @@ func localError(err error) (status, code string) {
 	switch {
 	case errors.As(err, &usage), client.IsBadInput(err):
 		return "USAGE_ERROR", "usage"
+	case errors.As(err, &interrupted):
+		return "INTERRUPTED", "interrupted"
+	case errors.As(err, &notDone):
+		return notDone.status, notDone.code
 	case errors.Is(err, client.ErrNotSignedIn):
 		return "NOT_SIGNED_IN", "not_signed_in"
+	case errors.As(err, &setup):
+		return "SETUP_ERROR", "setup"
 	case errors.As(err, &store):
 		return "KEYSTORE_ERROR", "keystore_unavailable"
 	case errors.As(err, &unreachable) && unreachable.Timeout, errors.Is(err, context.DeadlineExceeded):
@@ -166,9 +171,24 @@ func statusName(code int) string {
 // client's through client.Explain (never a Go error string), with the API's code and
 // trace id so that a refusal can be found in the server's log.
 func explain(err error) string {
-	var usage *usageError
-	if errors.As(err, &usage) {
+	var (
+		usage       *usageError
+		setup       *setupError
+		interrupted *interruptedError
+		notDone     *notDoneError
+		screen      *screenError
+	)
+	switch {
+	case errors.As(err, &screen):
+		return screen.msg
+	case errors.As(err, &interrupted):
+		return "Interrupted: nothing more was asked of the server; what it had already answered is saved."
+	case errors.As(err, &usage):
 		return usage.msg
+	case errors.As(err, &setup):
+		return setup.msg
+	case errors.As(err, &notDone):
+		return notDone.msg
 	}
 	msg := client.Explain(err)
 	var apiErr *client.APIError
