@@ -19,10 +19,12 @@ type app struct {
 	args []string // the command line, after the program name
 	sf   sharedFlags
 	root *cobra.Command
+	// stores are where forget looks; tests give their own.
+	stores forgetStores
 }
 
 func newApp(ctx context.Context, e *env, args []string) *app {
-	return &app{ctx: ctx, e: e, args: args}
+	return &app{ctx: ctx, e: e, args: args, stores: systemStores}
 }
 
 // rootLong is written in paragraphs without line breaks: help wraps them to the
@@ -48,7 +50,16 @@ func (a *app) rootCommand() *cobra.Command {
 	root.Long = rootLong
 	root.Args = unknownCommandArgs
 	a.sf.bind(root.PersistentFlags(), a.e)
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// "handoff sigin --sso-id x": cobra found no command, so the root read the
+		// flags; the word that is not a command is what is wrong.
+		if c == root {
+			if word := firstWord(root, a.args); word != "" {
+				return unknownCommandArgs(root, []string{word})
+			}
+		}
+		return flagError(c, err)
+	})
 	a.registerCompletions(root)
 	root.SetVersionTemplate(buildVersion().versionTemplate())
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return a.sf.check() }
@@ -83,6 +94,9 @@ func helpCommand() *cobra.Command {
 				}
 				return usagef("no help for %q: it is not a command of handoff%s", word, suggest(word, commandNames(target)))
 			}
+			// The inherited flags join the command's own only when cobra parses its
+			// line; help lists them all.
+			_ = target.InheritedFlags()
 			return target.Help()
 		},
 		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -99,7 +113,6 @@ func helpCommand() *cobra.Command {
 			return out, cobra.ShellCompDirectiveNoFileComp
 		},
 	}
-	refuseShared(c, "help is the same for every device and server", sharedNames...)
 	return c
 }
 
@@ -110,6 +123,26 @@ func unknownCommandArgs(c *cobra.Command, args []string) error {
 		return nil
 	}
 	return usagef("unknown command %q for %q%s", args[0], c.CommandPath(), suggest(args[0], commandNames(c)))
+}
+
+// firstWord is the first argument of a command line that is neither a flag nor a
+// flag's value, as the root's flags read it.
+func firstWord(root *cobra.Command, args []string) string {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--":
+			return ""
+		case !strings.HasPrefix(arg, "-") || arg == "-":
+			return arg
+		case strings.Contains(arg, "="):
+		case strings.HasPrefix(arg, "--"):
+			if f := root.Flags().Lookup(arg[2:]); f != nil && f.NoOptDefVal == "" {
+				i++ // its value
+			}
+		}
+	}
+	return ""
 }
 
 // noArgs refuses arguments a command does not take.

@@ -27,7 +27,7 @@ nothing to remove), 2 a wrong command line or a store that was asked for and can
 be used, 3 a store failed while removing.`,
 		Example: "handoff forget --device tv\nhandoff forget --all --keystore file",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runForget(a.e, f, args, systemStores)
+			return runForget(a.e, f, args, a.stores)
 		},
 	}
 	// forget's --device and --keystore mean something else than the shared ones: no
@@ -87,7 +87,7 @@ func runForget(e *env, f forgetFlags, rest []string, stores forgetStores) error 
 		kind string
 		open func() (keystore.Store, error)
 	}{{"keyring", stores.keyring}, {"kernel", stores.kernel}} {
-		if kind != "auto" && kind != st.kind {
+		if kind != "auto" && kind != st.kind || st.open == nil {
 			continue
 		}
 		s, err := st.open()

@@ -59,14 +59,18 @@ func signalContext() context.Context {
 
 // run executes one command line and returns its exit code.
 func run(ctx context.Context, e *env, args []string) int {
-	a := newApp(ctx, e, args)
+	return newApp(ctx, e, args).execute()
+}
+
+func (a *app) execute() int {
+	e := a.e
 	root := a.rootCommand()
-	root.SetArgs(args)
+	root.SetArgs(a.args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	v := buildVersion()
-	err := fang.Execute(ctx, root,
+	err := fang.Execute(a.ctx, root,
 		fang.WithVersion(v.version), fang.WithCommit(v.commit),
 		// Errors are reported by report, in words or as JSON, never by fang's box.
 		fang.WithErrorHandler(func(io.Writer, fang.Styles, error) {}),

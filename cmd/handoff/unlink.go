@@ -42,10 +42,7 @@ answers yes, and is needed when no terminal is there to ask.`,
 				return s.fail(err)
 			}
 			self := d.State()
-			keys, err := a.unlinkKeys(args, self)
-			if err != nil {
-				return s.fail(err)
-			}
+			keys := a.unlinkKeys(args, self)
 			ctx, cancel := s.context()
 			defer cancel()
 			if allOthers {
@@ -99,9 +96,9 @@ answers yes, and is needed when no terminal is there to ask.`,
 
 // unlinkKeys turns the arguments into device keys: a device this machine plays on the
 // same server and service provider may be given by name.
-func (a *app) unlinkKeys(args []string, self client.DeviceState) ([]string, error) {
+func (a *app) unlinkKeys(args []string, self client.DeviceState) []string {
 	if len(args) == 0 {
-		return nil, nil
+		return nil
 	}
 	local := map[string]string{}
 	for _, dev := range a.localDevices(self.Server, self.SP) {
@@ -110,21 +107,11 @@ func (a *app) unlinkKeys(args []string, self client.DeviceState) ([]string, erro
 	keys := make([]string, 0, len(args))
 	for _, arg := range args {
 		if key, ok := local[arg]; ok {
-			keys = append(keys, key)
-			continue
-		}
-		if len(arg) < 40 && deviceNameLike(arg) {
-			return nil, usagef("%q is neither a device key (see 'handoff devices') nor a device this machine plays on %s", arg, self.Server)
+			arg = key
 		}
 		keys = append(keys, arg)
 	}
-	return keys, nil
-}
-
-// deviceNameLike says whether a word reads as a device name rather than a key (a key
-// is the Base64 of a SHA-256: 44 characters).
-func deviceNameLike(s string) bool {
-	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == ""
+	return keys
 }
 
 // confirmUnlink asks before other devices lose their sign-in; without a terminal to
