@@ -24,7 +24,7 @@ import (
 // would, against a real `handoff serve` process on a loopback port.
 
 var (
-	buildOnce sync.Once
+	buildOnce   sync.Once
 	builtBin    string
 	builtCommit string
 	buildErr    error
