@@ -139,7 +139,7 @@ func serve(t *testing.T) string {
 }
 
 // serveStoppable is serve with a stop function for tests that take the server away.
-func serveStoppable(t *testing.T) (url string, stop func()) {
+func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -148,7 +148,7 @@ func serveStoppable(t *testing.T) (url string, stop func()) {
 	addr := l.Addr().String()
 	l.Close()
 	var logs bytes.Buffer
-	cmd := exec.Command(handoffBinary(t), "serve", "--memory", "--addr", addr)
+	cmd := exec.Command(handoffBinary(t), append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
