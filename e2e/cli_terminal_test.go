@@ -41,7 +41,7 @@ func TestStepCommandsOnATerminal(t *testing.T) {
 	if code == nil {
 		t.Fatalf("no code on screen:\n%s", s)
 	}
-	run("redeem " + code[1]).waitText("EXITED 0", 10*time.Second)
+	run("redeem "+code[1]).waitText("EXITED 0", 10*time.Second)
 	phone.waitText("joined the profile", 10*time.Second)
 	phone.waitText("EXITED 0", 5*time.Second)
 
