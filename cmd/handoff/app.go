@@ -125,6 +125,20 @@ func unknownCommandArgs(c *cobra.Command, args []string) error {
 	return usagef("unknown command %q for %q%s", args[0], c.CommandPath(), suggest(args[0], commandNames(c)))
 }
 
+// stepArgs is the argument check of a command made of steps ("mvpd signin"): a word
+// cobra did not find among its steps is a step that does not exist.
+func stepArgs(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return usagef("unknown step %q for %q%s", args[0], c.CommandPath(), suggest(args[0], commandNames(c)))
+}
+
+// sayWhichStep runs a command made of steps named alone.
+func sayWhichStep(c *cobra.Command, _ []string) error {
+	return usagef("%s needs a step: %s (see '%s --help')", c.CommandPath(), strings.Join(commandNames(c), " or "), c.CommandPath())
+}
+
 // firstWord is the first argument of a command line that is neither a flag nor a
 // flag's value, as the root's flags read it.
 func firstWord(root *cobra.Command, args []string) string {

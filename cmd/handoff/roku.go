@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -55,18 +54,4 @@ preset, any other needs --preset roku.`,
 	signin.Flags().StringVar(&subscriber, "subscriber", "", "the Roku subscriber id (required)")
 	group.AddCommand(signin)
 	return group
-}
-
-// stepArgs is the argument check of a command made of steps ("mvpd signin"): a word
-// cobra did not find among its steps is a step that does not exist.
-func stepArgs(c *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	return usagef("unknown step %q for %q%s", args[0], c.CommandPath(), suggest(args[0], commandNames(c)))
-}
-
-// sayWhichStep runs a command made of steps named alone.
-func sayWhichStep(c *cobra.Command, _ []string) error {
-	return usagef("%s needs a step: %s (see '%s --help')", c.CommandPath(), strings.Join(commandNames(c), " or "), c.CommandPath())
 }

@@ -70,7 +70,7 @@ is logged on stderr as one line, without secrets.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&addr, "addr", "127.0.0.1:8765", "host:port to listen on (port 0: any free port)")
+	fs.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on, host:port (port 0: any free port)")
 	fs.StringVar(&cfg.DataDir, "data", "", "where the durable store lives (default: the user's state directory)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in memory; lost on exit")
 	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go duration: 90s, 10m, 1h)")
@@ -79,7 +79,7 @@ is logged on stderr as one line, without secrets.`,
 	fs.Var(durationFlag{&cfg.AccessTokenTTL}, "access-token-ttl", "access token lifetime (a Go duration)")
 	fs.Var(durationFlag{&cfg.MVPDAuthTTL}, "mvpd-auth-ttl", "lifetime of a TV provider (MVPD) authentication (a Go duration)")
 	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider name (repeatable; none: any valid name)")
-	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
+	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "let POST serviceToken without X-SSO-ID use the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
 	_ = cmd.MarkFlagDirname("data")
 	refuseShared(cmd, "it is the server the devices talk to; point them at it with --server", sharedNames...)
