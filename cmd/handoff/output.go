@@ -53,8 +53,13 @@ func (o output) fail(err error) error {
 		raw, _ := json.Marshal(obj)
 		o.e.stdout.Write(append(raw, '\n'))
 	}
-	if exitCode(err) == exitUsage {
-		fmt.Fprintf(o.e.stderr, "Run '%s --help' for its flags.\n", strings.TrimSpace("handoff "+o.command))
+	var usage *usageError
+	switch {
+	case !errors.As(err, &usage) && !client.IsBadInput(err):
+	case o.command == "":
+		fmt.Fprintln(o.e.stderr, "Run 'handoff help' to see the commands and the flags they share.")
+	default:
+		fmt.Fprintf(o.e.stderr, "Run 'handoff %s --help' for its flags.\n", o.command)
 	}
 	return &reportedError{err: err}
 }

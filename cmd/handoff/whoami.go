@@ -69,5 +69,8 @@ func writeWhoami(out io.Writer, name string, s client.DeviceState, now time.Time
 		fmt.Fprintf(tw, "profile\tnone yet: handoff signin --sso-id ID, or handoff redeem CODE\n")
 	}
 	fmt.Fprintf(tw, "keystore\t%s (%s)\n", s.StoreKind, s.Account)
+	if s.StoreKind == "memory" && !s.SignedIn {
+		fmt.Fprintf(tw, "note\tthe memory keystore forgets this device when the command ends; keep it with an OS keyring, --keystore kernel (Linux) or --keystore file\n")
+	}
 	tw.Flush()
 }
