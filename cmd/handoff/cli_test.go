@@ -423,8 +423,10 @@ func TestCLIExitCodes(t *testing.T) {
 	if r := sh.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "Exit codes:") || !strings.Contains(r.stdout, "130") {
 		t.Errorf("handoff help: %+v", r)
 	}
-	if r := sh.run("--version"); r.code != exitOK || !strings.HasPrefix(r.stdout, "handoff v0.0.0-test ("+builtCommit[:7]+")") {
-		t.Errorf("handoff --version does not carry the commit %s: %+v", builtCommit[:7], r)
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
+		if r := sh.run(args...); r.code != exitOK || !strings.HasPrefix(r.stdout, "handoff v0.0.0-test ("+builtCommit[:7]+")") {
+			t.Errorf("handoff %q does not carry the commit %s: %+v", args, builtCommit[:7], r)
+		}
 	}
 
 	// The server refuses: 1.

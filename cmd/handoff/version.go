@@ -1,6 +1,11 @@
 package main
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"text/template"
+
+	"github.com/spf13/cobra"
+)
 
 // Set by the build (make build): -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
 // A plain go build or go run with VCS stamping on gets the commit and its date from
@@ -47,4 +52,20 @@ func (b build) versionTemplate() string {
 		t += ", built " + b.date
 	}
 	return t + "\n"
+}
+
+// versionCommand is `handoff version`, which handoff has always answered as --version.
+func versionCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:    "version",
+		Short:  "print the version, commit and build date (as --version)",
+		Hidden: true,
+		Args:   noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			root := c.Root()
+			return template.Must(template.New("version").Parse(buildVersion().versionTemplate())).Execute(c.OutOrStdout(), map[string]string{"Name": root.Name(), "Version": root.Version})
+		},
+	}
+	refuseShared(c, "the version is the same for every device and server", sharedNames...)
+	return c
 }
