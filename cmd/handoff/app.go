@@ -62,7 +62,7 @@ func (a *app) rootCommand() *cobra.Command {
 	})
 	a.registerCompletions(root)
 	root.SetVersionTemplate(buildVersion().versionTemplate())
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return a.sf.check() }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.sf.check(cmd) }
 	root.AddCommand(
 		a.signinCommand(), a.mvpdCommand(), a.linkCommand(), a.redeemCommand(),
 		a.profilesCommand(), a.authnCommand(), a.devicesCommand(), a.unlinkCommand(),

@@ -19,8 +19,19 @@ type lineRun struct {
 // environment; stores, when given, are where forget looks.
 func runLine(t *testing.T, stores *forgetStores, args ...string) lineRun {
 	t.Helper()
+	return runIn(t, stores, nil, args...)
+}
+
+// runLineEnv is runLine with environment variables.
+func runLineEnv(t *testing.T, vars map[string]string, args ...string) lineRun {
+	t.Helper()
+	return runIn(t, nil, vars, args...)
+}
+
+func runIn(t *testing.T, stores *forgetStores, vars map[string]string, args ...string) lineRun {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
 	a := newApp(t.Context(), e, args)
 	if stores != nil {
 		a.stores = *stores
@@ -57,5 +68,20 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		if r.code != exitUsage || !strings.Contains(r.stderr, "unknown flag --no-such-flag") || r.stdout != "" {
 			t.Errorf("%q --no-such-flag: exit %d, stdout %q, stderr %q", path, r.code, r.stdout, r.stderr)
 		}
+	}
+}
+
+// TestSharedVariablesStopOnlyTheCommandsThatUseThem: HANDOFF_TIMEOUT and
+// HANDOFF_KEYSTORE are checked where they mean something.
+func TestSharedVariablesStopOnlyTheCommandsThatUseThem(t *testing.T) {
+	bad := map[string]string{"HANDOFF_TIMEOUT": "soon"}
+	if r := runLineEnv(t, bad, "whoami"); r.code != exitUsage || !strings.Contains(r.stderr, `HANDOFF_TIMEOUT="soon" is not a duration`) {
+		t.Errorf("whoami with HANDOFF_TIMEOUT=soon: %+v", r)
+	}
+	if r := runLineEnv(t, bad, "whoami", "--timeout", "2s", "--keystore", "memory"); r.code != exitOK {
+		t.Errorf("--timeout overrides a bad HANDOFF_TIMEOUT: %+v", r)
+	}
+	if r := runLineEnv(t, map[string]string{"HANDOFF_TIMEOUT": "soon", "HANDOFF_KEYSTORE": "vault"}, "serve", "--link-code-ttl", "0"); !strings.Contains(r.stderr, "every lifetime must be positive") {
+		t.Errorf("serve is stopped by variables it does not read: %+v", r)
 	}
 }

@@ -73,18 +73,22 @@ func (f *sharedFlags) bind(fs *pflag.FlagSet, e *env) {
 	fs.DurationVar(&f.timeout, "timeout", f.timeout, "how long a step waits for the server (env HANDOFF_TIMEOUT)")
 }
 
-// check refuses what the shared flags say wrong, before a command runs.
-func (f *sharedFlags) check() error {
-	if f.timeoutEnv != "" && !f.flags.Changed("timeout") {
-		return usagef("HANDOFF_TIMEOUT=%q is not a duration: give one such as 15s or 2m", f.timeoutEnv)
+// check refuses what the shared flags (or their variables) say wrong, before cmd
+// runs; a command that has no use for a flag is not stopped by its variable.
+func (f *sharedFlags) check(cmd *cobra.Command) error {
+	uses := func(name string) bool { return cmd.Flags().Lookup(name) == f.flags.Lookup(name) }
+	if uses("timeout") {
+		if f.timeoutEnv != "" && !f.flags.Changed("timeout") {
+			return usagef("HANDOFF_TIMEOUT=%q is not a duration: give one such as 15s or 2m", f.timeoutEnv)
+		}
+		if f.timeout <= 0 {
+			return usagef("--timeout must be positive, such as 15s or 2m")
+		}
 	}
-	if f.timeout <= 0 {
-		return usagef("--timeout must be positive, such as 15s or 2m")
-	}
-	if !slices.Contains(keystoreNames(), f.keystore) {
+	if uses("keystore") && !slices.Contains(keystoreNames(), f.keystore) {
 		return usagef("unknown keystore %q; choose one of %s", f.keystore, strings.Join(keystoreNames(), ", "))
 	}
-	if f.preset != "" {
+	if uses("preset") && f.preset != "" {
 		if _, ok := assets.LookupPreset(f.preset); !ok {
 			return usagef("unknown preset %q; choose one of %s", f.preset, strings.Join(assets.PresetNames(), ", "))
 		}
