@@ -78,25 +78,33 @@ func TestCLIMemoryStoreSaysWhy(t *testing.T) {
 }
 
 // TestGoBuildVersionCarriesTheCommit: a plain go build with VCS stamping on takes the
-// commit from the build info (the ldflags are for builds without it).
+// commit from the build info (the ldflags are for builds without it). The go command
+// stamps only a checkout whose .git is a directory, so the test builds from a clone of
+// this commit (a git worktree has a .git file).
 func TestGoBuildVersionCarriesTheCommit(t *testing.T) {
 	handoffBinary(t) // for builtCommit
 	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info, err := os.Stat(filepath.Join(strings.TrimSpace(string(top)), ".git")); err != nil || !info.IsDir() {
-		// The go command looks for a .git directory; a git worktree has a .git file.
-		t.Skip("this checkout is a git worktree, which go build does not stamp; make build stamps it with -ldflags")
+	clone := filepath.Join(t.TempDir(), "src")
+	for _, args := range [][]string{
+		{"git", "clone", "--quiet", "--no-checkout", strings.TrimSpace(string(top)), clone},
+		{"git", "-C", clone, "checkout", "--quiet", builtCommit},
+	} {
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%q: %v\n%s", args, err, out)
+		}
 	}
 	bin := filepath.Join(t.TempDir(), "handoff")
-	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/handoff")
+	build.Dir = clone
+	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=true")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -buildvcs=true: %v\n%s", err, out)
 	}
 	out, err := exec.Command(bin, "--version").Output()
-	if err != nil || !strings.Contains(string(out), "("+builtCommit[:7]+")") {
-		t.Errorf("--version of a go build: %q (%v); want commit %s", out, err, builtCommit[:7])
+	if err != nil || !strings.Contains(string(out), "("+builtCommit[:7]+")") || !strings.Contains(string(out), "built ") {
+		t.Errorf("--version of a go build: %q (%v); want commit %s and its date", out, err, builtCommit[:7])
 	}
 }
