@@ -108,3 +108,22 @@ func TestGoBuildVersionCarriesTheCommit(t *testing.T) {
 		t.Errorf("--version of a go build: %q (%v); want commit %s and its date", out, err, builtCommit[:7])
 	}
 }
+
+// TestCLISetUpFailuresExit2: a data directory or keystore that cannot be used is fixed
+// on this machine, as a usage error is: exit 2, and the reason in words.
+func TestCLISetUpFailuresExit2(t *testing.T) {
+	sh := newShell(t, closedPort(t))
+	file := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := sh.run("serve", "--data", file, "--addr", "127.0.0.1:0"); r.code != exitUsage || !strings.Contains(r.stderr, "a file stands where a directory should be") {
+		t.Errorf("serve on a data directory that is a file: %+v", r)
+	}
+	// The file keystore where its directory is a file.
+	sh.env = append(sh.env, "XDG_CONFIG_HOME="+file)
+	r := sh.run("whoami", "--json")
+	if r.code != exitUsage || !strings.Contains(r.stdout, `"code":"keystore_unavailable"`) {
+		t.Errorf("whoami with a file keystore that cannot be written: %+v", r)
+	}
+}

@@ -92,6 +92,9 @@ var completionCases = []struct {
 	{"handoff mvpd signout --", []string{"--device", "--json"}, []string{"--mvpd", "--user", "--qr"}},
 	{"handoff serve --", []string{"--addr", "--memory"}, []string{"--device", "--json", "--server"}},
 	{"handoff --ser", []string{"--server"}, nil},
+	{"handoff --pl", []string{"--plain"}, nil},
+	{"handoff --phone-preset ", []string{"iphone", "android"}, nil},
+	{"handoff tv --", []string{"--plain", "--tour", "--device"}, []string{"--json", "--trace", "--memory"}},
 	{"handoff completion ", []string{"bash", "zsh", "fish", "powershell"}, nil},
 }
 
