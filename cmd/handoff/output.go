@@ -80,8 +80,10 @@ func withDevice(resp any, device string) ([]byte, error) {
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, err
 	}
-	name, _ := json.Marshal(device)
-	obj["device"] = name
+	if device != "" { // status answers for every device, not one
+		name, _ := json.Marshal(device)
+		obj["device"] = name
+	}
 	out, err := json.Marshal(obj)
 	return append(out, '\n'), err
 }
@@ -99,7 +101,7 @@ type apiErrorJSON struct {
 		Trace      string `json:"trace,omitempty"`
 		RetryAfter int    `json:"retryAfter,omitempty"` // seconds, from Retry-After
 	} `json:"error"`
-	Device string `json:"device"`
+	Device string `json:"device,omitempty"` // none when no command was found
 }
 
 // errorObject is the JSON printed for an error: the API's own error object when the
