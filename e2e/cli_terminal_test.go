@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -50,6 +51,15 @@ func TestStepCommandsOnATerminal(t *testing.T) {
 	ask.keys("Enter") // the default: no
 	ask.waitText("Nothing was unlinked (not confirmed)", 5*time.Second)
 	ask.waitText("EXITED 1", 5*time.Second)
+
+	quit := run("unlink --all-others")
+	quit.waitText("[y/N]", 10*time.Second)
+	// Ctrl-C at the question (SIGINT to handoff alone: in tmux the key would also stop
+	// the shell that reports the exit code): nothing unlinked, exit 130.
+	if err := syscall.Kill(quit.programPID(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	quit.waitText("EXITED 130", 5*time.Second)
 
 	yes := run("unlink --all-others")
 	yes.waitText("[y/N]", 10*time.Second)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
+	"github.com/muesli/cancelreader"
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
@@ -58,7 +60,7 @@ answers yes, and is needed when no terminal is there to ask.`,
 				slices.Sort(keys)
 			}
 			if others := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == self.Key }); len(others) > 0 && !yes {
-				if err := a.confirmUnlink(len(others), self); err != nil {
+				if err := a.confirmUnlink(cmd.Context(), len(others), self); err != nil {
 					return s.fail(err)
 				}
 			}
@@ -116,7 +118,7 @@ func (a *app) unlinkKeys(args []string, self client.DeviceState) []string {
 
 // confirmUnlink asks before other devices lose their sign-in; without a terminal to
 // ask on, --yes is needed.
-func (a *app) confirmUnlink(n int, self client.DeviceState) error {
+func (a *app) confirmUnlink(ctx context.Context, n int, self client.DeviceState) error {
 	if !a.e.stdinTTY {
 		return usagef("unlinking other devices needs --yes when handoff cannot ask (stdin is not a terminal)")
 	}
@@ -125,10 +127,29 @@ func (a *app) confirmUnlink(n int, self client.DeviceState) error {
 		what = fmt.Sprintf("%d other devices", n)
 	}
 	fmt.Fprintf(a.e.stderr, "Unlink %s from profile %s? They will have to sign in again. [y/N] ", what, orDash(self.Claims.Subject))
-	line, _ := bufio.NewReader(a.e.stdin).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return nil
+	// Ctrl-C is caught for the whole run: the question must not outlast it, nor leave
+	// a read pending on the terminal (its next answer is for whoever asks next).
+	in, err := cancelreader.NewReader(a.e.stdin)
+	if err != nil {
+		return &setupError{msg: "cannot read the answer from the terminal", err: err}
+	}
+	defer in.Close()
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		in.Cancel()
+		<-answer
+		fmt.Fprintln(a.e.stderr)
+		return ctx.Err()
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return nil
+		}
 	}
 	return &notDoneError{status: "NOT_CONFIRMED", code: "not_confirmed", msg: "Nothing was unlinked (not confirmed)."}
 }
