@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,7 +14,7 @@ import (
 )
 
 // TestForgetSecretService runs forget against a real gnome-keyring on a private bus,
-// with the keyring a user gets (systemStores), in a child process.
+// with the stores a user gets (systemStores), in a child process.
 func TestForgetSecretService(t *testing.T) {
 	keyringtest.NeedTools(t)
 	s := keyringtest.NewSandbox(t)
@@ -43,13 +42,11 @@ func TestForgetSecretServiceChild(t *testing.T) {
 	}
 
 	forget := func(args ...string) string {
-		var out, errOut bytes.Buffer
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-		// Not the kernel keyring: it is the user's own, shared with this test's parent.
-		if code := runForget(e, args, forgetStores{keyring: systemStores.keyring}); code != exitOK {
-			t.Fatalf("forget %q: exit %d, stderr %s", args, code, errOut.String())
+		r := runLine(t, nil, append([]string{"forget"}, args...)...)
+		if r.code != exitOK {
+			t.Fatalf("forget %q: exit %d, stderr %s", args, r.code, r.stderr)
 		}
-		return out.String()
+		return r.stdout
 	}
 
 	report := forget("--device", "tv")

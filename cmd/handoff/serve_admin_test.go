@@ -39,7 +39,9 @@ func runServeUntil(t *testing.T, pattern string, args ...string) (*serveOutput, 
 	ctx, cancel := context.WithCancel(t.Context())
 	e := &env{stdin: strings.NewReader(""), stdout: out, stderr: errOut, getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	go func() { done <- runServe(ctx, e, append([]string{"--memory", "--addr", "127.0.0.1:0"}, args...)) }()
+	go func() {
+		done <- newApp(ctx, e, append([]string{"serve", "--memory", "--addr", "127.0.0.1:0"}, args...)).execute()
+	}()
 	re := regexp.MustCompile(pattern)
 	for deadline := time.Now().Add(10 * time.Second); !re.MatchString(out.String()); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
