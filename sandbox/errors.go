@@ -38,9 +38,11 @@ func (e *apiError) with(header, value string) *apiError {
 
 // The catalogue of §3, named for where each entry is used.
 var (
-	errNoAccessToken   = newError(401, "unauthorized", "An access token is required: send Authorization: Bearer <access_token>", actionGetNewToken)
-	errBadAccessToken  = newError(401, "unauthorized", "The access token is unknown or expired", actionGetNewToken)
-	errUnlinkedDevice  = newError(401, "unauthorized", "This device is no longer linked to the profile", actionGetNewToken)
+	// unauthorized carries "none", as the seed's general catalogue says (spec §1,
+	// correction 2026-12); a client still renews its access token once on it.
+	errNoAccessToken   = newError(401, "unauthorized", "An access token is required: send Authorization: Bearer <access_token>", actionNone)
+	errBadAccessToken  = newError(401, "unauthorized", "The access token is unknown or expired", actionNone)
+	errUnlinkedDevice  = newError(401, "unauthorized", "This device is no longer linked to the profile", actionNone)
 	errNoIdentity      = newError(400, "header_missing", "x-sso-id or x-sso-link header is required for POST requests", actionCheckHeaders)
 	errNoDeviceID      = newError(400, "header_missing", "AP-Device-Identifier header is required for POST requests", actionCheckHeaders)
 	errBothIdentities  = newError(400, "request_invalid", "Send either X-SSO-ID or X-SSO-LINK, not both", actionCheckHeaders)
