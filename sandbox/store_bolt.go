@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,43 +41,68 @@ type boltStore struct {
 }
 
 // OpenBoltStore opens (or creates) the durable store in dir. Every Update is fsynced
-// before it returns. A second process on the same dir gets a clear error at once.
+// before it returns. A second process on the same dir gets a clear error at once, and
+// a damaged file (or one that is not a store) a clear error that wraps ErrStoreDamaged,
+// never a panic: the whole file is read and checked before it is used.
 func OpenBoltStore(dir string) (Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, &setupError{fmt.Sprintf("cannot create the sandbox data directory %s: %s; use --data DIR or --memory", dir, fileProblem(err)), err}
 	}
 	path := filepath.Join(dir, boltFile)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
+	var db *bolt.DB
+	err := contained(func() error {
+		var err error
+		if db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout}); err != nil {
+			return err
+		}
+		if err := checkBolt(db); err != nil {
+			return err
+		}
+		return db.Update(func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err == nil {
+		return &boltStore{db: db, dir: dir}, nil
 	}
-	if err != nil {
+	if db != nil {
+		_ = contained(db.Close)
+	}
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
+	case errors.As(err, &errno):
 		return nil, &setupError{fmt.Sprintf("cannot open the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		_ = db.Close()
-		return nil, &setupError{fmt.Sprintf("cannot prepare the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
+	return nil, damagedStore(path, err)
+}
+
+// damagedStore says what to do about a store file bbolt cannot read.
+func damagedStore(path string, cause error) error {
+	if !errors.Is(cause, ErrStoreDamaged) {
+		cause = fmt.Errorf("%w: %w", ErrStoreDamaged, cause)
 	}
-	return &boltStore{db: db, dir: dir}, nil
+	return &setupError{fmt.Sprintf("the sandbox data file %s is damaged or is not a handoff sandbox store; "+
+		"move it aside (mv %s %s.damaged) to start afresh, or run with --memory", path, path, path), cause}
 }
 
 func (s *boltStore) Location() string { return filepath.Join(s.dir, boltFile) }
 func (s *boltStore) Close() error     { return s.db.Close() }
 
+// View and Update contain a fault or panic that a page damaged after the start
+// causes: the request fails (internal_error) and the server keeps serving.
 func (s *boltStore) View(fn func(Tx) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return contained(func() error { return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
 }
 
 func (s *boltStore) Update(fn func(Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return contained(func() error { return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
 }
 
 type boltTx struct{ tx *bolt.Tx }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -97,6 +98,9 @@ on stderr as one line, without secrets.`)
 	srv, err := sandbox.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "handoff serve: %v\n", err)
+		if errors.Is(err, sandbox.ErrStoreDamaged) {
+			return exitUsage
+		}
 		return exitRefused
 	}
 	base, err := srv.Start(*addr)
