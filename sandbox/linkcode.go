@@ -17,7 +17,12 @@ const (
 	maxLiveCodesPerProfile = 5
 )
 
-var errCodeSpaceFull = errors.New("no free link code after many draws")
+// linkCodeDraws is how many random codes createLinkCode tries before it calls the code
+// space full: with a fraction f of the million codes live, all draws collide with
+// probability f^100 (under 1 in 10^4 while under nine in ten are live).
+const linkCodeDraws = 100
+
+var errNoFreeCode = newError(429, "too_many_requests", "Too many link codes are live on this sandbox to draw a free one; wait for some to expire and ask again", actionRetry)
 
 // normalizeLinkCode turns what a user typed into the six digits it stands for: spaces
 // and dashes are dropped; anything else that is not six digits is refused.
@@ -80,11 +85,13 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 		}
 		kept = kept[1:]
 	}
-	for range 100 {
+	freeAt := now.Add(ttl) // the soonest a colliding code ends, for Retry-After
+	for range linkCodeDraws {
 		code := randomLinkCode()
 		hash := hashLinkCode(key, code)
 		old, err := tx.LinkCode(hash)
 		if err == nil && now.Before(old.NotAfter) {
+			freeAt = minTime(freeAt, old.NotAfter)
 			continue // live already: draw again
 		}
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -93,7 +100,14 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 		rec := LinkCode{Hash: hash, ProfileID: profileID, DeviceKey: deviceKey, NotBefore: now, NotAfter: now.Add(ttl)}
 		return code, rec, tx.PutLinkCode(rec)
 	}
-	return "", LinkCode{}, errCodeSpaceFull
+	return "", LinkCode{}, refusal{errNoFreeCode.with("Retry-After", retryAfter(freeAt.Sub(now)))}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // redeemLinkCode spends the code inside tx: it is gone once this returns it.

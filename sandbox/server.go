@@ -26,7 +26,8 @@ type Server struct {
 	store    Store
 	keys     *keyring
 	verified verifiedTokens
-	limiter  *failureLimiter
+	limiter  *failureLimiter // per device key and per address (IPv6: per /64)
+	budget   *failureLimiter // server-wide: one key, budgetKey
 	log      *slog.Logger
 	handler  http.Handler
 	roku     rokuIdentity
@@ -78,6 +79,7 @@ func newWithStore(cfg Config, store Store) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
 		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
+		budget:    newFailureLimiter(cfg.RedeemFailureBudget, RedeemFailureWindow),
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
 	}
 	s.handler = s.frame(s.routes())
@@ -213,6 +215,7 @@ func (s *Server) sweepLoop() {
 func (s *Server) sweep() {
 	now := s.now()
 	s.limiter.sweep(now)
+	s.budget.sweep(now)
 	err := s.store.Update(func(tx Tx) error {
 		_, err := tx.DeleteExpired(now)
 		return err

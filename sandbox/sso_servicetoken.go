@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -28,13 +29,22 @@ func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, statu
 	writeJSON(w, status, serviceTokenBody{Status: label, Token: tok.Token, NotBefore: tok.NotBefore.UnixMilli(), NotAfter: tok.NotAfter.UnixMilli()})
 }
 
-// clientAddress is the peer's IP, for the link-code limiter.
+// clientAddress is the peer's address for the link-code limiter: an IPv4 address, or
+// the /64 of an IPv6 one, since a single host is handed a whole /64.
 func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return "addr:" + r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return "addr:" + host
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return "addr:" + host
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		return "net:" + netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return "addr:" + ip.String()
 }
 
 func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request) {
@@ -95,13 +105,21 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// budgetKey is the one key of the server-wide failure budget: every failed
+// redemption counts against it, whatever address or device key it came from.
+const budgetKey = "server"
+
+// retryAfter is a Retry-After value: whole seconds, rounded up.
+func retryAfter(wait time.Duration) string {
+	return strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10)
+}
+
 // redeem spends a link code, under the brute-force limiter (only failures count), and
 // returns the profile that made it.
 func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now time.Time) (string, error) {
 	keys := []string{"device:" + deviceKey, clientAddress(r)}
-	if wait := s.limiter.blocked(now, keys...); wait > 0 {
-		secs := int64((wait + time.Second - 1) / time.Second)
-		return "", refusal{errTooMany.with("Retry-After", strconv.FormatInt(secs, 10))}
+	if wait := max(s.limiter.blocked(now, keys...), s.budget.blocked(now, budgetKey)); wait > 0 {
+		return "", refusal{errTooMany.with("Retry-After", retryAfter(wait))}
 	}
 	code, ok := normalizeLinkCode(input)
 	var rec LinkCode
@@ -113,6 +131,7 @@ func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now tim
 	}
 	if !ok {
 		s.limiter.fail(now, keys...)
+		s.budget.fail(now, budgetKey)
 		return "", refusal{errBadLinkCode}
 	}
 	return rec.ProfileID, nil

@@ -76,6 +76,8 @@ on stderr as one line, without secrets.`)
 	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider `name` (repeatable; none: any valid name)")
 	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
+	fs.IntVar(&cfg.RedeemFailureBudget, "redeem-failure-budget", sandbox.DefaultRedeemFailureBudget, "failed link-code redemptions per hour, server-wide, before every redemption waits (`n`; see docs/security.md)")
+	fs.IntVar(&cfg.MaxDevicesPerProfile, "max-devices-per-profile", sandbox.DefaultMaxDevicesPerProfile, "devices a profile may hold; a join past it is refused (`n`)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -89,6 +91,10 @@ on stderr as one line, without secrets.`)
 			fmt.Fprintln(e.stderr, "handoff serve: every lifetime must be positive; run 'handoff serve --help'")
 			return exitUsage
 		}
+	}
+	if cfg.RedeemFailureBudget <= 0 || cfg.MaxDevicesPerProfile <= 0 {
+		fmt.Fprintln(e.stderr, "handoff serve: --redeem-failure-budget and --max-devices-per-profile must be positive; run 'handoff serve --help'")
+		return exitUsage
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(e.stderr, "handoff serve: %v; run 'handoff serve --help'\n", err)
