@@ -18,7 +18,9 @@ func (ts *testServer) from(n int) *testServer {
 	d := &net.Dialer{LocalAddr: local, Timeout: 5 * time.Second}
 	c := *ts
 	c.http = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) { return d.DialContext(ctx, network, addr) },
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
 	}}
 	return &c
 }
