@@ -17,7 +17,7 @@ func (ts *testServer) from(n int) *testServer {
 	local := &net.TCPAddr{IP: net.IPv4(127, byte(n>>16), byte(n>>8), byte(n))}
 	d := &net.Dialer{LocalAddr: local, Timeout: 5 * time.Second}
 	c := *ts
-	c.http = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	c.http = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return d.DialContext(ctx, network, addr)
 		},

@@ -54,6 +54,7 @@ var (
 	errTokenSignature  = newError(401, "header_invalid", "Invalid JWT signature in AD-Service-Token", actionGetNewToken)
 	errTokenUnparsable = newError(401, "header_invalid", "JWT signature validation error", actionGetNewToken)
 	errTokenNoSubject  = newError(401, "header_invalid", "JWT subject (sub) is missing or empty in AD-Service-Token", actionGetNewToken)
+	errTokenOtherSP    = newError(401, "header_invalid", "The service token was issued for another service provider", actionGetNewToken)
 	errTokenExpired    = newError(401, "token_expired", "The service token has expired", actionGetNewToken)
 	errTokenIssuer     = newError(400, "token_invalid", "The service token was not issued by the SSO service", actionGetNewToken)
 	errTokenNotYet     = newError(400, "token_invalid", "The service token is not valid yet (nbf is in the future)", actionGetNewToken)

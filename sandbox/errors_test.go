@@ -66,17 +66,18 @@ func claimsFor(t *testing.T, ts *testServer, profile, key string, now time.Time)
 	var d Device
 	if err := ts.store.View(func(tx Tx) error {
 		var err error
-		d, err = tx.Device(profile, key)
+		d, err = tx.Device(profileID(nsSSO, "demo", profile), key)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	return serviceClaims{
 		Claims: jwt.Claims{
-			Issuer: serviceTokenIssuer, Subject: profile, ID: d.JoinID + ".x",
+			Issuer: serviceTokenIssuer, Subject: profile, Audience: jwt.Audience{"demo"}, ID: d.JoinID + ".x",
 			NotBefore: jwt.NewNumericDate(now), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour)),
 		},
 		DeviceKey: key,
+		Namespace: nsSSO,
 	}
 }
 

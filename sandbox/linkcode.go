@@ -48,10 +48,12 @@ func normalizeLinkCode(in string) (string, bool) {
 
 // hashLinkCode is the only form in which a code is stored. It is keyed because a
 // plain hash of six digits is reversed by hashing all million of them; a copy of the
-// code records without the key gives nothing away.
-func hashLinkCode(key []byte, code string) string {
+// code records without the key gives nothing away. The service provider is hashed
+// with the code, so that each {sp} has its own code space: a code typed under another
+// is unknown there (and is not spent by it).
+func hashLinkCode(key []byte, sp, code string) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(code))
+	m.Write([]byte(sp + "\x00" + code))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -63,7 +65,7 @@ func randomLinkCode() string {
 
 // createLinkCode makes a code for the profile inside tx: unique among live codes; the
 // profile keeps at most five, the oldest going first.
-func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
+func createLinkCode(tx Tx, key []byte, sp, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
 	live, err := tx.LinkCodes(profileID)
 	if err != nil {
 		return "", LinkCode{}, err
@@ -88,7 +90,7 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 	freeAt := now.Add(ttl) // the soonest a colliding code ends, for Retry-After
 	for range linkCodeDraws {
 		code := randomLinkCode()
-		hash := hashLinkCode(key, code)
+		hash := hashLinkCode(key, sp, code)
 		old, err := tx.LinkCode(hash)
 		if err == nil && now.Before(old.NotAfter) {
 			freeAt = minTime(freeAt, old.NotAfter)
@@ -111,8 +113,8 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // redeemLinkCode spends the code inside tx: it is gone once this returns it.
-func redeemLinkCode(tx Tx, key []byte, code string, now time.Time) (LinkCode, bool, error) {
-	hash := hashLinkCode(key, code)
+func redeemLinkCode(tx Tx, key []byte, sp, code string, now time.Time) (LinkCode, bool, error) {
+	hash := hashLinkCode(key, sp, code)
 	rec, err := tx.LinkCode(hash)
 	if errors.Is(err, ErrNotFound) {
 		return LinkCode{}, false, nil

@@ -48,7 +48,7 @@ func knownMVPDs() string {
 
 // hashMVPDLogin keys the login code's hash apart from link codes' under the same key.
 func (s *Server) hashMVPDLogin(code string) string {
-	return hashLinkCode(s.keys.linkCode.Secret, "mvpd-login:"+code)
+	return hashLinkCode(s.keys.linkCode.Secret, "", "mvpd-login:"+code)
 }
 
 func randomLoginCode() string {

@@ -121,16 +121,18 @@ func (s *Server) rokuSubscriber(raw string) (string, *apiError) {
 	return id.Subscriber, e
 }
 
-// platformProfile is the profile of a platform subscriber, made on its first join.
-func platformProfile(tx Tx, platform, subscriber string, now time.Time) (string, error) {
-	p, err := tx.PlatformSubscriber(platform, subscriber)
+// platformProfile is the profile of a platform subscriber under sp, made on its first
+// join, in the platform's namespace.
+func platformProfile(tx Tx, platform, sp, subscriber string, now time.Time) (string, error) {
+	p, err := tx.PlatformSubscriber(platform, sp, subscriber)
 	if err == nil {
 		return p.ProfileID, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return "", err
 	}
-	p = PlatformSubscriber{Platform: platform, Subscriber: subscriber, ProfileID: platform + "-" + uuid.NewString(), CreatedAt: now}
+	p = PlatformSubscriber{Platform: platform, ServiceProvider: sp, Subscriber: subscriber,
+		ProfileID: profileID(platform, sp, platform+"-"+uuid.NewString()), CreatedAt: now}
 	return p.ProfileID, tx.PutPlatformSubscriber(p)
 }
 

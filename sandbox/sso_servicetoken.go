@@ -59,6 +59,7 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	attrs := info.merge(fromUserAgent(r.Header.Get("User-Agent")))
 	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
 	subscriber, platformErr := s.rokuSubscriber(rokuToken)
+	sp := r.PathValue("sp")
 	var joined Device
 	ok := s.transact(w, r, now, func(tx Tx) error {
 		switch {
@@ -78,26 +79,26 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 			return refusal{platformErr}
 		}
 		kind := DeviceRegular
-		profileID := ssoID
+		profile := profileID(nsSSO, sp, ssoID)
 		if rokuToken != "" {
 			kind = DevicePlatformSSO
 			var err error
-			if profileID, err = platformProfile(tx, platformRoku, subscriber, now); err != nil {
+			if profile, err = platformProfile(tx, platformRoku, sp, subscriber, now); err != nil {
 				return err
 			}
 		} else if link != "" {
 			kind = DeviceSSO
 			var err error
-			if profileID, err = s.redeem(tx, r, link, deviceKey, now); err != nil {
+			if profile, err = s.redeem(tx, r, sp, link, deviceKey, now); err != nil {
 				return err
 			}
 		} else if ssoID == "" {
-			profileID = deviceKey
+			profile = profileID(nsSSO, sp, deviceKey)
 		} else if !validSSOID(ssoID) {
 			return refusal{errBadSSOID}
 		}
 		var err error
-		joined, err = join(tx, profileID, deviceKey, kind, attrs, now)
+		joined, err = join(tx, profile, deviceKey, kind, attrs, now)
 		return err
 	})
 	if ok {
@@ -116,7 +117,7 @@ func retryAfter(wait time.Duration) string {
 
 // redeem spends a link code, under the brute-force limiter (only failures count), and
 // returns the profile that made it.
-func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now time.Time) (string, error) {
+func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now time.Time) (string, error) {
 	keys := []string{"device:" + deviceKey, clientAddress(r)}
 	if wait := max(s.limiter.blocked(now, keys...), s.budget.blocked(now, budgetKey)); wait > 0 {
 		return "", refusal{errTooMany.with("Retry-After", retryAfter(wait))}
@@ -125,7 +126,7 @@ func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now tim
 	var rec LinkCode
 	if ok {
 		var err error
-		if rec, ok, err = redeemLinkCode(tx, s.keys.linkCode.Secret, code, now); err != nil {
+		if rec, ok, err = redeemLinkCode(tx, s.keys.linkCode.Secret, sp, code, now); err != nil {
 			return "", err
 		}
 	}

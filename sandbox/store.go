@@ -64,7 +64,7 @@ type Tx interface {
 	// DeleteMVPDAuths drops every authentication of the profile and returns them.
 	DeleteMVPDAuths(profileID string) ([]MVPDAuth, error)
 
-	PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error)
+	PlatformSubscriber(platform, serviceProvider, subscriber string) (PlatformSubscriber, error)
 	PutPlatformSubscriber(PlatformSubscriber) error
 
 	// DeleteExpired drops access tokens, link codes and MVPD sign-ins that ended
