@@ -65,6 +65,8 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 		switch {
 		case errors.Is(devErr, errDeviceIDBad):
 			return refusal{errBadDeviceID}
+		case errors.Is(infoErr, errDeviceInfoField):
+			return refusal{errBadDeviceInfoField}
 		case infoErr != nil:
 			return refusal{errBadDeviceInfo}
 		case ssoID != "" && link != "":
@@ -98,7 +100,7 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 			return refusal{errBadSSOID}
 		}
 		var err error
-		joined, err = join(tx, profile, deviceKey, kind, attrs, now)
+		joined, err = join(tx, profile, deviceKey, kind, attrs, s.cfg.MaxDevicesPerProfile, now)
 		return err
 	})
 	if ok {
@@ -138,9 +140,10 @@ func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now
 	return rec.ProfileID, nil
 }
 
-// join makes deviceKey a member of the profile (creating it on first use). A device
-// that is a member already keeps its join id, so its earlier tokens stay good.
-func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, now time.Time) (Device, error) {
+// join makes deviceKey a member of the profile (creating it on first use), unless the
+// profile holds maxDevices already. A device that is a member already keeps its join
+// id, so its earlier tokens stay good.
+func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, maxDevices int, now time.Time) (Device, error) {
 	if _, err := tx.Profile(profileID); errors.Is(err, ErrNotFound) {
 		if err := tx.PutProfile(Profile{ID: profileID, CreatedAt: now}); err != nil {
 			return Device{}, err
@@ -150,6 +153,13 @@ func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, now time
 	}
 	d, err := tx.Device(profileID, deviceKey)
 	if errors.Is(err, ErrNotFound) {
+		members, err := tx.Devices(profileID)
+		if err != nil {
+			return Device{}, err
+		}
+		if len(members) >= maxDevices {
+			return Device{}, refusal{errProfileFull(maxDevices)}
+		}
 		d = Device{ProfileID: profileID, Key: deviceKey, JoinID: randomHex(8), JoinedAt: now}
 	} else if err != nil {
 		return Device{}, err

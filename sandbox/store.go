@@ -67,9 +67,11 @@ type Tx interface {
 	PlatformSubscriber(platform, serviceProvider, subscriber string) (PlatformSubscriber, error)
 	PutPlatformSubscriber(PlatformSubscriber) error
 
-	// DeleteExpired drops access tokens, link codes and MVPD sign-ins that ended
-	// before now and returns how many it dropped. MVPD authentications stay: an
-	// expired one is what the v1 call's 410 reports.
+	// DeleteExpired drops clients, access tokens, link codes and MVPD sign-ins that
+	// ended before now, and every profile left without a device together with what
+	// hangs on it (its link codes, MVPD authentications and platform subscribers);
+	// it returns how many records it dropped. MVPD authentications of a profile that
+	// still has devices stay: an expired one is what the v1 call's 410 reports.
 	DeleteExpired(now time.Time) (int, error)
 }
 
@@ -83,13 +85,16 @@ type Key struct {
 	RetireAt  time.Time `json:"retireAt,omitzero"`
 }
 
-// Client is a registered application. Only a hash of its secret is kept.
+// Client is a registered application. Only a hash of its secret is kept. It expires
+// when it has asked for no access token for a while (ExpiresAt moves on with each
+// one); zero, for a client registered before clients expired, never.
 type Client struct {
 	ID           string    `json:"id"`
 	SecretHash   string    `json:"secretHash"`
 	SoftwareID   string    `json:"softwareId"`
 	RedirectURIs []string  `json:"redirectUris,omitempty"`
 	IssuedAt     time.Time `json:"issuedAt"`
+	ExpiresAt    time.Time `json:"expiresAt,omitzero"`
 }
 
 // AccessToken is a bearer token, known only by its hash.

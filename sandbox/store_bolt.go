@@ -247,8 +247,16 @@ func (t boltTx) DeleteLinkCode(hash string) error {
 }
 
 func (t boltTx) DeleteExpired(now time.Time) (int, error) {
+	clients, err := t.deleteExpiredClients(now)
+	if err != nil {
+		return 0, err
+	}
+	profiles, err := t.deleteEmptyProfiles()
+	if err != nil {
+		return 0, err
+	}
 	var tokens, codes []string
-	err := t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
+	err = t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
 		var a AccessToken
 		if err := json.Unmarshal(raw, &a); err != nil || !now.Before(a.ExpiresAt) {
 			tokens = append(tokens, string(k))
@@ -282,5 +290,84 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(tokens) + len(codes) + logins, nil
+	return clients + profiles + len(tokens) + len(codes) + logins, nil
+}
+
+// deleteExpiredClients drops the clients whose ExpiresAt has passed.
+func (t boltTx) deleteExpiredClients(now time.Time) (int, error) {
+	var dead [][]byte
+	err := t.tx.Bucket(bucketClients).ForEach(func(k, raw []byte) error {
+		var c Client
+		if err := json.Unmarshal(raw, &c); err == nil && !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
+			dead = append(dead, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range dead {
+		if err := t.tx.Bucket(bucketClients).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(dead), nil
+}
+
+// deleteEmptyProfiles drops every profile with no device, with its link codes, MVPD
+// authentications and platform subscribers.
+func (t boltTx) deleteEmptyProfiles() (int, error) {
+	var empty []string
+	devices := t.tx.Bucket(bucketDevices).Cursor()
+	err := t.tx.Bucket(bucketProfiles).ForEach(func(k, _ []byte) error {
+		prefix := joinKey(string(k), "")
+		if d, _ := devices.Seek(prefix); d == nil || !bytes.HasPrefix(d, prefix) {
+			empty = append(empty, string(k))
+		}
+		return nil
+	})
+	if err != nil || len(empty) == 0 {
+		return 0, err
+	}
+	n := 0
+	for _, id := range empty {
+		codes, err := t.LinkCodes(id)
+		if err != nil {
+			return 0, err
+		}
+		for _, c := range codes {
+			if err := t.DeleteLinkCode(c.Hash); err != nil {
+				return 0, err
+			}
+		}
+		auths, err := t.DeleteMVPDAuths(id)
+		if err != nil {
+			return 0, err
+		}
+		if err := t.tx.Bucket(bucketProfiles).Delete([]byte(id)); err != nil {
+			return 0, err
+		}
+		n += 1 + len(codes) + len(auths)
+	}
+	gone := make(map[string]bool, len(empty))
+	for _, id := range empty {
+		gone[id] = true
+	}
+	var subs [][]byte
+	err = t.tx.Bucket(bucketSubscribers).ForEach(func(k, raw []byte) error {
+		var p PlatformSubscriber
+		if json.Unmarshal(raw, &p) == nil && gone[p.ProfileID] {
+			subs = append(subs, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range subs {
+		if err := t.tx.Bucket(bucketSubscribers).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return n + len(subs), nil
 }

@@ -215,6 +215,17 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, errReadOnly
 	}
 	n := 0
+	for id, c := range tx.m.clients {
+		if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
+			_ = setUndoable(tx, tx.m.clients, id, Client{}, true)
+			n++
+		}
+	}
+	for id := range tx.m.profiles {
+		if len(tx.m.devices[id]) == 0 {
+			n += tx.deleteEmptyProfile(id)
+		}
+	}
 	for h, t := range tx.m.tokens {
 		if !now.Before(t.ExpiresAt) {
 			_ = setUndoable(tx, tx.m.tokens, h, AccessToken{}, true)
@@ -234,4 +245,28 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// deleteEmptyProfile drops profile id and what hangs on it; it returns how many
+// records went.
+func (tx *memoryTx) deleteEmptyProfile(id string) int {
+	n := 1
+	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
+	for h, c := range tx.m.codes {
+		if c.ProfileID == id {
+			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			n++
+		}
+	}
+	if auths, ok := tx.m.mvpdAuths[id]; ok {
+		n += len(auths)
+		_ = setUndoable(tx, tx.m.mvpdAuths, id, nil, true)
+	}
+	for k, p := range tx.m.subscribers {
+		if p.ProfileID == id {
+			_ = setUndoable(tx, tx.m.subscribers, k, PlatformSubscriber{}, true)
+			n++
+		}
+	}
+	return n
 }
