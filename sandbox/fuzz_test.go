@@ -79,7 +79,7 @@ func FuzzLinkCodeInput(f *testing.F) {
 // targets that call its checks directly.
 func fuzzServer(f *testing.F, now time.Time) *Server {
 	cfg := Config{Memory: true, Now: func() time.Time { return now }}.withDefaults()
-	s, err := newWithStore(cfg, NewMemoryStore())
+	s, err := newWithStore(cfg, NewMemoryStore(), &memoryKeys{})
 	if err != nil {
 		f.Fatal(err)
 	}

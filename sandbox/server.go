@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -40,13 +41,15 @@ type Server struct {
 	shutdown bool
 }
 
-// New opens the store and the signing keys.
+// New opens the store and the keys: in memory, or the store file and, beside it, the
+// key file (keys an older store still holds move there first).
 func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	var store Store
+	var keys keyFile = &memoryKeys{}
 	if cfg.Memory {
 		store = NewMemoryStore()
 	} else {
@@ -61,8 +64,13 @@ func New(cfg Config) (*Server, error) {
 		if store, err = OpenBoltStore(dir); err != nil {
 			return nil, err
 		}
+		keys = fileKeys{filepath.Join(dir, keyFileName)}
+		if err := migrateKeys(store, keys); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
 	}
-	s, err := newWithStore(cfg, store)
+	s, err := newWithStore(cfg, store, keys)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -70,9 +78,10 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// newWithStore builds the server on an open store (cfg already defaulted).
-func newWithStore(cfg Config, store Store) (*Server, error) {
-	keys, err := loadKeys(store, cfg.Now())
+// newWithStore builds the server on an open store and its keys (cfg already
+// defaulted).
+func newWithStore(cfg Config, store Store, kf keyFile) (*Server, error) {
+	keys, err := loadKeys(kf, cfg.Now())
 	if err != nil {
 		return nil, err
 	}

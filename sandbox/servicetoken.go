@@ -75,7 +75,7 @@ type issuedToken struct {
 // signingKey is the key that signs service tokens now. It is fetched before a
 // request's transaction, because rotating it is a transaction of its own.
 func (s *Server) signingKey(now time.Time) (Key, error) {
-	return s.keys.current(s.store, now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
+	return s.keys.current(now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
 }
 
 // signServiceToken signs a token for device d of its profile.

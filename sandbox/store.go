@@ -29,10 +29,6 @@ type Store interface {
 // the platform subscribers (Roku) have their own methods and buckets (store_mvpd.go).
 // Lists are ordered by key.
 type Tx interface {
-	Keys(purpose string) ([]Key, error)
-	PutKey(Key) error
-	DeleteKey(purpose, id string) error
-
 	Client(id string) (Client, error)
 	PutClient(Client) error
 
@@ -75,8 +71,9 @@ type Tx interface {
 	DeleteExpired(now time.Time) (int, error)
 }
 
-// Key is a server secret: a service-token signing key, the software-statement key or
-// the link-code hashing key. RetireAt zero means the key is in use.
+// Key is a server secret: a service-token signing key, the software-statement key,
+// the link-code hashing key or the simulated Roku's keys. Keys live in their own file
+// (keyfile.go), never in the store. RetireAt zero means the key is in use.
 type Key struct {
 	Purpose   string    `json:"purpose"`
 	ID        string    `json:"id"`

@@ -18,6 +18,8 @@ import (
 // record can gain fields without a migration). Keys that belong to a profile are
 // prefixed by the profile ID and a NUL, so a prefix scan lists them.
 var (
+	// bucketKeys held the keys before they moved to their own file; only
+	// takeLegacyKeys reads it, to move them.
 	bucketKeys         = []byte("keys")
 	bucketClients      = []byte("clients")
 	bucketAccessTokens = []byte("access_tokens")
@@ -25,7 +27,7 @@ var (
 	bucketDevices      = []byte("devices")
 	bucketLinkCodes    = []byte("link_codes")
 	bucketProfileCodes = []byte("profile_link_codes")
-	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
+	allBuckets         = [][]byte{bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
 		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers}
 )
 
@@ -150,16 +152,6 @@ func boltScan[T any](tx boltTx, bucket, prefix []byte) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-func (t boltTx) Keys(purpose string) ([]Key, error) {
-	return boltScan[Key](t, bucketKeys, joinKey(purpose, ""))
-}
-
-func (t boltTx) PutKey(k Key) error { return boltPut(t, bucketKeys, joinKey(k.Purpose, k.ID), k) }
-
-func (t boltTx) DeleteKey(purpose, id string) error {
-	return t.tx.Bucket(bucketKeys).Delete(joinKey(purpose, id))
 }
 
 func (t boltTx) Client(id string) (Client, error) {

@@ -15,7 +15,6 @@ var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
 // that a failed transaction leaves no trace, as on the durable driver.
 type memoryStore struct {
 	mu       sync.RWMutex
-	keys     map[string]Key // purpose + "\x00" + id
 	clients  map[string]Client
 	tokens   map[string]AccessToken
 	profiles map[string]Profile
@@ -30,7 +29,6 @@ type memoryStore struct {
 // NewMemoryStore returns an empty store that lives as long as the process.
 func NewMemoryStore() Store {
 	return &memoryStore{
-		keys:     map[string]Key{},
 		clients:  map[string]Client{},
 		tokens:   map[string]AccessToken{},
 		profiles: map[string]Profile{},
@@ -120,27 +118,6 @@ func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 		return v, ErrNotFound
 	}
 	return v, nil
-}
-
-func cloneKey(k Key) Key { k.Secret = slices.Clone(k.Secret); return k }
-
-func (tx *memoryTx) Keys(purpose string) ([]Key, error) {
-	var out []Key
-	for id, k := range tx.m.keys {
-		if strings.HasPrefix(id, purpose+"\x00") {
-			out = append(out, cloneKey(k))
-		}
-	}
-	slices.SortFunc(out, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-func (tx *memoryTx) PutKey(k Key) error {
-	return setUndoable(tx, tx.m.keys, k.Purpose+"\x00"+k.ID, cloneKey(k), false)
-}
-
-func (tx *memoryTx) DeleteKey(purpose, id string) error {
-	return setUndoable(tx, tx.m.keys, purpose+"\x00"+id, Key{}, true)
 }
 
 func (tx *memoryTx) Client(id string) (Client, error) {
