@@ -42,7 +42,7 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 			return err
 		case e != nil:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="handoff sandbox"`)
-			return answer(e.status, authn.RenderError(f, authn.Error{Status: e.status, Code: codeV2AccessToken, Message: e.message, Action: e.action}))
+			return answer(e.status, authn.RenderError(f, authn.Error{Status: e.status, Code: codeV2AccessToken, Message: e.message, Action: actionGetNewToken}))
 		}
 		switch {
 		case requestor == "":

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -72,5 +73,26 @@ func TestPlatformProfileUnreachableByID(t *testing.T) {
 	devices, _ := list.body["devices"].(map[string]any)
 	if _, joined := devices[roku.key]; list.status != 200 || joined || len(devices) != 1 {
 		t.Fatalf("X-SSO-ID %q reached the Roku subscriber's profile: %s", c.Subject, list.raw)
+	}
+}
+
+// TestAuthnV1ScopedToRequestor: the legacy call reads only the authentications of
+// the requestor's profiles.
+func TestAuthnV1ScopedToRequestor(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{})
+	phone := device{key: deviceKey("phone"), access: ts.accessToken(t)}
+	_, s := startLogin(t, ts, phone, "Cox")
+	if r := ts.do(t, "POST", s.str("url"), map[string]string{"Content-Type": "application/json"}, `{"userId":"u-1"}`); r.status != 200 {
+		t.Fatalf("sign-in: %d %s", r.status, r.raw)
+	}
+	for requestor, want := range map[string]int{"demo": 200, "hbo": 404} {
+		q := "?requestor=" + requestor + "&deviceId=" + url.QueryEscape(phone.key) + "&device_info=" + url.QueryEscape(deviceInfo(map[string]string{"osName": "iOS"}))
+		if p := ts.raw(t, "GET", "/api/v1/tokens/authn.json"+q, map[string]string{"Authorization": "Bearer " + phone.access}, ""); p.status != want {
+			t.Errorf("v1 authn for requestor %s: %d %s, want %d", requestor, p.status, p.body, want)
+		}
+	}
+	// The unauthorized correction is the SSO service's: v1 keeps get_new_token.
+	if p := ts.raw(t, "GET", "/api/v1/tokens/authn.json?requestor=demo", nil, ""); p.status != 401 || !strings.Contains(p.body, `"get_new_token"`) {
+		t.Errorf("v1 authn without an access token: %d %s", p.status, p.body)
 	}
 }
