@@ -7,9 +7,7 @@ import "strings"
 // for a platform subscriber's. A service provider holds no "/", so the three parts
 // always split apart again, and no X-SSO-ID, under any {sp}, reaches a platform
 // profile or another provider's.
-const (
-	nsSSO = "sso"
-)
+const nsSSO = "sso"
 
 func profileID(ns, sp, common string) string { return ns + "/" + sp + "/" + common }
 

@@ -24,7 +24,7 @@ const (
 
 // fullStore makes a store in dir with enough devices that the devices bucket is a
 // tree of branch and leaf pages, and returns the file's path.
-func fullStore(t *testing.T, dir string) string {
+func fullStore(t testing.TB, dir string) string {
 	t.Helper()
 	st, err := OpenBoltStore(dir)
 	if err != nil {
@@ -53,7 +53,7 @@ func fullStore(t *testing.T, dir string) string {
 }
 
 // damagePages rewrites in place every page whose flags match, with hurt.
-func damagePages(t *testing.T, path string, flags uint16, hurt func(page []byte)) {
+func damagePages(t testing.TB, path string, flags uint16, hurt func(page []byte)) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
