@@ -95,7 +95,14 @@ func damagedStore(path string, cause error) error {
 }
 
 func (s *boltStore) Location() string { return filepath.Join(s.dir, boltFile) }
-func (s *boltStore) Close() error     { return s.db.Close() }
+
+// Close closes the file; a store whose compaction could not reopen it has none.
+func (s *boltStore) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
 
 // View and Update contain a fault or panic that a page damaged after the start
 // causes: the request fails (internal_error) and the server keeps serving.
