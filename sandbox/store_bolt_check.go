@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,7 +36,16 @@ func contained(fn func() error) (err error) {
 // once every reachable page has been read here, Check touches no page the walk did
 // not.
 func checkBolt(db *bolt.DB) error {
+	fi, err := os.Stat(db.Path())
+	if err != nil {
+		return err
+	}
 	return db.View(func(tx *bolt.Tx) error {
+		// A file cut short where only free pages were still reads; its pages say
+		// how long it must be.
+		if fi.Size() < tx.Size() {
+			return fmt.Errorf("%w: the file is %d bytes, its pages need %d: it was truncated", ErrStoreDamaged, fi.Size(), tx.Size())
+		}
 		if err := walkBuckets(tx.Cursor(), tx.Bucket); err != nil {
 			return err
 		}

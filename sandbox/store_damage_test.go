@@ -114,6 +114,19 @@ func TestDamagedStoreAtStart(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{"truncated where only free pages were", func(t *testing.T, path string) {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(Config{DataDir: filepath.Dir(path)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			must(t, srv.Shutdown(t.Context()))
+			if err := os.Truncate(path, 20000); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"random leaf pages", func(t *testing.T, path string) {
 			damagePages(t, path, leafPageFlag, func(p []byte) {
 				for i := range p {
