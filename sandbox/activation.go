@@ -37,7 +37,7 @@ var (
 )
 
 func (s *Server) hashActivation(code string) string {
-	return hashLinkCode(s.keys.linkCode.Secret, "activation:"+code)
+	return hashLinkCode(s.keys.linkCode.Secret, "", "activation:"+code)
 }
 
 func randomActivationCode(rnd io.Reader) string {
@@ -171,19 +171,22 @@ func (s *Server) activate(tx Tx, rawCode, mvpdID string, now time.Time) (activat
 	return activated{loginCode: loginCode, code: c, login: login}, tx.PutMVPDLogin(login)
 }
 
-// tvProfile is the profile a code's TV signs in for: the first it is a member of, or
-// a new one of its own with the TV as its regular device.
+// tvProfile is the profile a code's TV signs in for: the first it is a member of
+// under the code's service provider, or a new one of its own (in the second screen's
+// namespace, which no X-SSO-ID reaches) with the TV as its regular device.
 func (s *Server) tvProfile(tx Tx, c ActivationCode, now time.Time) (string, error) {
 	memberships, err := tx.DevicesByKey(c.DeviceKey)
-	if err != nil || len(memberships) > 0 {
-		if err != nil {
-			return "", err
-		}
-		return memberships[0].ProfileID, nil
+	if err != nil {
+		return "", err
 	}
-	id := "tv-" + s.newID()
+	for _, m := range memberships {
+		if _, sp, _, ok := splitProfileID(m.ProfileID); ok && sp == c.ServiceProvider {
+			return m.ProfileID, nil
+		}
+	}
+	id := profileID(nsSecondScreen, c.ServiceProvider, "tv-"+s.newID())
 	a := deviceAttributes{HardwareType: c.HardwareType, Model: c.Model, Manufacturer: c.Manufacturer, OS: c.OS, OSVersion: c.OSVersion, UserAgent: c.UserAgent}
-	_, err = join(tx, id, c.DeviceKey, DeviceRegular, a, now)
+	_, err = join(tx, id, c.DeviceKey, DeviceRegular, a, s.cfg.MaxDevicesPerProfile, now)
 	return id, err
 }
 

@@ -19,6 +19,8 @@ type Config struct {
 	KeyRotation           time.Duration // 24h: age at which a new service-token signing key takes over
 	LinkFailureLimit      int           // 10 failed link-code redemptions per device key and per client address...
 	LinkFailureWindow     time.Duration // ...within 10m
+	RedeemFailureBudget   int           // failed link-code redemptions per hour, server-wide, whatever their source (docs/security.md)
+	MaxDevicesPerProfile  int           // 100: a join past it is refused
 	ServiceProviders      []string      // allow-list; empty: any valid name
 	AllowDeviceIDFallback bool          // POST serviceToken without X-SSO-ID uses the device key as the SSO id
 	NoOpenRegistration    bool          // turns off GET /sandbox/software-statement
@@ -42,8 +44,13 @@ const (
 	DefaultKeyRotation       = 24 * time.Hour
 	DefaultLinkFailureLimit  = 10
 	DefaultLinkFailureWindow = 10 * time.Minute
-	MinLinkCodeTTL           = time.Second
-	MaxLinkCodeTTL           = time.Hour
+	// DefaultRedeemFailureBudget keeps the chance that guesses redeem any of 100 live
+	// codes under 1 % an hour: 90 guesses × 100/10⁶ = 0.9 % (docs/security.md).
+	DefaultRedeemFailureBudget  = 90
+	RedeemFailureWindow         = time.Hour
+	DefaultMaxDevicesPerProfile = 100
+	MinLinkCodeTTL              = time.Second
+	MaxLinkCodeTTL              = time.Hour
 )
 
 // Validate reports the first setting that is out of range, in words a user of
@@ -67,6 +74,12 @@ func (c Config) Validate() error {
 	}
 	if c.LinkFailureLimit < 0 {
 		return fmt.Errorf("the link failure limit must not be negative (got %d)", c.LinkFailureLimit)
+	}
+	if c.RedeemFailureBudget < 0 {
+		return fmt.Errorf("--redeem-failure-budget must not be negative (got %d)", c.RedeemFailureBudget)
+	}
+	if c.MaxDevicesPerProfile < 0 {
+		return fmt.Errorf("--max-devices-per-profile must not be negative (got %d)", c.MaxDevicesPerProfile)
 	}
 	for _, sp := range c.ServiceProviders {
 		if !validServiceProvider(sp) {
@@ -103,6 +116,12 @@ func (c Config) withDefaults() Config {
 	def(&c.LinkFailureWindow, DefaultLinkFailureWindow)
 	if c.LinkFailureLimit == 0 {
 		c.LinkFailureLimit = DefaultLinkFailureLimit
+	}
+	if c.RedeemFailureBudget == 0 {
+		c.RedeemFailureBudget = DefaultRedeemFailureBudget
+	}
+	if c.MaxDevicesPerProfile == 0 {
+		c.MaxDevicesPerProfile = DefaultMaxDevicesPerProfile
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -84,7 +84,7 @@ func startServer(t testing.TB, driver, dir string, cfg Config) *testServer {
 // to count or fail its transactions.
 func startOnStore(t testing.TB, cfg Config, store Store) *testServer {
 	t.Helper()
-	s, err := newWithStore(cfg.withDefaults(), store)
+	s, err := newWithStore(cfg.withDefaults(), store, &memoryKeys{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"mime"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func knownMVPDs() string {
 
 // hashMVPDLogin keys the login code's hash apart from link codes' under the same key.
 func (s *Server) hashMVPDLogin(code string) string {
-	return hashLinkCode(s.keys.linkCode.Secret, "mvpd-login:"+code)
+	return hashLinkCode(s.keys.linkCode.Secret, "", "mvpd-login:"+code)
 }
 
 func randomLoginCode(rnd io.Reader) string {
@@ -293,13 +294,17 @@ func (s *Server) handleMVPDLogin(w http.ResponseWriter, r *http.Request) {
 var v1AuthnPaths = []string{"/api/v1/tokens/authn", "/api/v1/tokens/authn.json", "/api/v1/tokens/authn.xml"}
 
 // logPath is the path for the log line: the MVPD login code in it is a credential
-// (whoever holds it signs the profile in), so it is masked.
+// (whoever holds it signs the profile in), so it is masked. The mask works on the
+// cleaned, decoded path in any case, so that no spelling of it (//sandbox/…, ./,
+// percent-encoding, capitals) carries the code past it.
 func logPath(r *http.Request) string {
-	if rest, ok := strings.CutPrefix(r.URL.Path, "/sandbox/mvpd-login/"); ok && rest != "" {
-		return "/sandbox/mvpd-login/<code>"
+	p := path.Clean("/" + r.URL.Path)
+	const segment = "/mvpd-login/"
+	if i := strings.Index(strings.ToLower(p), segment); i >= 0 {
+		return p[:i] + segment + "<code>"
 	}
-	if before, _, ok := strings.Cut(r.URL.Path, "/profiles/code/"); ok && isV2Path(r.URL.Path) {
+	if before, _, ok := strings.Cut(p, "/profiles/code/"); ok && isV2Path(p) {
 		return before + "/profiles/code/<code>" // the TV's activation code reads its profile
 	}
-	return r.URL.Path
+	return p
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -28,7 +29,8 @@ type Server struct {
 	store    Store
 	keys     *keyring
 	verified verifiedTokens
-	limiter  *failureLimiter
+	limiter  *failureLimiter // per device key and per address (IPv6: per /64)
+	budget   *failureLimiter // server-wide: one key, budgetKey
 	log      *slog.Logger
 	handler  http.Handler
 	roku     rokuIdentity
@@ -46,13 +48,15 @@ type Server struct {
 	shutdown bool
 }
 
-// New opens the store and the signing keys.
+// New opens the store and the keys: in memory, or the store file and, beside it, the
+// key file (keys an older store still holds move there first).
 func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	var store Store
+	var keys keyFile = &memoryKeys{}
 	if cfg.Memory {
 		store = NewMemoryStore()
 	} else {
@@ -67,8 +71,13 @@ func New(cfg Config) (*Server, error) {
 		if store, err = OpenBoltStore(dir); err != nil {
 			return nil, err
 		}
+		keys = fileKeys{filepath.Join(dir, keyFileName)}
+		if err := migrateKeys(store, keys); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
 	}
-	s, err := newWithStore(cfg, store)
+	s, err := newWithStore(cfg, store, keys)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -76,17 +85,19 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// newWithStore builds the server on an open store (cfg already defaulted).
-func newWithStore(cfg Config, store Store) (*Server, error) {
+// newWithStore builds the server on an open store and its keys (cfg already
+// defaulted).
+func newWithStore(cfg Config, store Store, kf keyFile) (*Server, error) {
 	clock := newSandboxClock(cfg.Now)
 	cfg.Now = clock.Now // every expiry follows the admin clock's offset
-	keys, err := loadKeys(store, cfg.Now())
+	keys, err := loadKeys(kf, cfg.Now())
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
 		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
+		budget:    newFailureLimiter(cfg.RedeemFailureBudget, RedeemFailureWindow),
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
 		clock: clock, ids: newIDSource(cfg.Seed), faults: newFaultSet(cfg.Seed), admin: adminToken(cfg.AdminToken),
 	}
@@ -246,6 +257,7 @@ func (s *Server) sweepLoop() {
 func (s *Server) sweep() {
 	now := s.now()
 	s.limiter.sweep(now)
+	s.budget.sweep(now)
 	err := s.store.Update(func(tx Tx) error {
 		_, err := tx.DeleteExpired(now)
 		return err

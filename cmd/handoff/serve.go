@@ -89,6 +89,8 @@ is logged on stderr as one line, without secrets.`,
 	bindExposureFlags(fs, &cfg)
 	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API /sandbox/admin/ (default: a random one, printed and kept 0600 in the state directory)")
 	fs.Uint64Var(&seed, "seed", 0, "draw link codes and identifiers from this seed, for reproducible test runs (default: crypto random)")
+	fs.IntVar(&cfg.RedeemFailureBudget, "redeem-failure-budget", sandbox.DefaultRedeemFailureBudget, "failed link-code redemptions per hour, server-wide, before every redemption waits (see docs/security.md)")
+	fs.IntVar(&cfg.MaxDevicesPerProfile, "max-devices-per-profile", sandbox.DefaultMaxDevicesPerProfile, "devices a profile may hold; a join past it is refused")
 	_ = cmd.MarkFlagDirname("data")
 	refuseShared(cmd, "it is the server the devices talk to; point them at it with --server", sharedNames...)
 	return cmd
@@ -100,6 +102,9 @@ func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) erro
 		if *d <= 0 {
 			return usagef("every lifetime must be positive")
 		}
+	}
+	if cfg.RedeemFailureBudget <= 0 || cfg.MaxDevicesPerProfile <= 0 {
+		return usagef("--redeem-failure-budget and --max-devices-per-profile must be positive")
 	}
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
