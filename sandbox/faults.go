@@ -334,10 +334,10 @@ func writeFault(w http.ResponseWriter, r *http.Request, status int) {
 			e.code = codeV2AccessToken // what REST v2 calls a refused caller
 		}
 		writeV2Error(w, e)
-	case slices.Contains(v1AuthnPaths, p):
+	case slices.Contains(v1AuthnPaths, p) || isRegcodePath(p):
 		f := authn.SelectFormat(p, r.URL.Query().Get("format"), r.Header.Get("Accept"))
 		writeV1Error(w, f, faultError(status))
-	case p == "/sandbox/link", strings.HasPrefix(p, "/sandbox/mvpd-login/") && !isJSON(r):
+	case p == "/sandbox/link", p == "/sandbox/phone", (p == activationPath || strings.HasPrefix(p, "/sandbox/mvpd-login/")) && !isJSON(r):
 		http.Error(w, faultMessage+" (HTTP "+strconv.Itoa(status)+").", status)
 	default:
 		writeError(w, faultError(status))

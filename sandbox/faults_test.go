@@ -230,3 +230,29 @@ func TestFaultCodes(t *testing.T) {
 		t.Fatalf("a 401 fault on REST v2: %d %s, want its own code %s", r.status, r.raw, codeV2AccessToken)
 	}
 }
+
+// The second screen's routes fail in their own shapes too: the regcode call in the v1
+// shape it was asked for, the pages in words, the activation's JSON in the envelope.
+func TestFaultAnswersInTheSecondScreensShapes(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{})
+	access := ts.accessToken(t)
+	for _, route := range []string{"POST /reggie/v1/{requestor}/regcode", "GET /sandbox/phone", "GET /sandbox/activate", "POST /sandbox/activate"} {
+		ts.addFault(t, FaultSpec{Route: route, Status: 500})
+	}
+	for format, shape := range map[string]string{"json": "v1-json", "xml": "v1-xml"} {
+		p := ts.raw(t, "POST", "/reggie/v1/demo/regcode?format="+format+"&deviceId=tv", map[string]string{"Authorization": "Bearer " + access}, "")
+		checkShape(t, "regcode "+format, p.status, p.header, []byte(p.body), 500, shape)
+	}
+	for _, c := range []struct{ method, path, ct, body string }{
+		{"GET", "/sandbox/phone", "", ""},
+		{"GET", "/sandbox/activate?code=ABCDEFG", "", ""},
+		{"POST", "/sandbox/activate", "application/x-www-form-urlencoded", "code=ABCDEFG&mvpd=cox"},
+	} {
+		page := ts.raw(t, c.method, c.path, map[string]string{"Accept": "text/html", "Content-Type": c.ct}, c.body)
+		if page.status != 500 || !strings.HasPrefix(page.header.Get("Content-Type"), "text/plain") || !strings.Contains(page.body, "fault") {
+			t.Errorf("%s %s: %d %s %q", c.method, c.path, page.status, page.header.Get("Content-Type"), page.body)
+		}
+	}
+	js := ts.do(t, "POST", "/sandbox/activate", map[string]string{"Content-Type": "application/json"}, `{"code":"ABCDEFG","mvpd":"cox"}`)
+	checkEnvelope(t, js, 500, "internal_error", "none")
+}

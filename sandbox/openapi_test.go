@@ -48,7 +48,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := startServer(t, "memory", "", Config{})
-	fill := strings.NewReplacer("{sp}", "demo", "{mvpd}", "cox", "{code}", "ABCDEFGH", "{id}", "f1")
+	fill := strings.NewReplacer("{sp}", "demo", "{mvpd}", "cox", "{code}", "ABCDEFGH", "{id}", "f1", "{requestor}", "demo")
 	for path, ops := range doc.Paths {
 		for method := range ops {
 			if method == "parameters" {
@@ -72,7 +72,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	if len(registered) < 20 {
 		t.Fatalf("found only %d routes in server.go and admin.go; has route() changed?", len(registered))
 	}
-	for _, v1 := range v1AuthnPaths {
+	for _, v1 := range append(append([]string{activationPath}, v1AuthnPaths...), regcodePaths...) {
 		registered = append(registered, []string{"", "", v1})
 	}
 	for _, m := range registered {
@@ -110,5 +110,17 @@ func TestContractCatchesAViolation(t *testing.T) {
 	resp := &http.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}}, Request: req}
 	if err := contractError(resp, []byte(ok)); err != nil {
 		t.Errorf("a good link answer is refused: %v", err)
+	}
+}
+
+// What the frame refuses before any handler (headers too large) is in the document
+// too, on the browser pages as on the APIs.
+func TestOpenAPIHasTheFramesRefusals(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{})
+	huge := map[string]string{"X-Padding": strings.Repeat("a", maxHeaderBytes)}
+	for _, path := range []string{"/sandbox/link", "/sandbox/phone", "/sandbox/activate", "/sandbox/mvpd-login/ABCDEFGH", "/sandbox/info", "/api/v2/demo/profiles/code/ABCDEFG"} {
+		if p := ts.raw(t, "GET", path, huge, ""); p.status != http.StatusBadRequest || !strings.Contains(p.body, "headers are larger") {
+			t.Errorf("GET %s with %d bytes of headers: %d %.200s", path, maxHeaderBytes, p.status, p.body)
+		}
 	}
 }

@@ -23,6 +23,10 @@ const maxRegcodeTTL = 10 * time.Hour
 // optional format suffix) follow.
 const regcodePrefix = "/reggie/v1/"
 
+// regcodePaths are the regcode call's routes: the format from the query or Accept, or
+// from the suffix.
+var regcodePaths = []string{regcodePrefix + "{requestor}/regcode", regcodePrefix + "{requestor}/regcode.json", regcodePrefix + "{requestor}/regcode.xml"}
+
 // isRegcodePath says whether path is the regcode call, so that the frame refuses it in
 // the v1 shape.
 func isRegcodePath(path string) bool {

@@ -155,7 +155,7 @@ func (s *Server) routes() *http.ServeMux {
 	routeAs("/api/v2/{sp}/profiles/code/{code}", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfileByCode)}, writeV2Error)
 	routeAs("/api/v2/{sp}/decisions/authorize", map[string]http.HandlerFunc{http.MethodPost: s.v2(s.handleAuthorize)}, writeV2Error)
 	routeAs("/api/v2/{sp}/decisions/authorize/{mvpd}", map[string]http.HandlerFunc{http.MethodPost: s.v2(s.handleAuthorize)}, writeV2Error)
-	for _, p := range []string{"/reggie/v1/{requestor}/regcode", "/reggie/v1/{requestor}/regcode.json", "/reggie/v1/{requestor}/regcode.xml"} {
+	for _, p := range regcodePaths {
 		mux.HandleFunc(p, s.handleRegcode) // any method: a refusal is in the v1 shape too
 	}
 	route(activationPath, map[string]http.HandlerFunc{http.MethodGet: s.handleActivatePage, http.MethodPost: s.handleActivate})
