@@ -158,7 +158,7 @@ func TestClockAdvanceExpiresEverything(t *testing.T) {
 			}
 			// The access token lives six hours.
 			ts.advance(t, DefaultAccessTokenTTL-DefaultServiceTokenTTL)
-			checkEnvelope(t, ts.do(t, "POST", "/api/demo/serviceToken", phone.headers("X-SSO-ID", "alice"), ""), 401, "unauthorized", "get_new_token")
+			checkEnvelope(t, ts.do(t, "POST", "/api/demo/serviceToken", phone.headers("X-SSO-ID", "alice"), ""), 401, "unauthorized", "none")
 
 			// Past its refresh grace, the first service token is dead.
 			ts.advance(t, DefaultRefreshGrace)
@@ -236,7 +236,7 @@ func TestStateCountsAndReset(t *testing.T) {
 					t.Errorf("after reset %s = %v: %s", k, r.body[k], r.raw)
 				}
 			}
-			checkEnvelope(t, ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", tok), ""), 401, "unauthorized", "get_new_token")
+			checkEnvelope(t, ts.do(t, "GET", "/api/demo/list", phone.headers("AD-Service-Token", tok), ""), 401, "unauthorized", "none")
 			// The keys stayed: a new client's tokens work at once, and the store is usable.
 			phone.access = ts.accessToken(t)
 			ts.serviceToken(t, phone, "alice")
