@@ -48,7 +48,25 @@ func step(r Report, name string) StepReport {
 // Every TV joins, is in its profile's list, and unlinks; each HTTP call is counted
 // once, and its percentiles are ordered.
 func TestSwarmEveryTVJoinsAndUnlinks(t *testing.T) {
-	sb := sandboxtest.New(t)
+	for _, store := range []string{"memory", "bbolt"} {
+		t.Run(store, func(t *testing.T) { testEveryTVJoinsAndUnlinks(t, startSandbox(t, store)) })
+	}
+}
+
+// startSandbox serves a sandbox on the named store driver.
+func startSandbox(tb testing.TB, store string) *sandboxtest.Sandbox {
+	tb.Helper()
+	switch store {
+	case "memory":
+		return sandboxtest.New(tb)
+	case "bbolt":
+		return sandboxtest.New(tb, sandboxtest.WithConfig(sandbox.Config{DataDir: tb.TempDir()}))
+	}
+	tb.Fatalf("no store driver %q", store)
+	return nil
+}
+
+func testEveryTVJoinsAndUnlinks(t *testing.T, sb *sandboxtest.Sandbox) {
 	const n = 50
 	r := run(t, Options{Server: sb.URL, TVs: n, Concurrency: 16})
 	if !r.Clean() || r.Started != n || r.Joined != n || r.Listed != n || r.Unlinked != n || r.Failed != 0 {
@@ -255,5 +273,32 @@ func TestSwarmStopsAtOnceWithoutAServer(t *testing.T) {
 	}
 	if _, err := New(Options{Server: sb.URL, TVs: 0}); !client.IsBadInput(err) {
 		t.Errorf("0 TVs: %v", err)
+	}
+}
+
+// A software statement given (as a real server needs) is the one every device
+// registers with: the sandbox's is not fetched.
+func TestSwarmRegistersWithTheStatementGiven(t *testing.T) {
+	sb := sandboxtest.New(t)
+	c, err := client.New(sb.URL, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statement, err := c.FetchSoftwareStatement(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, Options{Server: sb.URL, TVs: 3, SoftwareStatement: []byte(statement)})
+	if !r.Clean() || call(t, r, "POST /o/client/register").Count != 6 {
+		t.Fatalf("report: %+v", r)
+	}
+	for _, c := range r.Calls {
+		if c.Call == "GET /sandbox/software-statement" {
+			t.Errorf("the sandbox's statement was fetched: %+v", c)
+		}
+	}
+	_, err = Run(context.Background(), Options{Server: sb.URL, TVs: 3, SoftwareStatement: []byte("not a jwt")}, &bytes.Buffer{}, false)
+	if !client.IsBadInput(err) {
+		t.Errorf("a statement that is not a JWT: %v", err)
 	}
 }
