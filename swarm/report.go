@@ -110,9 +110,9 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "  %d started, %d joined, %d listed, %d unlinked, %d failed\n", r.Started, r.Joined, r.Listed, r.Unlinked, r.Failed)
 	fmt.Fprintf(&b, "  %d requests, %.0f per second\n\n", r.Requests, r.RequestsPerSecond)
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "call\tcount\tp50 ms\tp90 ms\tp99 ms\tmax ms\tstatuses\t")
+	fmt.Fprintln(tw, "call\tcount\tp50 ms\tp90 ms\tp99 ms\tmax ms\tstatuses")
 	for _, c := range r.Calls {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t\n", client.TerminalSafe(c.Call), c.Count, c.P50Ms, c.P90Ms, c.P99Ms, c.MaxMs, statuses(c.Statuses))
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%s\n", client.TerminalSafe(c.Call), c.Count, c.P50Ms, c.P90Ms, c.P99Ms, c.MaxMs, statuses(c.Statuses))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

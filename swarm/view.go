@@ -16,8 +16,9 @@ type view struct {
 	out      io.Writer
 	terminal bool
 	server   string
-	drawn    int // lines of the last drawing, to go back over on a terminal
-	last     Progress
+	drawn    int      // lines of the last drawing, to go back over on a terminal
+	last     Progress // at the last measure of the rate
+	rate     float64  // calls per second, as last measured
 }
 
 // How often the view draws.
@@ -50,11 +51,13 @@ func (v *view) follow(ctx context.Context, progress func() Progress) {
 }
 
 func (v *view) draw(p Progress) {
-	rate := 0.0
-	if dt := (p.Elapsed - v.last.Elapsed).Seconds(); dt > 0 {
-		rate = float64(p.Requests-v.last.Requests) / dt
+	// The rate "now" is over the time since the last drawing, and kept when a final
+	// drawing comes too soon after it to measure one.
+	if dt := (p.Elapsed - v.last.Elapsed).Seconds(); dt >= 0.1 {
+		v.rate = float64(p.Requests-v.last.Requests) / dt
+		v.last = p
 	}
-	v.last = p
+	rate := v.rate
 	lines := []string{
 		fmt.Sprintf("swarm on %s  %s", v.server, p.Elapsed.Truncate(100*time.Millisecond)),
 		fmt.Sprintf("TVs %d/%d started  %d joined  %d listed  %d active  %d unlinked  %d failed", p.Started, p.TVs, p.Joined, p.Listed, p.Active, p.Unlinked, p.Failed),
