@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/handoff-sso/handoff/client"
@@ -43,7 +44,7 @@ func (o *Options) check() error {
 	switch {
 	case o.TVs < 1 || o.TVs > MaxTVs:
 		return &client.InputError{Msg: fmt.Sprintf("The number of TVs must be 1 to %d (got %d).", MaxTVs, o.TVs)}
-	case o.Rate < 0:
+	case o.Rate < 0 || math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0):
 		return &client.InputError{Msg: fmt.Sprintf("The rate of new TVs per second must be 0 (all at once) or more (got %g).", o.Rate)}
 	case o.Duration < 0, o.Interval < 0:
 		return &client.InputError{Msg: "The duration and the interval must not be negative."}

@@ -122,8 +122,9 @@ func (s *Swarm) prepare(ctx context.Context) error {
 // launch starts the TVs at the rate asked.
 func (s *Swarm) launch(ctx context.Context, wg *sync.WaitGroup) {
 	var tick <-chan time.Time
-	if s.opts.Rate > 0 {
-		t := time.NewTicker(time.Duration(float64(time.Second) / s.opts.Rate))
+	// A rate past a million a second is as fast as possible.
+	if period := time.Duration(float64(time.Second) / s.opts.Rate); s.opts.Rate > 0 && period >= time.Microsecond {
+		t := time.NewTicker(period)
 		defer t.Stop()
 		tick = t.C
 	}

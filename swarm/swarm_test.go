@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net"
 	"runtime"
 	"strings"
@@ -300,5 +301,20 @@ func TestSwarmRegistersWithTheStatementGiven(t *testing.T) {
 	_, err = Run(context.Background(), Options{Server: sb.URL, TVs: 3, SoftwareStatement: []byte("not a jwt")}, &bytes.Buffer{}, false)
 	if !client.IsBadInput(err) {
 		t.Errorf("a statement that is not a JWT: %v", err)
+	}
+}
+
+// A rate of new TVs spaces their start; one too high to space is all at once.
+func TestSwarmRate(t *testing.T) {
+	sb := sandboxtest.New(t)
+	r := run(t, Options{Server: sb.URL, TVs: 6, Rate: 20})
+	if !r.Clean() || r.ElapsedSeconds < 0.25 {
+		t.Errorf("6 TVs at 20 a second took %.2fs: %+v", r.ElapsedSeconds, r)
+	}
+	if r := run(t, Options{Server: sb.URL, TVs: 3, Rate: 1e12}); !r.Clean() {
+		t.Errorf("report: %+v", r)
+	}
+	if _, err := New(Options{Server: sb.URL, TVs: 1, Rate: math.NaN()}); !client.IsBadInput(err) {
+		t.Errorf("rate NaN: %v", err)
 	}
 }

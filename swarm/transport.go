@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -31,33 +32,42 @@ func newHTTPClient(concurrency int, log *callLog) *http.Client {
 		ExpectContinueTimeout: time.Second,
 	}
 	return &http.Client{
+		// No Client.Timeout: it would count the wait for a slot; the meter bounds
+		// each call from when it goes.
 		Transport: &meter{next: t, slots: make(chan struct{}, concurrency), log: log},
-		Timeout:   30 * time.Second,
 		// The SSO API never redirects; following one would carry the bearer elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
+// callTimeout bounds one call, from when it goes to the answer's last byte.
+const callTimeout = 30 * time.Second
+
 func (m *meter) RoundTrip(req *http.Request) (*http.Response, error) {
+	caller := req.Context()
 	select {
 	case m.slots <- struct{}{}:
-	case <-req.Context().Done():
+	case <-caller.Done():
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
-		return nil, req.Context().Err()
+		return nil, caller.Err()
 	}
+	ctx, cancel := context.WithTimeout(caller, callTimeout)
 	route := m.log.route(req.Method, req.URL.Path)
 	started := time.Now()
-	resp, err := m.next.RoundTrip(req)
+	resp, err := m.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
+		cancel()
 		<-m.slots
-		if req.Context().Err() == nil {
+		// A call the run stopped is no measure of the server.
+		if caller.Err() == nil {
 			m.log.record(route, 0, time.Since(started))
 		}
 		return nil, err
 	}
 	resp.Body = &meteredBody{ReadCloser: resp.Body, done: func() {
+		cancel()
 		<-m.slots
 		m.log.record(route, resp.StatusCode, time.Since(started))
 	}}
