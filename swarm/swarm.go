@@ -13,7 +13,8 @@ import (
 	"github.com/handoff-sso/handoff/client"
 )
 
-// Swarm is one run of a crowd of TVs. Progress may be read while Run runs.
+// Swarm is one run of a crowd of TVs; it runs once. Progress may be read while Run
+// runs.
 type Swarm struct {
 	opts      Options
 	runID     string // keeps this run's profiles apart from an earlier run's
