@@ -68,7 +68,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.profilesCommand(), a.authnCommand(), a.devicesCommand(), a.unlinkCommand(),
 		a.refreshCommand(), a.rokuCommand(), a.whoamiCommand(), a.statusCommand(),
 		a.forgetCommand(), a.serveCommand(), a.phoneCommand(), a.tvCommand(),
-		versionCommand(),
+		a.swarmCommand(), versionCommand(),
 	)
 	root.SetHelpCommand(helpCommand())
 	root.InitDefaultCompletionCmd()

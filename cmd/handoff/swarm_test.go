@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -14,10 +12,8 @@ import (
 
 func runSwarmCommand(t *testing.T, vars map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &env{stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
-	code = dispatch(context.Background(), e, append([]string{"swarm"}, args...))
-	return out.String(), errOut.String(), code
+	r := runLineEnv(t, vars, append([]string{"swarm"}, args...)...)
+	return r.stdout, r.stderr, r.code
 }
 
 // --json prints the report alone on stdout, as one object a script reads; the
