@@ -10,6 +10,8 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // onKey routes a key: to whatever holds the keyboard first (help, the identity being
@@ -92,7 +94,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ShowQR) && p.link != nil && p.showLink && p.qr != "":
 		m.showQR = true
 	case key.Matches(msg, k.Copy) && p.link != nil && p.showLink:
-		p.say(levelOK, "Copied "+GroupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
+		p.say(levelOK, "Copied "+present.GroupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
 		return tea.SetClipboard(p.link.Code)
 	case key.Matches(msg, k.DevicesTab), key.Matches(msg, k.Back):
 		if p.showLink {
@@ -218,7 +220,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 			p.say(levelErr, client.Explain(err))
 			return nil
 		}
-		p.say(levelInfo, "Joining with "+GroupCode(code)+"…")
+		p.say(levelInfo, "Joining with "+present.GroupCode(code)+"…")
 		return m.start(m.focus, opRedeem, code, nil)
 	default:
 		return m.start(m.focus, opList, "", nil)
@@ -247,7 +249,7 @@ func (m *Model) describe(p *pane, keys []string) string {
 	for _, k := range keys {
 		for _, r := range p.devices {
 			if r.key == k {
-				n := deviceName(r.entry)
+				n := present.DeviceName(r.entry)
 				if r.self {
 					n += " (this device)"
 				}

@@ -46,7 +46,6 @@ type pane struct {
 	qrWidth   int
 	qrHeight  int
 	qrErr     error
-	qrc       qrCache
 
 	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
 	providerNote string                 // why they could not be read

@@ -9,6 +9,8 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // paneBody is what the device shows under its checklist.
@@ -110,7 +112,7 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	c := p.state.Claims
 	via := ""
 	if p.state.JoinedVia != "" {
-		via = " · joined by " + joinedVia(p.state.JoinedVia)
+		via = " · joined by " + present.JoinedBy(p.state.JoinedVia)
 		switch p.state.JoinedVia {
 		case "regular":
 			via = " · signed in with X-SSO-ID"
@@ -119,7 +121,7 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 		}
 	}
 	lines := wrap("Service token: sub "+c.Subject+via, width)
-	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
+	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.Clock(unix(c.IssuedAt)), present.Clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
 }
 
 // linkCard is step 4: the code in large type, its countdown and its QR image.
@@ -132,14 +134,14 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	var out []string
 	token := m.tokenLines(p, width)
 	out = append(out, token[len(token)-1], "")
-	if width >= bigDigitsWidth {
+	if !s.Plain && width >= present.BigCodeWidth(len(l.Code)) {
 		out = append(out, p.digits...)
 	}
 	state := "expires in " + m.countdown(left)
 	if p.linkStale || left <= 0 {
 		state = "expired: press l for a new one"
 	}
-	out = append(out, s.Bold.Render("code "+GroupCode(l.Code))+" · "+state)
+	out = append(out, s.Bold.Render("code "+present.GroupCode(l.Code))+" · "+state)
 	if !s.Plain {
 		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
 	}
@@ -170,7 +172,7 @@ func wrap(s string, width int) []string {
 // screen reader is not told of a change every second.
 func (m *Model) countdown(d time.Duration) string {
 	if !m.styles.Plain || d <= 0 {
-		return countdown(d)
+		return present.Countdown(d)
 	}
 	if d < time.Minute {
 		return "under a minute"

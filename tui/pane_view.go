@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // renderPane draws device i in a width×height box, as exactly height lines of
@@ -119,7 +121,7 @@ func (m *Model) stepsOf(p *pane) []step {
 		link := "l makes a code"
 		switch {
 		case p.showLink && p.link != nil:
-			link = "code " + GroupCode(p.link.Code)
+			link = "code " + present.GroupCode(p.link.Code)
 		case len(p.devices) > 1:
 			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // onResult takes in the outcome of a step: the device's new state, what the step
@@ -58,7 +60,7 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	case opAuthn:
 		p.authn, p.authnNote = msg.authn, ""
 	case opRefresh:
-		p.say(levelOK, "Service token refreshed; it now expires at "+clock(p.state.NotAfter)+".")
+		p.say(levelOK, "Service token refreshed; it now expires at "+present.Clock(p.state.NotAfter)+".")
 	case opFresh:
 		if p.signedIn() && !p.listed {
 			return m.start(msg.dev, opList, "", nil)
@@ -70,12 +72,12 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 			p.linkKnown[r.key] = true
 		}
 		m.drawLink(p)
-		p.say(levelOK, "Type "+GroupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
+		p.say(levelOK, "Type "+present.GroupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
 	case opList:
 		p.setDevices(msg.list)
 		if r, ok := p.joined(); ok && p.showLink {
 			p.showLink, p.link, p.linkKnown = false, nil, nil
-			p.say(levelOK, fmt.Sprintf("%s joined with the code. The profile has %d devices.", deviceName(r.entry), len(p.devices)))
+			p.say(levelOK, fmt.Sprintf("%s joined with the code. The profile has %d devices.", present.DeviceName(r.entry), len(p.devices)))
 		}
 	case opUnlink:
 		n := len(msg.unlinked.UnlinkedDevices)
@@ -166,7 +168,7 @@ func (m *Model) drawLink(p *pane) {
 		p.digits, p.qr, p.qrErr = nil, "", nil
 		return
 	}
-	p.digits = strings.Split(m.styles.Digits.Render(BigDigits(p.link.Code, m.styles.Plain)), "\n")
-	p.qr, p.qrErr = p.qrc.get(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
+	p.digits = strings.Split(m.styles.Digits.Render(present.BigDigits(p.link.Code, false)), "\n")
+	p.qr, p.qrErr = present.RenderQR(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
 	p.qrWidth, p.qrHeight = lipgloss.Width(p.qr), strings.Count(p.qr, "\n")+1
 }

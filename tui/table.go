@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 func unix(sec int64) time.Time {
@@ -56,7 +58,7 @@ func (m *Model) deviceTable(p *pane, width, height int) []string {
 		if p.selected[r.key] {
 			sel = "[x] "
 		}
-		name := deviceName(r.entry)
+		name := present.DeviceName(r.entry)
 		if r.self {
 			name = "(this device) " + name
 		}
@@ -65,7 +67,7 @@ func (m *Model) deviceTable(p *pane, width, height int) []string {
 			line += pad(r.entry.DeviceType, typeW-1) + " "
 		}
 		line += pad(strings.TrimSpace(r.entry.OS+" "+r.entry.OSVersion), osW-1) + " " +
-			pad(ago(now, r.entry.LastSeen.Time()), seenW-1) + " " + pad(joinedVia(r.entry.Type), joinW)
+			pad(present.Ago(now, r.entry.LastSeen.Time()), seenW-1) + " " + pad(present.JoinedBy(r.entry.Type), joinW)
 		line = ansi.Truncate(line, width, "")
 		if i == p.cursor {
 			line = s.Selected.Render(line)

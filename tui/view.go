@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // The smallest terminal the interface draws in, and the width from which the two
@@ -39,7 +41,7 @@ func (m *Model) Render() string {
 		return fit(m.helpScreen(), m.width, m.height)
 	}
 	if p := m.focused(); m.showQR && p != nil && p.link != nil && p.showLink {
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
+		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
 		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.qr+"\n"+caption), "\n"), m.width, m.height), "\n")
 	}
 	head := m.header()

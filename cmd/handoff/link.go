@@ -14,7 +14,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
-	"github.com/handoff-sso/handoff/tui"
+	"github.com/handoff-sso/handoff/present"
 )
 
 const (
@@ -86,8 +86,8 @@ the code, by default the sandbox's own link page.`, "phone")
 	}
 	return c.out.ok(answer, func(w io.Writer) {
 		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", c.df.device, until(time.Now(), lc.NotAfter.Time()))
-		fmt.Fprintln(w, tui.BigDigits(lc.Code, false))
-		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", tui.GroupCode(lc.Code), lc.Code)
+		fmt.Fprintln(w, present.BigDigits(lc.Code, false))
+		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(lc.Code), lc.Code)
 		if qr != "" {
 			fmt.Fprint(w, "\n"+qr)
 		}
