@@ -133,7 +133,7 @@ func (m *Model) start(dev int, o op, arg string, keys []string) tea.Cmd {
 		return nil
 	}
 	p.busy[o] = true
-	return runStep(p.dev, dev, o, arg, keys)
+	return runStep(p.caps, dev, o, arg, keys)
 }
 
 // Update handles one message; it never blocks.

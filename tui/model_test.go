@@ -168,6 +168,10 @@ func TestCodeEntrySaysWhatIsWrong(t *testing.T) {
 	tm.tv.err = &client.APIError{HTTPStatus: 400, Code: "invalid_parameter_code", Message: "bad code"}
 	tm.press("enter")
 	tm.wantScreen(t, "The link code is wrong, expired or already used", "refused code not explained")
+	if v := tm.panes[1].codeIn.Value(); v != "" {
+		t.Fatalf("a refused code should be cleared from the entry, it holds %q", v)
+	}
+	send(tm.Model, tea.PasteMsg{Content: "000000"})
 	tm.tv.err = &client.APIError{HTTPStatus: 429, Code: "too_many_requests", RetryAfter: 7 * time.Minute}
 	tm.press("enter")
 	tm.wantScreen(t, "wait 7m0s", "too many tries not explained with the wait")
@@ -457,7 +461,7 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 	if !slices.Contains(tm.tv.calls, "RokuSignIn "+DefaultRokuUser) || !tm.panes[1].signedIn() {
 		t.Fatalf("R should sign in with Roku; calls %v", tm.tv.calls)
 	}
-	if !strings.Contains(tm.panes[1].status, "through its Roku identity") {
+	if !strings.Contains(tm.panes[1].status, "Joined by Roku identity") {
 		t.Fatalf("status: %q", tm.panes[1].status)
 	}
 }

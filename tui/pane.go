@@ -29,7 +29,7 @@ const (
 // the screen shows.
 type pane struct {
 	label string
-	dev   Device
+	caps  caps
 	state client.DeviceState
 
 	identity lineInput // the phone's D2C identity (step 1)
@@ -88,7 +88,7 @@ type deviceRow struct {
 
 func newPane(label string, d Device, identity string) *pane {
 	p := &pane{
-		label: label, dev: d, state: d.State(),
+		label: label, caps: capsOf(d), state: d.State(),
 		selected: map[string]bool{}, busy: map[op]bool{}, attempts: map[op]int{},
 	}
 	p.unlinked = p.state.Unlinked
@@ -127,19 +127,17 @@ func (p *pane) standing() string {
 }
 
 // canProvider is whether the device has the TV provider steps.
-func (p *pane) canProvider() bool { _, ok := p.dev.(ProviderDevice); return ok }
+func (p *pane) canProvider() bool { return p.caps.provider != nil }
 
 // canLegacy is whether the device reads the v1 authentication: the TV, as the
 // flow's step 5 says.
 func (p *pane) canLegacy() bool {
-	_, ok := p.dev.(LegacyDevice)
-	return ok && !p.primary()
+	return p.caps.legacy != nil && !p.primary()
 }
 
 // canRoku is whether the device can join through the Roku platform identity.
 func (p *pane) canRoku() bool {
-	_, ok := p.dev.(PlatformDevice)
-	return ok && p.state.Preset.PlatformSSO
+	return p.caps.platform != nil && p.state.Preset.PlatformSSO
 }
 
 // provider is the profile's first TV provider sign-in, in id order.
@@ -196,8 +194,8 @@ func (p *pane) has(key string) bool {
 	return false
 }
 
-// joined returns a device that appeared since the link code was made.
-func (p *pane) joined() (deviceRow, bool) {
+// newcomer returns a device that appeared since the link code was made.
+func (p *pane) newcomer() (deviceRow, bool) {
 	if p.linkKnown == nil {
 		return deviceRow{}, false
 	}

@@ -70,9 +70,9 @@ func (m *Model) paneSubtitle(p *pane) string {
 func (m *Model) statusLines(p *pane, width int) []string {
 	s := m.styles
 	var busy []string
-	for o := opSignIn; o <= opSignOut; o++ {
-		if p.busy[o] && o != opList && o != opFresh && o != opProfiles && o != opAuthn {
-			busy = append(busy, o.doing())
+	for o := range steps {
+		if p.busy[op(o)] && !steps[o].quiet {
+			busy = append(busy, steps[o].doing)
 		}
 	}
 	text := p.status
