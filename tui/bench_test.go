@@ -18,7 +18,7 @@ func BenchmarkView(b *testing.B) {
 			Method: "GET", URL: fmt.Sprintf("/api/demo/list?n=%d", i), Status: 200})
 	}
 	tm.press("h")
-	if !tm.panes[0].showLink || tm.panes[0].qr == "" || len(tm.panes[0].exchanges) != maxExchanges {
+	if !tm.panes[0].showLink || tm.panes[0].qr == "" || len(tm.panes[0].http.recs) != maxExchanges {
 		b.Fatal("the busiest screen is not set up")
 	}
 	b.ReportAllocs()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
@@ -56,6 +57,10 @@ type Options struct {
 	Probe func(context.Context) error
 	Dark  bool // the background assumed until the terminal answers
 	Now   func() time.Time
+	// RevealSecrets keeps secrets in what y copies and E saves (--reveal-secrets):
+	// only what the client's trace holds, which it redacts itself.
+	RevealSecrets bool
+	HARDir        string // where E writes HAR files; "": the system's temporary directory
 }
 
 // Model is the root model.
@@ -74,12 +79,12 @@ type Model struct {
 
 	showHTTP bool
 	showHelp bool
-	showQR   bool // the focused device's QR image alone on the screen
+	helpView viewport.Model // the help, scrolled when it is taller than the screen
+	showQR   bool           // the focused device's QR image alone on the screen
 
 	serverDown    string // why the server cannot be reached, while it cannot
 	probeAttempts int
-	tourOn        bool
-	tourStep      int
+	tour          tour
 }
 
 // New builds the model; it makes no network call (Init starts the work).
@@ -91,12 +96,11 @@ func New(opts Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
-	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), colour: !opts.Plain, tourOn: opts.Tour}
-	m.setStyles(opts.Dark)
+	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), helpView: viewport.New(), colour: !opts.Plain, tour: tour{on: opts.Tour}}
 	for _, d := range opts.Devices {
 		m.panes = append(m.panes, newPane(d.Label, d.Device, opts.Identity))
 	}
-	m.advanceTour()
+	m.setStyles(opts.Dark)
 	return m
 }
 
@@ -105,6 +109,9 @@ func (m *Model) setStyles(dark bool) {
 	m.help.Styles = m.styles.Help
 	for _, p := range m.panes {
 		m.drawLink(p)
+		for _, e := range p.entries() {
+			e.setStyles(m.styles)
+		}
 	}
 }
 
@@ -142,9 +149,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		for _, p := range m.panes {
-			m.layoutDetail(p)
-		}
+		m.layout()
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case tea.ColorProfileMsg:
@@ -155,9 +160,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tea.Batch(append(m.onTick(), tick())...)
 	case resultMsg:
-		cmd := m.onResult(msg)
-		m.advanceTour()
-		return m, cmd
+		return m, m.onResult(msg)
+	case harWrittenMsg:
+		m.onHARWritten(msg)
 	case retryMsg:
 		return m, m.start(msg.dev, msg.op, msg.arg, msg.keys)
 	case probeMsg:
@@ -167,26 +172,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ExchangeMsg:
 		for _, p := range m.panes {
 			if p.state.Name == msg.Device {
-				p.addExchange(client.Exchange(msg))
+				p.http.add(client.Exchange(msg))
 			}
 		}
 	case tea.PasteMsg:
-		if p := m.focused(); p != nil {
-			switch {
-			case p.editing:
-				p.identity.update(msg)
-			case p.typingUser:
-				p.providerUser.update(msg)
-			case p.entering():
-				p.codeIn.update(msg)
-			}
-		}
+		m.onPaste(msg)
 	case tea.KeyPressMsg:
-		cmd := m.onKey(msg)
-		m.advanceTour()
-		return m, cmd
+		return m, m.onKey(msg)
 	}
 	return m, nil
+}
+
+// layout gives each part its room when the screen's size changes: the entries their
+// width, the HTTP detail the whole screen.
+func (m *Model) layout() {
+	w := m.width
+	if len(m.panes) == 2 && !m.styles.Plain && w >= sideBySide {
+		w /= 2
+	}
+	if !m.styles.Plain {
+		w -= 4
+	}
+	for _, p := range m.panes {
+		for _, e := range p.entries() {
+			e.SetWidth(w)
+		}
+		p.http.layout(m.width, m.height)
+		m.drawLink(p)
+	}
+	if m.showHelp {
+		y := m.helpView.YOffset()
+		m.openHelp()
+		m.helpView.SetYOffset(y)
+	}
 }
 
 // onProbe keeps the server's reachability on screen, probing again with backoff

@@ -201,7 +201,7 @@ func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
 	run(tm.Model, tm.start(1, opList, "", nil), 0)
 	tm.wantScreen(t, "This device was unlinked from the profile", "TV does not say it was unlinked")
 	tm.press("tab")
-	if !tm.panes[1].entering() || !strings.Contains(tm.screen(), "code ›") {
+	if tm.panes[1].mode() != modeCodeEntry || !strings.Contains(tm.screen(), "code ›") {
 		t.Fatalf("an unlinked TV should offer the code entry at once:\n%s", tm.screen())
 	}
 	tm.tv.mu.Lock()
@@ -294,7 +294,7 @@ func TestHTTPPanelShowsExchangesAndDetails(t *testing.T) {
 	send(tm.Model, ExchangeMsg{Device: "tv", Method: "GET", URL: "/api/demo/list"})
 	tm.press("h")
 	s := tm.screen()
-	if !strings.Contains(s, "HTTP · Phone · 1 exchange") || !strings.Contains(s, "POST   /api/demo/serviceToken") || !strings.Contains(s, "201 Created") {
+	if !strings.Contains(s, "HTTP · Phone · 1 shown") || !strings.Contains(s, "POST   /api/demo/serviceToken") || !strings.Contains(s, "201 Created") {
 		t.Fatalf("panel lacks the exchange:\n%s", s)
 	}
 	tm.press("enter")
@@ -310,25 +310,41 @@ func TestHTTPPanelShowsExchangesAndDetails(t *testing.T) {
 	}
 }
 
-func TestTourFollowsTheFlow(t *testing.T) {
+func TestTourStaysOnEachStepUntilTheUserMovesOn(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Tour: true})
-	if !strings.Contains(tm.screen(), "Tour 1/6") {
-		t.Fatalf("tour not shown:\n%s", tm.screen())
+	tm.wantScreen(t, "Tour · Welcome", "the tour should start with its welcome")
+	tm.wantScreen(t, "f starts fresh", "the welcome should offer a fresh profile")
+	tm.press("f")
+	if tm.tour.step != 1 || !strings.HasPrefix(tm.panes[0].identity.Value(), "tour-") {
+		t.Fatalf("f should start fresh at step 1 with a new identity; at %d as %q", tm.tour.step, tm.panes[0].identity.Value())
 	}
 	tm.press("enter")
-	if tm.tourStep != 2 || !strings.Contains(tm.screen(), "Tour 3/6 · The TV provider") {
-		t.Fatalf("after signing in the tour should be at step 3, is at %d", tm.tourStep+1)
+	if tm.tour.step != 1 {
+		t.Fatalf("signing in must not move the tour on; it is at page %d", tm.tour.step)
 	}
-	tm.press("]")
-	if s := tm.screen(); tm.tourStep != 3 || !strings.Contains(s, "◀ tour: l asks for a code") {
+	tm.wantScreen(t, "Tour 1/6", "the tour should stay on step 1")
+	tm.wantScreen(t, "Done on screen. ] goes on", "the tour should say the step is done")
+	tm.press("]", "]", "]")
+	if s := tm.screen(); !strings.Contains(s, "Tour 4/6") || !strings.Contains(s, "◀ tour: l asks for a code") {
 		t.Fatalf("the next action should be highlighted on the phone:\n%s", s)
 	}
-	tm.press("l")
-	if tm.tourStep != 4 {
-		t.Fatalf("after the code the tour should point at the TV, is at %d", tm.tourStep+1)
+	tm.press("l", "]")
+	if tm.tour.step != 5 || tm.focus != 1 {
+		t.Fatalf("step 5 should give the keyboard to the TV: page %d, focus %d", tm.tour.step, tm.focus)
 	}
-	tm.press("t")
-	if strings.Contains(tm.screen(), "Tour 5/6") {
+	tm.press("4", "[")
+	if tm.tour.step != 4 || tm.panes[1].codeIn.Value() != "4" {
+		t.Fatalf("[ should go back even while the code is typed: page %d, entry %q", tm.tour.step, tm.panes[1].codeIn.Value())
+	}
+	for range len(tourSteps) + 2 {
+		tm.press("]")
+	}
+	tm.wantScreen(t, "Tour · Summary", "the tour should end with a summary")
+	tm.wantScreen(t, "Phone: signed in as tour-", "the summary should say what the phone did")
+	tm.press("[")
+	tm.wantScreen(t, "The browser", "[ should work on the last page")
+	tm.press("esc", "t")
+	if strings.Contains(tm.screen(), "Tour ·") {
 		t.Fatal("t should close the tour")
 	}
 }
@@ -356,8 +372,11 @@ func TestHelpListsEveryKey(t *testing.T) {
 				t.Errorf("%dx%d: help lacks %s (%q %q)", size[0], size[1], k.Type().Field(i).Name, b.Help().Key, b.Help().Desc)
 			}
 		}
-		if !strings.Contains(s, "(the default is") || !strings.Contains(s, "No).") {
-			t.Errorf("%dx%d: the last line of the help is cut:\n%s", size[0], size[1], s)
+		for range 40 {
+			tm.press("down")
+		}
+		if s := tm.screen(); !strings.Contains(s, "makes its token stop working.") {
+			t.Errorf("%dx%d: the help's last line cannot be scrolled to:\n%s", size[0], size[1], s)
 		}
 		tm.press("x")
 		if tm.showHelp {
@@ -408,11 +427,11 @@ func TestTokenIsRefreshedBeforeItExpires(t *testing.T) {
 func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "enter")
-	if !tm.panes[0].picking {
+	if !(tm.panes[0].mode() == modePickProvider) {
 		t.Fatal("after signing in, enter should open the TV provider list")
 	}
 	tm.press("down", "enter")
-	if p := tm.panes[0]; p.picking || !p.typingUser || !strings.Contains(tm.screen(), "user id › "+DefaultProviderUser) {
+	if p := tm.panes[0]; (p.mode() == modePickProvider) || (p.mode() != modeProviderUser) || !strings.Contains(tm.screen(), "user id › "+DefaultProviderUser) {
 		t.Fatalf("choosing a provider should ask for the user id, offering %s:\n%s", DefaultProviderUser, tm.screen())
 	}
 	tm.press("ctrl+u")
@@ -440,7 +459,7 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 func TestProviderStepsHideWithoutClientSupport(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Devices: []DeviceSpec{}})
 	tm.press("enter", "p")
-	if s := tm.screen(); tm.panes[0].picking || !strings.Contains(s, "– 3 TV provider      not in this build") {
+	if s := tm.screen(); (tm.panes[0].mode() == modePickProvider) || !strings.Contains(s, "– 3 TV provider      not in this build") {
 		t.Fatalf("without TV provider steps, p does nothing and the step says why:\n%s", s)
 	}
 	tm.press("enter")
@@ -502,6 +521,9 @@ func TestTourOnOneDevicePointsAtTheOtherTerminal(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
 	send(m, press("enter"))
 	send(m, press("l"))
+	for range 5 {
+		send(m, press("]"))
+	}
 	if s := ansi.Strip(m.Render()); !strings.Contains(s, "TV (in another terminal: handoff tv --server http://127.0.0.1:8765)") {
 		t.Fatalf("the tour should say where the TV is:\n%s", s)
 	}

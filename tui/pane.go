@@ -12,9 +12,6 @@ import (
 // it waits for a key, so that a forgotten screen does not keep minting codes.
 const maxAutoCodes = 3
 
-// maxExchanges bounds the HTTP panel's memory.
-const maxExchanges = 200
-
 // level says how a status line reads: the words carry the meaning, colour only helps.
 type level int
 
@@ -32,9 +29,10 @@ type pane struct {
 	caps  caps
 	state client.DeviceState
 
-	identity lineInput // the phone's D2C identity (step 1)
-	editing  bool
-	codeIn   lineInput // the TV's code entry (step 5)
+	held mode // a mode entered on purpose (see mode.go)
+
+	identity entry // the phone's D2C identity (step 1)
+	codeIn   entry // the TV's code entry (step 5)
 
 	link      *client.LinkCode
 	showLink  bool
@@ -42,9 +40,8 @@ type pane struct {
 	linkStale bool
 	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
 	digits    []string        // the code in large type
-	qr        string
-	qrWidth   int
-	qrHeight  int
+	qr        string          // the QR image at its smallest; "" when it cannot be drawn
+	qrs       []qrImage       // the QR image at scales 1, 2 …, as far as the screen holds
 	qrErr     error
 
 	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
@@ -52,10 +49,8 @@ type pane struct {
 	authn        *client.Authentication // the same, through the v1 API (TVs only)
 	authnNote    string
 	lastProvider time.Time // when the two were last read
-	picking      bool      // the phone is choosing a TV provider
 	mvpdCursor   int
-	providerUser lineInput // the TV provider user id, typed once the provider is chosen
-	typingUser   bool
+	providerUser entry // the TV provider user id, typed once the provider is chosen
 
 	devices  []deviceRow
 	listed   bool
@@ -63,11 +58,7 @@ type pane struct {
 	selected map[string]bool
 	confirm  []string // keys waiting for a yes
 
-	exchanges  []client.Exchange
-	httpCursor int
-	httpDetail bool
-	httpLines  []string // the open exchange, laid out at the screen's width
-	httpScroll int
+	http httpPanel
 
 	busy           map[op]bool
 	refreshRefused bool // the service refused to refresh this token
@@ -77,6 +68,12 @@ type pane struct {
 
 	status      string
 	statusLevel level
+}
+
+// qrImage is the link code's QR image drawn at one scale, with its size in cells.
+type qrImage struct {
+	text string
+	w, h int
 }
 
 // deviceRow is one line of the devices table.
@@ -92,15 +89,16 @@ func newPane(label string, d Device, identity string) *pane {
 		selected: map[string]bool{}, busy: map[op]bool{}, attempts: map[op]int{},
 	}
 	p.unlinked = p.state.Unlinked
-	p.identity = lineInput{prompt: "X-SSO-ID › ", limit: 128}
+	p.http = newHTTPPanel()
+	p.identity = newEntry("X-SSO-ID › ", "", 128, nil, false)
 	p.identity.SetValue(identity)
-	p.providerUser = lineInput{prompt: "user id › ", limit: 64}
+	p.providerUser = newEntry("user id › ", "", 64, nil, false)
 	p.providerUser.SetValue(DefaultProviderUser)
-	p.codeIn = lineInput{prompt: "code › ", placeholder: "123 456", limit: 16, accept: codeRune}
+	p.codeIn = newEntry("code › ", "123 456", 16, codeRune, true)
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
 	} else {
-		p.say(levelInfo, "Type the six digits the phone shows, then press enter.")
+		p.say(levelInfo, "Type the code the phone shows, then press enter.")
 	}
 	if p.state.SignedIn {
 		p.say(levelInfo, "Resuming as "+p.state.Claims.Subject+".")
@@ -158,8 +156,8 @@ func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 // signedIn is whether the device holds a token the service still honours.
 func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
 
-// entering is whether keys go to the TV's code entry.
-func (p *pane) entering() bool { return !p.primary() && !p.signedIn() }
+// entries are the pane's text entries, for styling and layout.
+func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.providerUser} }
 
 func (p *pane) setDevices(list *client.DeviceList) {
 	p.listed = true
@@ -220,18 +218,3 @@ func (p *pane) toUnlink() []string {
 	}
 	return keys
 }
-
-func (p *pane) addExchange(ex client.Exchange) {
-	follow := p.httpCursor >= len(p.exchanges)-1
-	p.exchanges = append(p.exchanges, ex)
-	if over := len(p.exchanges) - maxExchanges; over > 0 {
-		p.exchanges = append(p.exchanges[:0], p.exchanges[over:]...)
-		p.httpCursor = max(0, p.httpCursor-over)
-	}
-	if follow && !p.httpDetail {
-		p.httpCursor = len(p.exchanges) - 1
-	}
-}
-
-// codeRune is what the code entry takes: digits and the separators people type or paste.
-func codeRune(r rune) bool { return (r >= '0' && r <= '9') || r == ' ' || r == '-' }

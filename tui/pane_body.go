@@ -17,33 +17,41 @@ import (
 func (m *Model) paneBody(p *pane, width, height int) []string {
 	s := m.styles
 	var out []string
-	if p.unlinked {
+	switch md := p.mode(); md {
+	case modeUnlinked:
 		out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
-		if p.primary() {
-			return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+		return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+	case modeIdentity, modeEditIdentity:
+		out = append(out, wrap("Step 1: the D2C identity (the streaming service's own account) this phone signs in with, sent as X-SSO-ID.", width)...)
+		hint := "enter signs in · ↑/↓ another demo identity · e types one"
+		if md == modeEditIdentity {
+			hint = "enter signs in with it · esc keeps the old one · ←/→ ctrl+w ctrl+u edit"
 		}
-		out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
-		return append(out, p.codeIn.View(true, s))
-	}
-	switch {
-	case p.primary() && !p.signedIn():
-		out = append(out, wrap("Step 1: the D2C identity this phone signs in with, sent as X-SSO-ID.", width)...)
-		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · ↑/↓ another demo identity · e types one"))
-	case !p.primary() && !p.signedIn():
-		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
-		out = append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
-		if p.canRoku() {
+		return append(out, p.identity.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+	case modeCodeEntry, modeTypingCode:
+		if p.unlinked {
+			out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
+			out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
+		} else {
+			out = append(out, wrap("Step 5: type the code the phone shows (its step 4), then press enter.", width)...)
+		}
+		hint := "a digit, i or enter starts typing; letters, digits, space or dash; paste works"
+		if md == modeTypingCode {
+			hint = "typing: letters and digits go in · enter joins · esc stops typing"
+		}
+		out = append(out, p.codeIn.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+		if p.canRoku() && md == modeCodeEntry {
 			out = append(out, "")
-			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV.", width) {
+			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV, which gets its own profile (the Roku subscriber's).", width) {
 				out = append(out, s.StepNext.Render(l))
 			}
 		}
 		return out
-	case p.picking:
+	case modePickProvider:
 		return m.providerList(p, height)
-	case p.typingUser:
+	case modeProviderUser:
 		return m.providerUserEntry(p, width)
-	case p.showLink && p.link != nil:
+	case modeLinkCard:
 		return m.linkCard(p, width, height)
 	}
 	out = append(out, m.tokenLines(p, width)...)
@@ -67,7 +75,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 			if mv, ok := assets.LookupMVPD(a.MVPD); ok {
 				name = mv.Name
 			}
-			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, a.Expires.Time().Local().Format("2 Jan 2006"))
+			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, present.Date(a.Expires.Time()))
 		}
 		if authn != "" {
 			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
@@ -103,7 +111,7 @@ func (m *Model) providerUserEntry(p *pane, width int) []string {
 	s := m.styles
 	out := []string{s.Bold.Render("Step 3: sign in with " + assets.MVPDs()[p.mvpdCursor].Name)}
 	out = append(out, wrap("The user id at the TV provider; the sandbox's provider takes any.", width)...)
-	return append(out, p.providerUser.View(true, s), s.Muted.Render("enter signs in · esc goes back to the list · ctrl+u clears"))
+	return append(out, p.providerUser.View(), s.Muted.Render(ansi.Truncate("enter signs in · esc goes back to the list · ctrl+u clears", width, "…")))
 }
 
 // tokenLines are the service token, decoded: whose it is, how the device got it, when
@@ -113,15 +121,10 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	via := ""
 	if p.state.JoinedVia != "" {
 		via = " · joined by " + present.JoinedBy(p.state.JoinedVia)
-		switch p.state.JoinedVia {
-		case "regular":
-			via = " · signed in with X-SSO-ID"
-		case "platformSSO":
-			via = " · joined through its platform identity"
-		}
 	}
 	lines := wrap("Service token: sub "+c.Subject+via, width)
-	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.Clock(unix(c.IssuedAt)), present.Clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
+	now := m.now()
+	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.When(now, unix(c.IssuedAt)), present.When(now, p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(now))))
 }
 
 // linkCard is step 4: the code in large type, its countdown and its QR image.
@@ -152,12 +155,12 @@ func (m *Model) linkCard(p *pane, width, height int) []string {
 	case s.Plain:
 		// A screen reader would spell the image out block by block.
 		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
-	case p.qrWidth > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
-	case p.qrHeight > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", p.qrHeight-room))
+	case p.qrs[0].w > width:
+		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrs[0].w))
+	case p.qrs[0].h > room:
+		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", p.qrs[0].h-room))
 	default:
-		out = append(out, strings.Split(p.qr, "\n")...)
+		out = append(out, strings.Split(p.bigQR(width, room).text, "\n")...)
 	}
 	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+client.LinkURL(p.state.Server, p.state.SP, l.Code), width, "…")))
 	return out

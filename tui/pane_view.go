@@ -188,7 +188,7 @@ func (m *Model) providerText(p *pane, long bool) string {
 	if how == "" {
 		how = prof.Type
 	}
-	return fmt.Sprintf("%s as %s, %s, until %s", name, prof.UserID(), how, prof.NotAfter.Time().Local().Format("2 Jan 2006"))
+	return fmt.Sprintf("%s as %s, %s, until %s", name, prof.UserID(), how, present.Date(prof.NotAfter.Time()))
 }
 
 func (m *Model) devicesDetail(p *pane) string {

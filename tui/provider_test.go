@@ -11,12 +11,12 @@ import (
 func TestProviderUserEntry(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "p", "enter", "ctrl+u", "enter")
-	if p := tm.panes[0]; !p.typingUser || !strings.Contains(p.status, "The user id is empty") {
-		t.Fatalf("an empty user id should be refused in words and keep the entry: typing %v, %q", p.typingUser, p.status)
+	if p := tm.panes[0]; (p.mode() != modeProviderUser) || !strings.Contains(p.status, "The user id is empty") {
+		t.Fatalf("an empty user id should be refused in words and keep the entry: typing %v, %q", (p.mode() == modeProviderUser), p.status)
 	}
 	send(tm.Model, pasteMsg("pat"))
 	tm.press("esc")
-	if p := tm.panes[0]; !p.picking || p.typingUser {
+	if p := tm.panes[0]; !(p.mode() == modePickProvider) || (p.mode() == modeProviderUser) {
 		t.Fatal("esc in the user id should go back to the provider list")
 	}
 	tm.press("enter", "enter")

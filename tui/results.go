@@ -167,7 +167,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	if msg.state.Unlinked || client.IsUnlinked(err) {
 		p.unlinked = true
 		p.showLink, p.link = false, nil
-		p.picking, p.typingUser = false, false
+		p.release()
 		again := "Press s to sign in again."
 		if !p.primary() {
 			again = "Type a new code from the phone to join again."
@@ -185,14 +185,39 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	return nil
 }
 
-// drawLink draws the link code's large digits and QR image once per code and style,
-// so that View only places them.
+// drawLink draws the link code's large digits and QR images once per code, style and
+// screen size, so that View only places them: scale 1 always, and larger scales as
+// long as they fit the screen, for the full-screen image and big panes.
 func (m *Model) drawLink(p *pane) {
+	p.digits, p.qr, p.qrs, p.qrErr = nil, "", nil, nil
 	if p.link == nil {
-		p.digits, p.qr, p.qrErr = nil, "", nil
 		return
 	}
 	p.digits = strings.Split(m.styles.Digits.Render(present.BigDigits(p.link.Code, false)), "\n")
-	p.qr, p.qrErr = present.RenderQR(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
-	p.qrWidth, p.qrHeight = lipgloss.Width(p.qr), strings.Count(p.qr, "\n")+1
+	url := client.LinkURL(p.state.Server, p.state.SP, p.link.Code)
+	n, err := present.QRModules(url)
+	if err != nil {
+		p.qrErr = err
+		return
+	}
+	for scale := 1; scale == 1 || (scale*n <= m.width && (scale*n+1)/2+1 <= m.height); scale++ {
+		img, err := present.RenderQRScaled(url, m.colour, m.styles.Dark, scale)
+		if err != nil {
+			p.qrErr = err
+			return
+		}
+		p.qrs = append(p.qrs, qrImage{text: img, w: lipgloss.Width(img), h: strings.Count(img, "\n") + 1})
+	}
+	p.qr = p.qrs[0].text
+}
+
+// bigQR is the largest QR image that fits w×h cells (the smallest if none does).
+func (p *pane) bigQR(w, h int) qrImage {
+	best := qrImage{}
+	for _, img := range p.qrs {
+		if best.text == "" || (img.w <= w && img.h <= h) {
+			best = img
+		}
+	}
+	return best
 }

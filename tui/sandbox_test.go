@@ -163,7 +163,7 @@ func TestDevicesResumeAfterRestart(t *testing.T) {
 func TestTVProviderAgainstTheSandbox(t *testing.T) {
 	s := newSandboxed(t, sandbox.Config{})
 	s.press("enter", "enter")
-	if !s.panes[0].picking {
+	if !(s.panes[0].mode() == modePickProvider) {
 		t.Fatalf("after signing in, enter should offer the TV providers: %q", s.panes[0].status)
 	}
 	s.press("enter", "enter")
