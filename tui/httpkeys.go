@@ -27,7 +27,7 @@ func (m *Model) onHTTPKey(msg tea.KeyPressMsg, p *pane) (tea.Cmd, bool) {
 		if m.opts.RevealSecrets {
 			how = "with what the trace holds (--reveal-secrets)"
 		}
-		p.say(levelOK, "Copied "+r.ex.Method+" "+r.ex.URL+" as a curl command, "+how+" (OSC 52; the terminal must allow it).")
+		p.say(levelOK, "Copied the exchange as a curl command, "+how+" (OSC 52; the terminal must allow it).")
 		return tea.SetClipboard(curlCommand(p.state.Server, r.ex, scrub{reveal: m.opts.RevealSecrets})), true
 	case key.Matches(msg, k.SaveHAR):
 		dir := m.opts.HARDir
@@ -53,5 +53,6 @@ func (m *Model) onHARWritten(msg harWrittenMsg) {
 	if m.opts.RevealSecrets {
 		how = "secrets as the trace holds them (--reveal-secrets)"
 	}
-	p.say(levelOK, fmt.Sprintf("Saved %d exchanges, %s, as a HAR 1.2 file: %s", msg.n, how, msg.path))
+	p.http.note = fmt.Sprintf("HAR 1.2 file, %d exchanges, %s: %s", msg.n, how, msg.path)
+	p.say(levelOK, "HAR file saved: "+msg.path)
 }

@@ -25,6 +25,7 @@ type httpPanel struct {
 	showPolls bool
 	detail    bool
 	view      viewport.Model
+	note      string // news of the panel (where a HAR file went), in its title until a key
 }
 
 func newHTTPPanel() httpPanel {
@@ -111,6 +112,7 @@ func (m *Model) httpHeight(head int) int { return max(6, (m.height-head-1)*2/5) 
 // Update moves the cursor, or scrolls the open exchange; it reports whether the key
 // was the panel's.
 func (h *httpPanel) Update(msg tea.KeyPressMsg, k KeyMap, width, height int) bool {
+	h.note = ""
 	switch {
 	case h.detail && key.Matches(msg, k.Next), h.detail && key.Matches(msg, k.Back):
 		h.close()
@@ -146,6 +148,9 @@ func (h *httpPanel) View(label string, width, height int, s Styles) string {
 	sep := strings.Repeat("─", width)
 	if s.Plain {
 		sep = strings.Repeat("-", width)
+	}
+	if h.note != "" {
+		title = fmt.Sprintf("HTTP · %s · %s", label, h.note)
 	}
 	lines := []string{s.Muted.Render(sep), s.Bold.Render(ansi.Truncate(title, width, "…"))}
 	rows := height - len(lines)

@@ -13,13 +13,13 @@ import (
 	"github.com/handoff-sso/handoff/client"
 )
 
-// pollEvery is how often a signed-in device reads its profile's devices: that is how
-// a phone sees the TV join and a TV learns that it was unlinked. The TV provider
-// sign-ins change seldom and are read less often, so that the HTTP panel is not
-// drowned in polls.
+// pollEvery is how often a signed-in device reads its profile's devices and its TV
+// provider sign-ins: that is how a phone sees the TV join, a TV learns that it was
+// unlinked or that the phone signed in with a TV provider, within 5 s. The HTTP panel
+// hides these polls unless asked.
 const (
 	pollEvery         = 5 * time.Second
-	providerPollEvery = 30 * time.Second
+	providerPollEvery = 5 * time.Second
 )
 
 // The identities offered first: the D2C account, the TV provider account and the Roku

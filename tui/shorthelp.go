@@ -25,9 +25,9 @@ func (m *Model) shortHelp() []key.Binding {
 	}
 	if m.layer() == layerHTTP {
 		if p.http.detail {
-			return append([]key.Binding{as(k.Up, "scroll"), k.CopyCurl, k.SaveHAR, as(k.Back, "list")}, always...)
+			return append(always, as(k.Back, "list"), as(k.CopyCurl, "copy as curl"), as(k.SaveHAR, "save as HAR"))
 		}
-		return append([]key.Binding{as(k.Next, "full view"), k.CopyCurl, k.SaveHAR, k.Polls, as(k.Back, "close")}, always...)
+		return append(always, as(k.Next, "full view"), as(k.Back, "close"), as(k.CopyCurl, "copy as curl"), as(k.SaveHAR, "save as HAR"), as(k.Polls, "polls"))
 	}
 	var out []key.Binding
 	switch p.mode() {
