@@ -49,7 +49,7 @@ var screens = []struct {
 	{"unreachable", Options{}, func(_ *testing.T, tm testModel) {
 		tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
 		_, cmd := tm.Update(press("enter"))
-		tm.Update(cmd())
+		tm.Update(stepResult(cmd))
 	}},
 	{"qr-full-screen", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "l", "z") }},
 	{"plain", Options{Plain: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "l") }},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -77,6 +78,9 @@ type Model struct {
 	panes []*pane
 	focus int
 
+	spin     spinner.Model // turns while a step the user asked for runs (not in --plain)
+	spinning bool
+
 	showHTTP bool
 	showHelp bool
 	helpView viewport.Model // the help, scrolled when it is taller than the screen
@@ -96,7 +100,7 @@ func New(opts Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
-	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), helpView: viewport.New(), colour: !opts.Plain, tour: tour{on: opts.Tour}}
+	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), helpView: viewport.New(), spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), colour: !opts.Plain, tour: tour{on: opts.Tour}}
 	for _, d := range opts.Devices {
 		m.panes = append(m.panes, newPane(d.Label, d.Device, opts.Identity))
 	}
@@ -140,7 +144,24 @@ func (m *Model) start(dev int, o op, arg string, keys []string) tea.Cmd {
 		return nil
 	}
 	p.busy[o] = true
-	return runStep(p.caps, dev, o, arg, keys)
+	run := runStep(p.caps, dev, o, arg, keys)
+	if steps[o].quiet || m.opts.Plain || m.spinning {
+		return run
+	}
+	m.spinning = true
+	return tea.Batch(run, m.spin.Tick)
+}
+
+// inFlight is whether a step the user asked for is running on any device.
+func (m *Model) inFlight() bool {
+	for _, p := range m.panes {
+		for o, busy := range p.busy {
+			if busy && !steps[o].quiet {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Update handles one message; it never blocks.
@@ -157,6 +178,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, p := range m.panes {
 			m.drawLink(p)
 		}
+	case spinner.TickMsg:
+		if !m.inFlight() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
 	case tickMsg:
 		return m, tea.Batch(append(m.onTick(), tick())...)
 	case resultMsg:

@@ -218,8 +218,7 @@ func TestUnreachableServerRetriesWithBackoff(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
 	_, cmd := tm.Update(press("enter"))
-	msg := cmd()
-	_, retry := tm.Update(msg)
+	_, retry := tm.Update(stepResult(cmd))
 	if retry == nil {
 		t.Fatal("a network error should schedule a retry")
 	}
@@ -240,7 +239,7 @@ func TestServerFailureIsExplainedNotFatal(t *testing.T) {
 	tm.press("enter")
 	tm.phone.err = &client.APIError{HTTPStatus: 500, Code: "internal_error", Trace: "abc"}
 	_, cmd := tm.Update(press("l"))
-	_, retry := tm.Update(cmd())
+	_, retry := tm.Update(stepResult(cmd))
 	if retry == nil || !strings.Contains(tm.panes[0].status, "The SSO service failed (HTTP 500, trace abc)") {
 		t.Fatalf("a 5xx should be explained and retried: %s", tm.panes[0].status)
 	}
@@ -561,4 +560,22 @@ func TestIdentityCanBeChosen(t *testing.T) {
 	tm = newTestModel(t, 120, 40, Options{})
 	tm.press("e", "ctrl+u", "x", "esc", "down", "enter")
 	tm.phone.wantCall(t, "SignIn "+DefaultIdentity, "from a typed identity, ↓ goes back to the first demo one")
+}
+
+func TestSpinnerTurnsWhileAStepRunsButNotInPlain(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	_, cmd := tm.Update(press("enter"))
+	if !tm.spinning || !strings.Contains(tm.screen(), tm.spin.View()+" signing in…") {
+		t.Fatalf("a sign-in in flight should show the spinner:\n%s", tm.screen())
+	}
+	run(tm.Model, cmd, 0)
+	tm.Update(tm.spin.Tick())
+	if tm.spinning {
+		t.Fatal("the spinner should stop once nothing runs")
+	}
+	plain := newTestModel(t, 120, 40, Options{Plain: true})
+	plain.Update(press("enter"))
+	if plain.spinning || !strings.Contains(plain.screen(), "· signing in…") {
+		t.Fatalf("--plain should say it works in words, without a spinner:\n%s", plain.screen())
+	}
 }

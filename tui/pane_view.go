@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
@@ -76,10 +77,14 @@ func (m *Model) statusLines(p *pane, width int) []string {
 		}
 	}
 	text := p.status
+	style, mark := s.Muted, "· "
 	if len(busy) > 0 && p.statusLevel != levelErr {
 		text = strings.Join(busy, ", ") + "…"
+		if !s.Plain {
+			mark = m.spin.View() + " "
+		}
+		return fitStatus(wrap(mark+text, width), width, style)
 	}
-	style, mark := s.Muted, "· "
 	switch p.statusLevel {
 	case levelOK:
 		style, mark = s.OK, "✓ "
@@ -88,7 +93,12 @@ func (m *Model) statusLines(p *pane, width int) []string {
 	case levelErr:
 		style, mark = s.Err, "✗ "
 	}
-	lines := wrap(mark+text, width)
+	return fitStatus(wrap(mark+text, width), width, style)
+}
+
+// fitStatus keeps a status to three lines, each styled on its own so that the colour
+// survives the wrap.
+func fitStatus(lines []string, width int, style lipgloss.Style) []string {
 	if len(lines) > 3 {
 		lines = lines[:3]
 		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
