@@ -27,7 +27,7 @@ var secretHeaders = map[string]bool{
 
 // secretFields are body and query fields that hold tokens or credentials.
 var (
-	secretJSON  = regexp.MustCompile(`("(?:serviceToken|access_token|refresh_token|id_token|client_secret|token|platformToken|connectToken|code)"\s*:\s*)"[^"]*"`)
+	secretJSON  = regexp.MustCompile(`("(?:serviceToken|access_token|refresh_token|id_token|client_secret|software_statement|token|platformToken|connectToken|code)"\s*:\s*)"[^"]*"`)
 	secretQuery = regexp.MustCompile(`((?:^|[?&])(?:access_token|client_secret|code|token|refresh_token)=)[^&]*`)
 )
 

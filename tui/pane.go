@@ -6,6 +6,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // maxAutoCodes is how many codes the phone makes on its own after one expires; then
@@ -162,19 +163,9 @@ func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.p
 func (p *pane) setDevices(list *client.DeviceList) {
 	p.listed = true
 	p.devices = p.devices[:0]
-	for k, e := range list.Devices {
-		p.devices = append(p.devices, deviceRow{key: k, entry: e, self: k == p.state.Key})
+	for _, k := range present.SortDevices(list.Devices, p.state.Key) {
+		p.devices = append(p.devices, deviceRow{key: k, entry: list.Devices[k], self: k == p.state.Key})
 	}
-	sort.Slice(p.devices, func(i, j int) bool {
-		a, b := p.devices[i], p.devices[j]
-		if a.self != b.self {
-			return a.self
-		}
-		if a.entry.LastSeen != b.entry.LastSeen {
-			return a.entry.LastSeen > b.entry.LastSeen
-		}
-		return a.key < b.key
-	})
 	for k := range p.selected {
 		if !p.has(k) {
 			delete(p.selected, k)

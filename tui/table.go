@@ -31,21 +31,59 @@ func (m *Model) deviceTable(p *pane, width, height int) []string {
 		return []string{"No devices on this profile."}
 	}
 	out := []string{s.Bold.Render(fmt.Sprintf("Devices on this profile: %d", len(p.devices)))}
-	const typeW, osW, seenW, joinW = 12, 11, 11, 10
-	showType := width >= 72
-	flex := width - 6 - osW - seenW - joinW
-	if showType {
-		flex -= typeW
+	now := m.now()
+	// Columns as wide as what they hold; the name takes the rest, and the type, then
+	// the OS, give way when the name would be cut.
+	head := []string{"Device", "Type", "OS", "Last seen", "Joined by"}
+	cells := make([][]string, len(p.devices))
+	widths := make([]int, len(head))
+	for c, h := range head {
+		widths[c] = len(h)
 	}
-	head := "      " + pad("Device", flex) + " "
-	if showType {
-		head += pad("Type", typeW-1) + " "
+	for i, r := range p.devices {
+		name := present.DeviceName(r.entry)
+		if r.self {
+			name = "(this device) " + name
+		}
+		cells[i] = []string{name, r.entry.DeviceType, strings.TrimSpace(r.entry.OS + " " + r.entry.OSVersion),
+			present.Ago(now, r.entry.LastSeen.Time()), present.JoinedBy(r.entry.Type)}
+		for c, v := range cells[i] {
+			widths[c] = max(widths[c], ansi.StringWidth(v))
+		}
 	}
-	head += pad("OS", osW-1) + " " + pad("Last seen", seenW-1) + " " + pad("Joined by", joinW)
-	out = append(out, s.Header.Render(ansi.Truncate(head, width, "")))
+	show := []bool{true, true, true, true, true}
+	const lead = 6 // cursor and selection marks
+	room := func() int {
+		w := width - lead
+		for c := 1; c < len(head); c++ {
+			if show[c] {
+				w -= widths[c] + 1
+			}
+		}
+		return w
+	}
+	for _, drop := range []int{1, 2} {
+		if room() >= widths[0] {
+			break
+		}
+		show[drop] = false
+	}
+	widths[0] = max(8, room())
+	line := func(row []string) string {
+		var b strings.Builder
+		for c, v := range row {
+			if show[c] {
+				if c > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(pad(v, widths[c]))
+			}
+		}
+		return b.String()
+	}
+	out = append(out, s.Header.Render(ansi.Truncate("      "+line(head), width, "…")))
 	rows := height - len(out) - 1
 	start := max(0, min(p.cursor-rows+1, len(p.devices)-rows))
-	now := m.now()
 	for i := start; i < len(p.devices) && i < start+rows; i++ {
 		r := p.devices[i]
 		cur, sel := "  ", "[ ] "
@@ -58,21 +96,11 @@ func (m *Model) deviceTable(p *pane, width, height int) []string {
 		if p.selected[r.key] {
 			sel = "[x] "
 		}
-		name := present.DeviceName(r.entry)
-		if r.self {
-			name = "(this device) " + name
-		}
-		line := cur + sel + pad(name, flex) + " "
-		if showType {
-			line += pad(r.entry.DeviceType, typeW-1) + " "
-		}
-		line += pad(strings.TrimSpace(r.entry.OS+" "+r.entry.OSVersion), osW-1) + " " +
-			pad(present.Ago(now, r.entry.LastSeen.Time()), seenW-1) + " " + pad(present.JoinedBy(r.entry.Type), joinW)
-		line = ansi.Truncate(line, width, "")
+		l := ansi.Truncate(cur+sel+line(cells[i]), width, "…")
 		if i == p.cursor {
-			line = s.Selected.Render(line)
+			l = s.Selected.Render(l)
 		}
-		out = append(out, line)
+		out = append(out, l)
 	}
 	out = append(out, s.Muted.Render("↑/↓ move · space selects · u unlinks"))
 	return out
