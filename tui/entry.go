@@ -49,7 +49,7 @@ func (e *entry) setStyles(s Styles) {
 		st.Focused = textinput.StyleState{Text: n, Placeholder: n, Suggestion: n, Prompt: n}
 		st.Blurred = st.Focused
 	} else {
-		st.Focused.Placeholder, st.Blurred.Placeholder = s.Muted, s.Muted
+		st.Focused.Placeholder, st.Blurred.Placeholder = s.Muted.Style, s.Muted.Style
 	}
 	e.in.SetStyles(st)
 }

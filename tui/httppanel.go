@@ -170,7 +170,7 @@ func (h *httpPanel) View(label string, width, height int, s Styles) string {
 		}
 		lines = append(lines, h.row(r, cur, width, s, i == h.cursor))
 	}
-	return fit(strings.Join(lines, "\n"), width, height)
+	return strings.Join(fitLines(lines, width, height), "\n")
 }
 
 // row is one exchange: time, step, method, path, status in colour and in a word,
@@ -183,7 +183,7 @@ func (h *httpPanel) row(r record, cur string, width int, s Styles, selected bool
 	left := cur + present.Clock(ex.Started) + " " + pad(r.step, 18) + " " + pad(ex.Method, 6) + " " + pad(ex.URL, pathW) + " "
 	right := " " + latency(ex)
 	if selected {
-		return s.Selected.Render(ansi.Truncate(left+pad(status, 29)+right, width, "…"))
+		return s.Selected.Render(cut(left+pad(status, 29)+right, width))
 	}
 	st := s.OK
 	switch {
@@ -192,7 +192,7 @@ func (h *httpPanel) row(r record, cur string, width int, s Styles, selected bool
 	case ex.Status >= 400:
 		st = s.Warn
 	}
-	return ansi.Truncate(left+st.Render(pad(status, 29))+right, width, "…")
+	return cut(left+st.Render(pad(status, 29))+right, width)
 }
 
 // DetailView is the open exchange on the whole screen.

@@ -89,6 +89,7 @@ type Model struct {
 	serverDown    string // why the server cannot be reached, while it cannot
 	probeAttempts int
 	tour          tour
+	chrome        chrome
 }
 
 // New builds the model; it makes no network call (Init starts the work).
@@ -164,8 +165,28 @@ func (m *Model) inFlight() bool {
 	return false
 }
 
-// Update handles one message; it never blocks.
+// Update handles one message; it never blocks. What changes only with the model (the
+// tour's box, the bottom bar) is drawn here, once per message, not on every frame.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	m.drawChrome()
+	return m, cmd
+}
+
+// chrome is the screen's parts drawn in Update.
+type chrome struct {
+	tour string // the tour's box; "" when it is off
+	foot string // the bottom bar
+}
+
+func (m *Model) drawChrome() {
+	m.chrome = chrome{foot: fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)[0]}
+	if m.tour.on && m.width > 0 {
+		m.chrome.tour = m.tour.View(m.width, m.styles, m.tourDone(m.tour.step), m.tourWhere(), m.tourSummary())
+	}
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

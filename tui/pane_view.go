@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
@@ -98,7 +97,7 @@ func (m *Model) statusLines(p *pane, width int) []string {
 
 // fitStatus keeps a status to three lines, each styled on its own so that the colour
 // survives the wrap.
-func fitStatus(lines []string, width int, style lipgloss.Style) []string {
+func fitStatus(lines []string, width int, style Ink) []string {
 	if len(lines) > 3 {
 		lines = lines[:3]
 		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"

@@ -47,8 +47,16 @@ func TestTextReachesContrastInBothPalettes(t *testing.T) {
 		v := reflect.ValueOf(s)
 		checked := 0
 		for i := range v.NumField() {
-			if st, ok := v.Field(i).Interface().(lipgloss.Style); ok && v.Type().Field(i).Name != "Selected" && v.Type().Field(i).Name != "BarEmpty" {
-				check(v.Type().Field(i).Name, st)
+			name := v.Type().Field(i).Name
+			if name == "Selected" || name == "BarEmpty" {
+				continue
+			}
+			switch st := v.Field(i).Interface().(type) {
+			case Ink:
+				check(name, st.Style)
+				checked++
+			case lipgloss.Style:
+				check(name, st)
 				checked++
 			}
 		}
@@ -61,9 +69,23 @@ func TestTextReachesContrastInBothPalettes(t *testing.T) {
 			t.Fatalf("only %d styles checked", checked)
 		}
 		// Borders and the countdown bar's empty part are graphics: 3:1 (WCAG 1.4.11).
-		for name, st := range map[string]lipgloss.Style{"Pane": s.Pane.Paint, "PaneFocus": s.PaneFocus.Paint, "BarEmpty": s.BarEmpty} {
+		for name, st := range map[string]lipgloss.Style{"Pane": s.Pane.Paint.Style, "PaneFocus": s.PaneFocus.Paint.Style, "BarEmpty": s.BarEmpty.Style} {
 			if c := contrast(st.GetForeground(), tc.bg); c < 3 {
 				t.Errorf("dark=%v: the %s border is %.2f:1, want 3:1", tc.dark, name, c)
+			}
+		}
+	}
+}
+
+// TestInkPaintsAsRenderDoes checks the precomputed paint against Style.Render.
+func TestInkPaintsAsRenderDoes(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		s := NewStyles(dark, false)
+		for _, in := range []Ink{s.Muted, s.Err, s.TabActive, s.Selected, s.StepNext} {
+			for _, text := range []string{"plain words", "", "a", "two\nlines"} {
+				if got, want := in.Render(text), in.Style.Render(text); got != want {
+					t.Errorf("dark=%v: Ink.Render(%q) = %q, Style.Render = %q", dark, text, got, want)
+				}
 			}
 		}
 	}

@@ -55,7 +55,7 @@ func (m *Model) Render() string {
 		}
 	}
 	head := m.header()
-	foot := fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)
+	foot := []string{m.chrome.foot}
 	bodyH := m.height - len(head) - 1
 	httpH := 0
 	if m.showHTTP {
@@ -84,8 +84,8 @@ func (m *Model) header() []string {
 			top = append(top, m.styles.Warn.Render(l))
 		}
 	}
-	if m.tour.on {
-		top = append(top, m.tour.View(m.width, m.styles, m.tourDone(m.tour.step), m.tourWhere(), m.tourSummary()))
+	if m.chrome.tour != "" {
+		top = append(top, m.chrome.tour)
 	}
 	lines := strings.Split(strings.Join(top, "\n"), "\n")
 	return fitLines(lines, m.width, len(lines))
@@ -187,7 +187,7 @@ func fitLines(lines []string, width, height int) []string {
 			continue
 		}
 		l := lines[i]
-		w := ansi.StringWidth(l)
+		w := cells(l)
 		if w > width {
 			l, w = ansi.Truncate(l, width, "…"), width
 		}
@@ -203,7 +203,7 @@ func fit(s string, width, height int) string {
 		lines = lines[:height]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
+		if cells(l) > width {
 			lines[i] = ansi.Truncate(l, width, "")
 		}
 	}
