@@ -118,17 +118,17 @@ func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 		p.say(levelInfo, "Signing in with Roku as "+DefaultRokuUser+"…")
 		return m.start(m.focus, opRoku, DefaultRokuUser, nil)
 	case key.Matches(msg, k.Link) && p.primary() && p.signedIn():
-		p.autoCodes = 0
+		p.card.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
-	case key.Matches(msg, k.ShowQR) && md == modeLinkCard && p.qr != "":
+	case key.Matches(msg, k.ShowQR) && md == modeLinkCard && p.card.qr != "":
 		m.showQR = true
 	case key.Matches(msg, k.Copy) && md == modeLinkCard:
-		p.say(levelOK, "Copied "+present.GroupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
-		return tea.SetClipboard(p.link.Code)
+		p.say(levelOK, "Copied "+present.GroupCode(p.card.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
+		return tea.SetClipboard(p.card.link.Code)
 	case key.Matches(msg, k.DevicesTab), key.Matches(msg, k.Back):
-		if p.showLink {
-			p.showLink = false
+		if p.card.showLink {
+			p.card.showLink = false
 			p.say(levelInfo, "Code hidden; it stays valid until it expires. l makes a new one.")
 		}
 		if p.signedIn() {
@@ -276,7 +276,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 	case md == modeDevices && p.primary() && p.canProvider() && p.providers != nil && len(p.providers.Profiles) == 0:
 		m.pick(p)
 	case md == modeDevices && p.primary():
-		p.autoCodes = 0
+		p.card.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
 	case md == modeLinkCard:
@@ -302,7 +302,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.unlinked = false
 	p.state.SignedIn = false
 	p.devices, p.listed = nil, false
-	p.link, p.showLink = nil, false
+	p.card.link, p.card.showLink = nil, false
 	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
 	p.release()
 	if p.primary() {

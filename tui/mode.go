@@ -56,7 +56,7 @@ func (p *pane) mode() mode {
 		return modeIdentity
 	case !signed:
 		return modeCodeEntry
-	case p.primary() && p.showLink && p.link != nil:
+	case p.primary() && p.card.showLink && p.card.link != nil:
 		return modeLinkCard
 	}
 	return modeDevices
@@ -78,7 +78,7 @@ func (m *Model) layer() layer {
 	switch {
 	case m.showHelp:
 		return layerHelp
-	case m.showQR && p != nil && p.link != nil && p.showLink:
+	case m.showQR && p != nil && p.card.link != nil && p.card.showLink:
 		return layerQR
 	case m.showHTTP && p != nil && !p.typing():
 		return layerHTTP

@@ -287,13 +287,13 @@ func (m *Model) onTick() []tea.Cmd {
 		if !p.state.NotAfter.IsZero() && p.state.NotAfter.Sub(now) < refreshMargin && p.attempts[opFresh] == 0 && !p.refreshRefused {
 			cmds = append(cmds, m.start(i, opFresh, "", nil))
 		}
-		if p.showLink && p.link != nil && !p.linkStale && !now.Before(p.link.NotAfter.Time()) && !p.busy[opLink] {
-			if p.autoCodes < maxAutoCodes {
-				p.autoCodes++
-				p.say(levelInfo, fmt.Sprintf("The code expired: making a new one (%d of %d).", p.autoCodes, maxAutoCodes))
+		if p.card.showLink && p.card.link != nil && !p.card.linkStale && !now.Before(p.card.link.NotAfter.Time()) && !p.busy[opLink] {
+			if p.card.autoCodes < maxAutoCodes {
+				p.card.autoCodes++
+				p.say(levelInfo, fmt.Sprintf("The code expired: making a new one (%d of %d).", p.card.autoCodes, maxAutoCodes))
 				cmds = append(cmds, m.start(i, opLink, "", nil))
 			} else {
-				p.linkStale = true
+				p.card.linkStale = true
 				p.say(levelWarn, "The code expired. Press l for a new one.")
 			}
 		}

@@ -97,8 +97,8 @@ func TestPhoneSignsInThenMakesALinkCode(t *testing.T) {
 	}
 	tm.press("l")
 	p := tm.panes[0]
-	if !p.showLink || p.link.Code != "482913" || p.qr == "" {
-		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.showLink, p.link, len(p.qr))
+	if !p.card.showLink || p.card.link.Code != "482913" || p.card.qr == "" {
+		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.card.showLink, p.card.link, len(p.card.qr))
 	}
 	s := tm.screen()
 	for _, want := range []string{"code 482 913", "expires in 9:58", "QR: http://127.0.0.1:8765/sandbox/link?code=482913"} {
@@ -125,17 +125,17 @@ func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
 		*tm.now = tm.now.Add(11 * time.Minute)
 		tm.phone.code = fmt.Sprintf("10000%d", i)
 		// The fake's codes expire relative to fixedNow; move them with the clock.
-		tm.panes[0].link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
+		tm.panes[0].card.link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
 		run(tm.Model, tea.Batch(tm.onTick()...), 0)
 	}
 	if got := tm.phone.count("Link"); got != 1+maxAutoCodes {
 		t.Fatalf("Link called %d times, want %d (one by hand, %d on expiry)", got, 1+maxAutoCodes, maxAutoCodes)
 	}
-	if !tm.panes[0].linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
+	if !tm.panes[0].card.linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
 		t.Fatalf("after %d renewals the phone should wait for a key:\n%s", maxAutoCodes, tm.screen())
 	}
 	tm.press("l")
-	if tm.phone.count("Link") != 2+maxAutoCodes || tm.panes[0].linkStale || tm.panes[0].autoCodes != 0 {
+	if tm.phone.count("Link") != 2+maxAutoCodes || tm.panes[0].card.linkStale || tm.panes[0].card.autoCodes != 0 {
 		t.Fatal("l should make a new code and restart the automatic renewals")
 	}
 }
@@ -442,7 +442,7 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 		t.Fatalf("phone does not show its TV provider:\n%s", s)
 	}
 	tm.press("enter")
-	if !tm.panes[0].showLink {
+	if !tm.panes[0].card.showLink {
 		t.Fatal("with a provider, enter should go on to the link code")
 	}
 	tm.phone.list, tm.tv.list = twoDeviceList(), twoDeviceList()
@@ -462,7 +462,7 @@ func TestProviderStepsHideWithoutClientSupport(t *testing.T) {
 		t.Fatalf("without TV provider steps, p does nothing and the step says why:\n%s", s)
 	}
 	tm.press("enter")
-	if !tm.panes[0].showLink {
+	if !tm.panes[0].card.showLink {
 		t.Fatal("without TV provider steps, enter makes a link code")
 	}
 }
@@ -487,14 +487,14 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 func TestStylesFollowTheTerminal(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "l")
-	colourQR := tm.panes[0].qr
+	colourQR := tm.panes[0].card.qr
 	send(tm.Model, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
-	darkQR := tm.panes[0].qr
+	darkQR := tm.panes[0].card.qr
 	if darkQR == colourQR || strings.Contains(darkQR, "\x1b[") {
 		t.Fatal("without colours the QR image should be drawn in the terminal's own colours")
 	}
 	send(tm.Model, tea.BackgroundColorMsg{Color: color.White})
-	if tm.styles.Dark || tm.panes[0].qr == darkQR {
+	if tm.styles.Dark || tm.panes[0].card.qr == darkQR {
 		t.Fatal("a light background should switch the styles and redraw the QR image for it")
 	}
 }

@@ -35,15 +35,7 @@ type pane struct {
 	identity entry // the phone's D2C identity (step 1)
 	codeIn   entry // the TV's code entry (step 5)
 
-	link      *client.LinkCode
-	showLink  bool
-	autoCodes int
-	linkStale bool
-	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
-	digits    []string        // the code in large type
-	qr        string          // the QR image at its smallest; "" when it cannot be drawn
-	qrs       []qrImage       // the QR image at scales 1, 2 …, as far as the screen holds
-	qrErr     error
+	card linkCard // step 4: the link code the phone shows
 
 	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
 	providerNote string                 // why they could not be read
@@ -69,12 +61,6 @@ type pane struct {
 
 	status      string
 	statusLevel level
-}
-
-// qrImage is the link code's QR image drawn at one scale, with its size in cells.
-type qrImage struct {
-	text string
-	w, h int
 }
 
 // deviceRow is one line of the devices table.
@@ -185,11 +171,11 @@ func (p *pane) has(key string) bool {
 
 // newcomer returns a device that appeared since the link code was made.
 func (p *pane) newcomer() (deviceRow, bool) {
-	if p.linkKnown == nil {
+	if p.card.linkKnown == nil {
 		return deviceRow{}, false
 	}
 	for _, r := range p.devices {
-		if !p.linkKnown[r.key] && !r.self {
+		if !p.card.linkKnown[r.key] && !r.self {
 			return r, true
 		}
 	}

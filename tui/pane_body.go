@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
-	"github.com/handoff-sso/handoff/client"
 
 	"github.com/handoff-sso/handoff/present"
 )
@@ -52,7 +51,8 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	case modeProviderUser:
 		return m.providerUserEntry(p, width)
 	case modeLinkCard:
-		return m.linkCard(p, width, height)
+		token := m.tokenLines(p, width)
+		return p.card.View(width, height, m.now(), m.styles, token[len(token)-1], m.countdown)
 	}
 	out = append(out, m.tokenLines(p, width)...)
 	if _, _, has := p.provider(); has || !p.primary() {
@@ -125,45 +125,6 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	lines := wrap("Service token: sub "+c.Subject+via, width)
 	now := m.now()
 	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.When(now, unix(c.IssuedAt)), present.When(now, p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(now))))
-}
-
-// linkCard is step 4: the code in large type, its countdown and its QR image.
-func (m *Model) linkCard(p *pane, width, height int) []string {
-	s := m.styles
-	now := m.now()
-	l := p.link
-	left := l.NotAfter.Time().Sub(now)
-	total := l.NotAfter.Time().Sub(l.NotBefore.Time())
-	var out []string
-	token := m.tokenLines(p, width)
-	out = append(out, token[len(token)-1], "")
-	if !s.Plain && width >= present.BigCodeWidth(len(l.Code)) {
-		out = append(out, p.digits...)
-	}
-	state := "expires in " + m.countdown(left)
-	if p.linkStale || left <= 0 {
-		state = "expired: press l for a new one"
-	}
-	out = append(out, s.Bold.Render("code "+present.GroupCode(l.Code))+" · "+state)
-	if !s.Plain {
-		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
-	}
-	room := height - len(out) - 1
-	switch {
-	case p.qrErr != nil:
-		out = append(out, "The QR image could not be drawn; the code above works the same.")
-	case s.Plain:
-		// A screen reader would spell the image out block by block.
-		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
-	case p.qrs[0].w > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrs[0].w))
-	case p.qrs[0].h > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", p.qrs[0].h-room))
-	default:
-		out = append(out, strings.Split(p.bigQR(width, room).text, "\n")...)
-	}
-	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+client.LinkURL(p.state.Server, p.state.SP, l.Code), width, "…")))
-	return out
 }
 
 // wrap breaks plain text into lines of at most width cells.

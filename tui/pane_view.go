@@ -31,7 +31,7 @@ func (m *Model) renderPane(i, width, height int) []string {
 	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
 	status := m.statusLines(p, iw)
 	room := ih - len(head) - len(status)
-	compact := p.showLink || room < 18
+	compact := p.card.showLink || room < 18
 	steps := m.steps(p, iw, compact)
 	body := m.paneBody(p, iw, room-len(steps))
 	lines := append(head, steps...)
@@ -129,8 +129,8 @@ func (m *Model) stepsOf(p *pane) []step {
 		}
 		link := "l makes a code"
 		switch {
-		case p.showLink && p.link != nil:
-			link = "code " + present.GroupCode(p.link.Code)
+		case p.card.showLink && p.card.link != nil:
+			link = "code " + present.GroupCode(p.card.link.Code)
 		case len(p.devices) > 1:
 			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
 		}

@@ -2,10 +2,8 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
@@ -65,16 +63,16 @@ func (m *Model) refreshed(p *pane, _ resultMsg) tea.Cmd {
 }
 
 func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
-	renewed := p.link != nil && p.showLink
-	p.link, p.showLink, p.linkStale = msg.code, true, false
-	p.linkKnown = map[string]bool{}
+	renewed := p.card.link != nil && p.card.showLink
+	p.card.link, p.card.showLink, p.card.linkStale = msg.code, true, false
+	p.card.linkKnown = map[string]bool{}
 	for _, r := range p.devices {
-		p.linkKnown[r.key] = true
+		p.card.linkKnown[r.key] = true
 	}
 	m.drawLink(p)
 	text := "Type " + present.GroupCode(msg.code.Code) + " on the TV, or scan the QR image. c copies it."
-	if renewed && p.autoCodes > 0 {
-		text = fmt.Sprintf("The last code expired; this is a new one (%d of %d made on their own): %s", p.autoCodes, maxAutoCodes, text)
+	if renewed && p.card.autoCodes > 0 {
+		text = fmt.Sprintf("The last code expired; this is a new one (%d of %d made on their own): %s", p.card.autoCodes, maxAutoCodes, text)
 	}
 	p.say(levelOK, text)
 	return nil
@@ -82,8 +80,8 @@ func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
 
 func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
 	p.setDevices(msg.list)
-	if r, ok := p.newcomer(); ok && p.showLink {
-		p.showLink, p.link, p.linkKnown = false, nil, nil
+	if r, ok := p.newcomer(); ok && p.card.showLink {
+		p.card.showLink, p.card.link, p.card.linkKnown = false, nil, nil
 		p.say(levelOK, fmt.Sprintf("The code was used: %s joined at %s. The profile has %d devices.",
 			present.DeviceName(r.entry), present.Clock(m.now()), len(p.devices)))
 	}
@@ -166,7 +164,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	}
 	if msg.state.Unlinked || client.IsUnlinked(err) {
 		p.unlinked = true
-		p.showLink, p.link = false, nil
+		p.card.showLink, p.card.link = false, nil
 		p.release()
 		again := "Press s to sign in again."
 		if !p.primary() {
@@ -185,39 +183,8 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	return nil
 }
 
-// drawLink draws the link code's large digits and QR images once per code, style and
-// screen size, so that View only places them: scale 1 always, and larger scales as
-// long as they fit the screen, for the full-screen image and big panes.
+// drawLink draws the phone's code in large type and its QR images for the screen's
+// size and colours, in Update, so that View only places them.
 func (m *Model) drawLink(p *pane) {
-	p.digits, p.qr, p.qrs, p.qrErr = nil, "", nil, nil
-	if p.link == nil {
-		return
-	}
-	p.digits = strings.Split(m.styles.Digits.Render(present.BigDigits(p.link.Code, false)), "\n")
-	url := client.LinkURL(p.state.Server, p.state.SP, p.link.Code)
-	n, err := present.QRModules(url)
-	if err != nil {
-		p.qrErr = err
-		return
-	}
-	for scale := 1; scale == 1 || (scale*n <= m.width && (scale*n+1)/2+1 <= m.height); scale++ {
-		img, err := present.RenderQRScaled(url, m.colour, m.styles.Dark, scale)
-		if err != nil {
-			p.qrErr = err
-			return
-		}
-		p.qrs = append(p.qrs, qrImage{text: img, w: lipgloss.Width(img), h: strings.Count(img, "\n") + 1})
-	}
-	p.qr = p.qrs[0].text
-}
-
-// bigQR is the largest QR image that fits w×h cells (the smallest if none does).
-func (p *pane) bigQR(w, h int) qrImage {
-	best := qrImage{}
-	for _, img := range p.qrs {
-		if best.text == "" || (img.w <= w && img.h <= h) {
-			best = img
-		}
-	}
-	return best
+	p.card.draw(p.state.Server, p.state.SP, m.styles, m.colour, m.width, m.height)
 }

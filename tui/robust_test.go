@@ -22,8 +22,8 @@ func TestAStepWithoutAnAnswerIsExplainedNotACrash(t *testing.T) {
 	tm.Update(windowSize(120, 40))
 	tm.press("enter", "l")
 	p := tm.panes[0]
-	if p.link != nil || p.showLink || !strings.HasPrefix(p.status, "Something unexpected went wrong") {
-		t.Fatalf("link %v shown %v, status %q", p.link, p.showLink, p.status)
+	if p.card.link != nil || p.card.showLink || !strings.HasPrefix(p.status, "Something unexpected went wrong") {
+		t.Fatalf("link %v shown %v, status %q", p.card.link, p.card.showLink, p.status)
 	}
 	tm.wantScreen(t, "Something unexpected", "the failure is not on screen")
 }

@@ -93,7 +93,7 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 			t.Fatalf("device %d lists %d devices, want 2", i, len(p.devices))
 		}
 	}
-	if !strings.Contains(s.panes[0].status, "The code was used: Samsung") || s.panes[0].showLink {
+	if !strings.Contains(s.panes[0].status, "The code was used: Samsung") || s.panes[0].card.showLink {
 		t.Fatalf("the phone should notice the TV joined and put the code away: %q", s.panes[0].status)
 	}
 	s.press("tab")

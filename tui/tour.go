@@ -157,7 +157,7 @@ func (m *Model) tourDone(i int) bool {
 			_, _, has := p.provider()
 			provider = provider || has
 			phoneIn = phoneIn || p.signedIn()
-			linked = linked || p.link != nil || len(p.devices) > 1
+			linked = linked || p.card.link != nil || len(p.devices) > 1
 		} else {
 			tvIn = tvIn || p.signedIn()
 		}

@@ -47,8 +47,8 @@ func (m *Model) Render() string {
 		}
 		return strings.Join(append(lines, fitLines([]string{m.styles.Muted.Render(more)}, m.width, 1)...), "\n")
 	case layerQR:
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
-		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.bigQR(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
+		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
+		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.card.bigQR(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
 	case layerHTTP:
 		if p.http.detail {
 			return p.http.DetailView(p.label, m.width, m.height, m.styles)
