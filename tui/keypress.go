@@ -142,19 +142,9 @@ func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 		i := (slices.Index(identities, p.identity.Value()) + step) % len(identities)
 		p.identity.SetValue(identities[i])
 		p.say(levelInfo, "Press enter to sign in as "+identities[i]+".")
-	case key.Matches(msg, k.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(msg, k.Down):
-		p.cursor = max(0, min(len(p.devices)-1, p.cursor+1))
-	case key.Matches(msg, k.Select) && p.cursor < len(p.devices):
-		r := p.devices[p.cursor]
-		if p.selected[r.key] {
-			delete(p.selected, r.key)
-		} else {
-			p.selected[r.key] = true
-		}
-	case key.Matches(msg, k.Unlink) && p.signedIn() && len(p.devices) > 0:
-		p.confirm = p.toUnlink()
+	case md == modeDevices && p.table.Update(msg, k):
+	case key.Matches(msg, k.Unlink) && p.signedIn() && len(p.table.devices) > 0:
+		p.confirm = p.table.toUnlink()
 		p.hold(modeConfirmUnlink)
 		p.say(levelWarn, "Unlink "+m.describe(p, p.confirm)+"? y: unlink · n/enter: keep (default)")
 	case key.Matches(msg, k.Refresh) && p.signedIn():
@@ -301,7 +291,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.unlinked = false
 	p.state.SignedIn = false
-	p.devices, p.listed = nil, false
+	p.table.devices, p.table.listed = nil, false
 	p.card.link, p.card.showLink = nil, false
 	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
 	p.release()
@@ -317,7 +307,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 func (m *Model) describe(p *pane, keys []string) string {
 	names := make([]string, 0, len(keys))
 	for _, k := range keys {
-		for _, r := range p.devices {
+		for _, r := range p.table.devices {
 			if r.key == k {
 				n := present.DeviceName(r.entry)
 				if r.self {

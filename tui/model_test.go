@@ -81,8 +81,8 @@ func (tm testModel) linked(t testing.TB) {
 	send(tm.Model, tea.PasteMsg{Content: "482 913"})
 	tm.press("enter", "tab")
 	run(tm.Model, tm.start(0, opList, "", nil), 0)
-	if !tm.panes[1].signedIn() || len(tm.panes[0].devices) != 2 {
-		t.Fatalf("flow did not complete: tv signed in %v, phone lists %d devices", tm.panes[1].signedIn(), len(tm.panes[0].devices))
+	if !tm.panes[1].signedIn() || len(tm.panes[0].table.devices) != 2 {
+		t.Fatalf("flow did not complete: tv signed in %v, phone lists %d devices", tm.panes[1].signedIn(), len(tm.panes[0].table.devices))
 	}
 }
 

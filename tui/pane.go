@@ -6,7 +6,6 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
-	"github.com/handoff-sso/handoff/present"
 )
 
 // maxAutoCodes is how many codes the phone makes on its own after one expires; then
@@ -45,10 +44,7 @@ type pane struct {
 	mvpdCursor   int
 	providerUser entry // the TV provider user id, typed once the provider is chosen
 
-	devices  []deviceRow
-	listed   bool
-	cursor   int
-	selected map[string]bool
+	table deviceTable // step 6: the profile's devices
 	confirm  []string // keys waiting for a yes
 
 	http httpPanel
@@ -63,17 +59,11 @@ type pane struct {
 	statusLevel level
 }
 
-// deviceRow is one line of the devices table.
-type deviceRow struct {
-	key   string
-	entry client.DeviceEntry
-	self  bool
-}
 
 func newPane(label string, d Device, identity string) *pane {
 	p := &pane{
 		label: label, caps: capsOf(d), state: d.State(),
-		selected: map[string]bool{}, busy: map[op]bool{}, attempts: map[op]int{},
+		busy: map[op]bool{}, attempts: map[op]int{},
 	}
 	p.unlinked = p.state.Unlinked
 	p.http = newHTTPPanel()
@@ -146,35 +136,12 @@ func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
 // entries are the pane's text entries, for styling and layout.
 func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.providerUser} }
 
-func (p *pane) setDevices(list *client.DeviceList) {
-	p.listed = true
-	p.devices = p.devices[:0]
-	for _, k := range present.SortDevices(list.Devices, p.state.Key) {
-		p.devices = append(p.devices, deviceRow{key: k, entry: list.Devices[k], self: k == p.state.Key})
-	}
-	for k := range p.selected {
-		if !p.has(k) {
-			delete(p.selected, k)
-		}
-	}
-	p.cursor = max(0, min(p.cursor, len(p.devices)-1))
-}
-
-func (p *pane) has(key string) bool {
-	for _, r := range p.devices {
-		if r.key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // newcomer returns a device that appeared since the link code was made.
 func (p *pane) newcomer() (deviceRow, bool) {
 	if p.card.linkKnown == nil {
 		return deviceRow{}, false
 	}
-	for _, r := range p.devices {
+	for _, r := range p.table.devices {
 		if !p.card.linkKnown[r.key] && !r.self {
 			return r, true
 		}
@@ -182,16 +149,3 @@ func (p *pane) newcomer() (deviceRow, bool) {
 	return deviceRow{}, false
 }
 
-// toUnlink is what `u` acts on: the selected devices, or the one under the cursor.
-func (p *pane) toUnlink() []string {
-	var keys []string
-	for _, r := range p.devices {
-		if p.selected[r.key] {
-			keys = append(keys, r.key)
-		}
-	}
-	if len(keys) == 0 && p.cursor < len(p.devices) {
-		keys = []string{p.devices[p.cursor].key}
-	}
-	return keys
-}

@@ -82,7 +82,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		}
 	}
 	out = append(out, "")
-	return append(out, m.deviceTable(p, width, height-len(out))...)
+	return append(out, p.table.View(width, height-len(out), m.now(), m.styles)...)
 }
 
 // providerList is step 3's choice of TV provider.

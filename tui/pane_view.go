@@ -131,10 +131,10 @@ func (m *Model) stepsOf(p *pane) []step {
 		switch {
 		case p.card.showLink && p.card.link != nil:
 			link = "code " + present.GroupCode(p.card.link.Code)
-		case len(p.devices) > 1:
-			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
+		case len(p.table.devices) > 1:
+			link = fmt.Sprintf("%d devices on the profile", len(p.table.devices))
 		}
-		linked := signed && len(p.devices) > 1
+		linked := signed && len(p.table.devices) > 1
 		provider := m.providerStep(p, "3 TV provider", true)
 		if linked && !provider.done && !provider.off {
 			// The flow went on without it: it is no longer the next step.
@@ -204,10 +204,10 @@ func (m *Model) devicesDetail(p *pane) string {
 	switch {
 	case !p.signedIn():
 		return "after signing in"
-	case !p.listed:
+	case !p.table.listed:
 		return "listing…"
 	}
-	return fmt.Sprintf("%d on this profile", len(p.devices))
+	return fmt.Sprintf("%d on this profile", len(p.table.devices))
 }
 
 // steps draws the checklist: one line per step, or one line in all when room is short.

@@ -51,7 +51,7 @@ func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
 }
 
 func (m *Model) freshened(p *pane, msg resultMsg) tea.Cmd {
-	if p.signedIn() && !p.listed {
+	if p.signedIn() && !p.table.listed {
 		return m.start(msg.dev, opList, "", nil)
 	}
 	return nil
@@ -66,7 +66,7 @@ func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
 	renewed := p.card.link != nil && p.card.showLink
 	p.card.link, p.card.showLink, p.card.linkStale = msg.code, true, false
 	p.card.linkKnown = map[string]bool{}
-	for _, r := range p.devices {
+	for _, r := range p.table.devices {
 		p.card.linkKnown[r.key] = true
 	}
 	m.drawLink(p)
@@ -79,18 +79,18 @@ func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
 }
 
 func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
-	p.setDevices(msg.list)
+	p.table.set(msg.list, p.state.Key)
 	if r, ok := p.newcomer(); ok && p.card.showLink {
 		p.card.showLink, p.card.link, p.card.linkKnown = false, nil, nil
 		p.say(levelOK, fmt.Sprintf("The code was used: %s joined at %s. The profile has %d devices.",
-			present.DeviceName(r.entry), present.Clock(m.now()), len(p.devices)))
+			present.DeviceName(r.entry), present.Clock(m.now()), len(p.table.devices)))
 	}
 	return nil
 }
 
 func (m *Model) unlinkedSome(p *pane, msg resultMsg) tea.Cmd {
 	n := len(msg.unlinked.UnlinkedDevices)
-	clear(p.selected)
+	clear(p.table.selected)
 	for _, k := range msg.unlinked.UnlinkedDevices {
 		if k == p.state.Key {
 			p.unlinked = true

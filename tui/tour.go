@@ -157,7 +157,7 @@ func (m *Model) tourDone(i int) bool {
 			_, _, has := p.provider()
 			provider = provider || has
 			phoneIn = phoneIn || p.signedIn()
-			linked = linked || p.card.link != nil || len(p.devices) > 1
+			linked = linked || p.card.link != nil || len(p.table.devices) > 1
 		} else {
 			tvIn = tvIn || p.signedIn()
 		}
@@ -202,7 +202,7 @@ func (m *Model) tourSummary() []string {
 	for _, p := range m.panes {
 		line := "· " + p.label + ": " + p.standing()
 		if p.signedIn() {
-			line += " as " + p.state.Claims.Subject + fmt.Sprintf(", %d devices on the profile", len(p.devices))
+			line += " as " + p.state.Claims.Subject + fmt.Sprintf(", %d devices on the profile", len(p.table.devices))
 			if _, prof, ok := p.provider(); ok {
 				line += ", TV provider user " + prof.UserID()
 			}
