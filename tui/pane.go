@@ -44,8 +44,8 @@ type pane struct {
 	mvpdCursor   int
 	providerUser entry // the TV provider user id, typed once the provider is chosen
 
-	table deviceTable // step 6: the profile's devices
-	confirm  []string // keys waiting for a yes
+	table   deviceTable // step 6: the profile's devices
+	confirm []string    // keys waiting for a yes
 
 	http httpPanel
 
@@ -58,7 +58,6 @@ type pane struct {
 	status      string
 	statusLevel level
 }
-
 
 func newPane(label string, d Device, identity string) *pane {
 	p := &pane{
@@ -148,4 +147,3 @@ func (p *pane) newcomer() (deviceRow, bool) {
 	}
 	return deviceRow{}, false
 }
-
