@@ -141,3 +141,27 @@ func TestTourView(t *testing.T) {
 		t.Fatalf("a done step should say so:\n%s", v)
 	}
 }
+
+func TestLeftoversOfEarlierRunsAreOfferedForUnlinking(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	list := twoDeviceList()
+	list.Devices["b2xkLXBob25l"] = client.DeviceEntry{DeviceType: "MobilePhone", Model: "iPhone17,3", OS: "iOS", OSVersion: "18.1",
+		Manufacturer: "Apple", LastSeen: client.Millis(fixedNow.Add(-3 * time.Hour).UnixMilli()), Type: "regular"}
+	list.Devices["ZnJpZW5k"] = client.DeviceEntry{DeviceType: "TV", Model: "Bravia", Manufacturer: "Sony",
+		LastSeen: client.Millis(fixedNow.Add(-3 * time.Hour).UnixMilli()), Type: "sso"}
+	tm.phone.list, tm.tv.list = list, list
+	tm.press("enter")
+	if g := tm.ghosts(tm.panes[0]); len(g) != 1 || g[0] != "b2xkLXBob25l" {
+		t.Fatalf("only the old phone of the same kind is a leftover, got %v", g)
+	}
+	if st := tm.panes[0].status; !strings.Contains(st, "leftovers of earlier runs") {
+		t.Fatalf("the phone should offer to unlink the leftover: %q", st)
+	}
+	tm.press("x")
+	tm.wantScreen(t, "Unlink the leftovers, 1 device: Apple iPhone17,3?", "x should ask first")
+	tm.press("y")
+	tm.phone.wantCall(t, "Unlink", "unlinking the leftover")
+	if st := tm.panes[0].status; !strings.Contains(st, "Unlinked 1 device.") {
+		t.Fatalf("the unlink should name one device: %q", st)
+	}
+}

@@ -147,6 +147,10 @@ func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 		p.confirm = p.table.toUnlink()
 		p.hold(modeConfirmUnlink)
 		p.say(levelWarn, "Unlink "+m.describe(p, p.confirm)+"? y: unlink · n/enter: keep (default)")
+	case key.Matches(msg, k.Ghosts) && p.signedIn() && len(m.ghosts(p)) > 0:
+		p.confirm = m.ghosts(p)
+		p.hold(modeConfirmUnlink)
+		p.say(levelWarn, "Unlink the leftovers, "+m.describe(p, p.confirm)+"? y: unlink · n/enter: keep (default)")
 	case key.Matches(msg, k.Refresh) && p.signedIn():
 		p.say(levelInfo, "Refreshing the service token…")
 		return m.start(m.focus, opRefresh, "", nil)

@@ -12,7 +12,7 @@ type KeyMap struct {
 	Provider, SignOut, Roku, ShowQR    key.Binding
 	HTTP, Tour, TourNext, TourPrev     key.Binding
 	Polls, CopyCurl, SaveHAR, Fresh    key.Binding
-	TypeCode, Back                     key.Binding
+	TypeCode, Ghosts, Back             key.Binding
 }
 
 // DefaultKeyMap is the key map; letters never collide with what the code entry takes
@@ -53,6 +53,7 @@ func DefaultKeyMap() KeyMap {
 		SaveHAR:     b("E", "HTTP: save as HAR", "E"),
 		Fresh:       b("f", "tour: fresh start", "f"),
 		TypeCode:    b("i", "type the code", "i"),
+		Ghosts:      b("x", "unlink leftovers of earlier runs", "x"),
 	}
 }
 
@@ -62,7 +63,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.TypeCode, k.Refresh, k.SignInAgain},
 		{k.Provider, k.SignOut, k.Roku, k.Link, k.Copy, k.ShowQR, k.DevicesTab, k.Back},
-		{k.Up, k.Down, k.Select, k.Unlink, k.Yes, k.No},
+		{k.Up, k.Down, k.Select, k.Unlink, k.Ghosts, k.Yes, k.No},
 		{k.HTTP, k.Polls, k.CopyCurl, k.SaveHAR, k.Tour, k.TourNext, k.TourPrev, k.Fresh, k.Help, k.Quit},
 	}
 }

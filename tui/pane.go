@@ -44,8 +44,9 @@ type pane struct {
 	mvpdCursor   int
 	providerUser entry // the TV provider user id, typed once the provider is chosen
 
-	table   deviceTable // step 6: the profile's devices
-	confirm []string    // keys waiting for a yes
+	table         deviceTable // step 6: the profile's devices
+	ghostsOffered int         // how many leftovers the status last offered to unlink
+	confirm       []string    // keys waiting for a yes
 
 	http httpPanel
 

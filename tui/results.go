@@ -80,6 +80,7 @@ func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
 
 func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
 	p.table.set(msg.list, p.state.Key)
+	defer m.offerGhosts(p)
 	if r, ok := p.newcomer(); ok && p.card.showLink {
 		p.card.showLink, p.card.link, p.card.linkKnown = false, nil, nil
 		p.say(levelOK, fmt.Sprintf("The code was used: %s joined at %s. The profile has %d devices.",

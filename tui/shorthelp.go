@@ -63,6 +63,9 @@ func (m *Model) shortHelp() []key.Binding {
 			}
 		}
 		out = append(out, k.Unlink)
+		if len(m.ghosts(p)) > 0 {
+			out = append(out, as(k.Ghosts, "unlink leftovers"))
+		}
 	}
 	return append(append(always, out...), k.HTTP, k.Tour)
 }
