@@ -54,7 +54,7 @@ func TestTwoDevicesFlow(t *testing.T) {
 	})
 
 	term.keys("Tab", "Down", "u")
-	term.waitText("Unlink 1 device: Samsung QN65S95D?", 10*time.Second)
+	term.waitText("Unlink 1 device: Samsung Tizen TV?", 10*time.Second)
 	term.keys("y")
 	term.waitText("Unlinked 1 device.", 10*time.Second)
 	term.waitText("This device was unlinked from the profile", 20*time.Second)

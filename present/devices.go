@@ -4,12 +4,20 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
-// DeviceName is what a person calls a listed device, the same in every view:
-// "Samsung QN65S95D", else its type, else "a device".
+// DeviceName is what a person calls a listed device, the same in every view (the
+// pane's header, the device list, the CLI): a known device's title ("iPhone 16",
+// "Samsung Tizen TV"), else its maker and model ("Sony Bravia"), else its type, else
+// "a device".
 func DeviceName(e client.DeviceEntry) string {
+	for _, p := range assets.Presets() {
+		if p.Info.Manufacturer == e.Manufacturer && p.Info.Model == e.Model && e.Model != "" {
+			return p.Title
+		}
+	}
 	if name := strings.TrimSpace(e.Manufacturer + " " + e.Model); name != "" {
 		return name
 	}

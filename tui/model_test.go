@@ -181,7 +181,7 @@ func TestUnlinkAsksAndDefaultsToNo(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.linked(t)
 	tm.press("down", "u")
-	tm.wantScreen(t, "Unlink 1 device: Samsung QN65S95D?", "no confirmation")
+	tm.wantScreen(t, "Unlink 1 device: Samsung Tizen TV?", "no confirmation")
 	tm.press("enter")
 	if slices.Contains(tm.phone.calls, "Unlink") {
 		t.Fatal("enter at the confirmation must keep the device (default No)")
