@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
@@ -181,15 +180,11 @@ func (m *Model) pick(p *pane) {
 
 // onPickKey moves in the TV provider list (step 3).
 func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
-	list := assets.MVPDs()
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		p.mvpdCursor = max(0, p.mvpdCursor-1)
-	case key.Matches(msg, m.keys.Down):
-		p.mvpdCursor = min(len(list)-1, p.mvpdCursor+1)
+	case p.picker.Update(msg, m.keys):
 	case key.Matches(msg, m.keys.Next):
 		p.hold(modeProviderUser)
-		p.say(levelInfo, "Type the user id at "+list[p.mvpdCursor].Name+", then enter; esc goes back to the list.")
+		p.say(levelInfo, "Type the user id at "+p.picker.chosen().Name+", then enter; esc goes back to the list.")
 	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.Provider):
 		p.release()
 		p.say(levelInfo, "No TV provider chosen. p opens the list again; l makes a link code.")
@@ -203,18 +198,18 @@ func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 func (m *Model) onUserKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		user := strings.TrimSpace(p.providerUser.Value())
+		user := strings.TrimSpace(p.picker.user.Value())
 		if user == "" {
 			p.say(levelErr, "The user id is empty: type one, such as "+DefaultProviderUser+".")
 			return nil
 		}
 		p.release()
-		mv := assets.MVPDs()[p.mvpdCursor]
+		mv := p.picker.chosen()
 		p.say(levelInfo, "Signing in with "+mv.Name+" as "+user+"…")
 		return m.start(m.focus, opMVPD, mv.ID, []string{user})
 	case key.Matches(msg, m.keys.Back):
 		m.pick(p)
-	case !p.providerUser.Update(msg) && key.Matches(msg, m.keys.Switch):
+	case !p.picker.user.Update(msg) && key.Matches(msg, m.keys.Switch):
 		return m.onDeviceKey(msg, p)
 	}
 	return nil
@@ -245,7 +240,7 @@ func (m *Model) onPaste(msg tea.PasteMsg) {
 	case modeEditIdentity:
 		p.identity.Update(msg)
 	case modeProviderUser:
-		p.providerUser.Update(msg)
+		p.picker.user.Update(msg)
 	case modeCodeEntry:
 		p.hold(modeTypingCode)
 		fallthrough

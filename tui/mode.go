@@ -22,13 +22,13 @@ const (
 func (p *pane) hold(md mode) {
 	p.held = md
 	p.identity.Blur()
-	p.providerUser.Blur()
+	p.picker.user.Blur()
 	p.codeIn.Blur()
 	switch md {
 	case modeEditIdentity:
 		p.identity.Focus()
 	case modeProviderUser:
-		p.providerUser.Focus()
+		p.picker.user.Focus()
 	case modeTypingCode:
 		p.codeIn.Focus()
 	}

@@ -41,8 +41,7 @@ type pane struct {
 	authn        *client.Authentication // the same, through the v1 API (TVs only)
 	authnNote    string
 	lastProvider time.Time // when the two were last read
-	mvpdCursor   int
-	providerUser entry // the TV provider user id, typed once the provider is chosen
+	picker       providerPicker // step 3: the TV provider and the user id there
 
 	table         deviceTable // step 6: the profile's devices
 	ghostsOffered int         // how many leftovers the status last offered to unlink
@@ -69,8 +68,7 @@ func newPane(label string, d Device, identity string) *pane {
 	p.http = newHTTPPanel()
 	p.identity = newEntry("X-SSO-ID › ", "", 128, nil, false)
 	p.identity.SetValue(identity)
-	p.providerUser = newEntry("user id › ", "", 64, nil, false)
-	p.providerUser.SetValue(DefaultProviderUser)
+	p.picker = newProviderPicker()
 	p.codeIn = newEntry("code › ", "123 456", 16, codeRune, true)
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
@@ -134,7 +132,7 @@ func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
 
 // entries are the pane's text entries, for styling and layout.
-func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.providerUser} }
+func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.picker.user} }
 
 // newcomer returns a device that appeared since the link code was made.
 func (p *pane) newcomer() (deviceRow, bool) {

@@ -47,9 +47,9 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		}
 		return out
 	case modePickProvider:
-		return m.providerList(p, height)
+		return p.picker.ListView(width, height, s)
 	case modeProviderUser:
-		return m.providerUserEntry(p, width)
+		return p.picker.UserView(width, s)
 	case modeLinkCard:
 		token := m.tokenLines(p, width)
 		return p.card.View(width, height, m.now(), m.styles, token[len(token)-1], m.countdown)
@@ -83,35 +83,6 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	}
 	out = append(out, "")
 	return append(out, p.table.View(width, height-len(out), m.now(), m.styles)...)
-}
-
-// providerList is step 3's choice of TV provider.
-func (m *Model) providerList(p *pane, height int) []string {
-	s := m.styles
-	list := assets.MVPDs()
-	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter chooses it · esc cancels")}
-	rows := max(1, height-len(out))
-	start := max(0, min(p.mvpdCursor-rows+1, len(list)-rows))
-	for i := start; i < len(list) && i < start+rows; i++ {
-		line := "  " + list[i].Name
-		if i == p.mvpdCursor {
-			cur := "▸ "
-			if s.Plain {
-				cur = "> "
-			}
-			line = s.Selected.Render(cur + list[i].Name)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-// providerUserEntry is step 3's user id, typed once the provider is chosen.
-func (m *Model) providerUserEntry(p *pane, width int) []string {
-	s := m.styles
-	out := []string{s.Bold.Render("Step 3: sign in with " + assets.MVPDs()[p.mvpdCursor].Name)}
-	out = append(out, wrap("The user id at the TV provider; the sandbox's provider takes any.", width)...)
-	return append(out, p.providerUser.View(), s.Muted.Render(ansi.Truncate("enter signs in · esc goes back to the list · ctrl+u clears", width, "…")))
 }
 
 // tokenLines are the service token, decoded: whose it is, how the device got it, when
