@@ -40,7 +40,7 @@ type pane struct {
 	providerNote string                 // why they could not be read
 	authn        *client.Authentication // the same, through the v1 API (TVs only)
 	authnNote    string
-	lastProvider time.Time // when the two were last read
+	lastProvider time.Time      // when the two were last read
 	picker       providerPicker // step 3: the TV provider and the user id there
 
 	table         deviceTable // step 6: the profile's devices
