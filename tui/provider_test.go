@@ -53,3 +53,23 @@ func TestProviderSignOut(t *testing.T) {
 		t.Fatalf("the TV, reading again, should show no provider:\n%s", s)
 	}
 }
+
+// TestTVSeesANewProviderSignInWithinFiveSeconds: the phone signs in with a TV provider
+// after the TV joined; the TV's next read, at most 5 s later, shows it.
+func TestTVSeesANewProviderSignInWithinFiveSeconds(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.linked(t)
+	if _, _, has := tm.panes[1].provider(); has {
+		t.Fatal("no TV provider yet")
+	}
+	tm.press("p", "enter", "enter")
+	if _, _, has := tm.panes[0].provider(); !has {
+		t.Fatal("the phone should be signed in with the TV provider")
+	}
+	*tm.now = tm.now.Add(pollEvery)
+	_, cmd := tm.Update(tickMsg(*tm.now))
+	run(tm.Model, cmd, 0)
+	if _, prof, has := tm.panes[1].provider(); !has || prof.UserID() != DefaultProviderUser {
+		t.Fatal("the TV should see the phone's TV provider sign-in within 5 s")
+	}
+}
