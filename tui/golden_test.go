@@ -45,6 +45,8 @@ var screens = []struct {
 			tm.press("]")
 		}
 	}},
+	{"keyring-notice", Options{Notices: []string{"No OS keyring answers (no Secret Service on the session bus): secrets stay in memory for this run. To keep them, install and unlock gnome-keyring or KeePassXC, or pass --keystore file."}},
+		func(*testing.T, testModel) {}},
 	{"http-polls", Options{}, func(t *testing.T, tm testModel) { tm.linked(t); traffic(tm); tm.press("h", "P") }},
 	{"unreachable", Options{}, func(_ *testing.T, tm testModel) {
 		tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
