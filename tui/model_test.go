@@ -127,6 +127,9 @@ func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
 		// The fake's codes expire relative to fixedNow; move them with the clock.
 		tm.panes[0].card.link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
 		run(tm.Model, tea.Batch(tm.onTick()...), 0)
+		if st := tm.panes[0].status; i <= maxAutoCodes && !strings.Contains(st, fmt.Sprintf("The last code expired; this is a new one (%d of %d", i, maxAutoCodes)) {
+			t.Fatalf("renewal %d should say so: %q", i, st)
+		}
 	}
 	if got := tm.phone.count("Link"); got != 1+maxAutoCodes {
 		t.Fatalf("Link called %d times, want %d (one by hand, %d on expiry)", got, 1+maxAutoCodes, maxAutoCodes)
