@@ -153,7 +153,7 @@ func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	case key.Matches(msg, k.Refresh) && p.signedIn():
 		p.say(levelInfo, "Refreshing the service token…")
 		return m.start(m.focus, opRefresh, "", nil)
-	case key.Matches(msg, k.SignInAgain) && (p.unlinked || !p.state.SignedIn):
+	case key.Matches(msg, k.SignInAgain) && (p.unlinked() || !p.state.SignedIn):
 		return m.signInAgain(p)
 	}
 	return nil
@@ -288,7 +288,7 @@ func (m *Model) next(p *pane) tea.Cmd {
 }
 
 func (m *Model) signInAgain(p *pane) tea.Cmd {
-	p.unlinked = false
+	p.startedOver = true
 	p.state.SignedIn = false
 	p.table.devices, p.table.listed = nil, false
 	p.card.link, p.card.showLink = nil, false

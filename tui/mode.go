@@ -42,7 +42,7 @@ func (p *pane) release() { p.hold(modeIdentity) }
 func (p *pane) mode() mode {
 	signed := p.signedIn()
 	switch h := p.held; {
-	case h == modeEditIdentity && p.primary() && !signed && !p.unlinked:
+	case h == modeEditIdentity && p.primary() && !signed && !p.unlinked():
 		return h
 	case h == modeTypingCode && !p.primary() && !signed:
 		return h
@@ -50,7 +50,7 @@ func (p *pane) mode() mode {
 		return h
 	}
 	switch {
-	case p.unlinked && p.primary():
+	case p.unlinked() && p.primary():
 		return modeUnlinked
 	case p.primary() && !signed:
 		return modeIdentity

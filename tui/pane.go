@@ -53,7 +53,7 @@ type pane struct {
 	refreshRefused bool // the service refused to refresh this token
 	attempts       map[op]int
 	lastPoll       time.Time
-	unlinked       bool
+	startedOver    bool // the user took in that it was unlinked and starts again
 
 	status      string
 	statusLevel level
@@ -64,7 +64,6 @@ func newPane(label string, d Device, identity string) *pane {
 		label: label, caps: capsOf(d), state: d.State(),
 		busy: map[op]bool{}, attempts: map[op]int{},
 	}
-	p.unlinked = p.state.Unlinked
 	p.http = newHTTPPanel()
 	p.identity = newEntry("X-SSO-ID › ", "", 128, nil, false)
 	p.identity.SetValue(identity)
@@ -87,7 +86,7 @@ func (p *pane) primary() bool { return p.state.Preset.Role != assets.RoleSeconda
 // terminals the other device's news must still reach the eye.
 func (p *pane) standing() string {
 	switch {
-	case p.unlinked:
+	case p.unlinked():
 		return "unlinked"
 	case p.signedIn() && p.primary():
 		return "signed in"
@@ -129,7 +128,11 @@ func (p *pane) provider() (string, client.MVPDProfile, bool) {
 func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 
 // signedIn is whether the device holds a token the service still honours.
-func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
+func (p *pane) signedIn() bool { return p.state.SignedIn && !p.state.Unlinked }
+
+// unlinked is whether the service unlinked this device and the screen still says so:
+// the client's state is the one source, until the user starts again.
+func (p *pane) unlinked() bool { return p.state.Unlinked && !p.startedOver }
 
 // entries are the pane's text entries, for styling and layout.
 func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.picker.user} }

@@ -28,7 +28,7 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		}
 		return append(out, p.identity.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
 	case modeCodeEntry, modeTypingCode:
-		if p.unlinked {
+		if p.unlinked() {
 			out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
 			out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
 		} else {

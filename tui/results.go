@@ -16,6 +16,13 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	p := m.panes[msg.dev]
 	p.busy[msg.op] = false
 	p.state = msg.state
+	if msg.err != nil && client.IsUnlinked(msg.err) {
+		// The step's verdict, in case the state was read before the client noted it.
+		p.state.Unlinked, p.state.SignedIn = true, false
+	}
+	if !p.state.Unlinked {
+		p.startedOver = false
+	}
 	if msg.err != nil {
 		if f := steps[msg.op].failed; f != nil && f(p, msg.err) {
 			return nil
@@ -30,7 +37,6 @@ func (m *Model) onResult(msg resultMsg) tea.Cmd {
 }
 
 func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
-	p.unlinked = false
 	next := "l makes a link code for the TV."
 	if p.canProvider() {
 		next = "p signs in with a TV provider, or l makes a link code for the TV."
@@ -40,7 +46,6 @@ func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
 }
 
 func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
-	p.unlinked = false
 	p.codeIn.Reset()
 	if msg.op == opRoku {
 		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.state.Claims.Subject+"), not the phone's.")
@@ -92,12 +97,7 @@ func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
 func (m *Model) unlinkedSome(p *pane, msg resultMsg) tea.Cmd {
 	n := len(msg.unlinked.UnlinkedDevices)
 	clear(p.table.selected)
-	for _, k := range msg.unlinked.UnlinkedDevices {
-		if k == p.state.Key {
-			p.unlinked = true
-		}
-	}
-	if p.unlinked {
+	if p.unlinked() {
 		p.say(levelWarn, "This device unlinked itself. Press s to sign in again.")
 		return nil
 	}
@@ -163,8 +163,7 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		// Refused once, refused every second: wait for a new token or a key.
 		p.refreshRefused = true
 	}
-	if msg.state.Unlinked || client.IsUnlinked(err) {
-		p.unlinked = true
+	if p.unlinked() {
 		p.card.showLink, p.card.link = false, nil
 		p.release()
 		again := "Press s to sign in again."

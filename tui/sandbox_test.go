@@ -105,7 +105,7 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 		t.Fatalf("after unlinking the phone lists %d devices", len(s.panes[0].table.devices))
 	}
 	run(s.Model, s.start(1, opList, "", nil), 0)
-	if !s.panes[1].unlinked || !strings.Contains(ansi.Strip(s.Render()), "This device was unlinked from the profile") {
+	if !s.panes[1].unlinked() || !strings.Contains(ansi.Strip(s.Render()), "This device was unlinked from the profile") {
 		t.Fatalf("the TV should say it was unlinked:\n%s", ansi.Strip(s.Render()))
 	}
 
@@ -118,7 +118,7 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 	s.press("tab", "s")
 	send(s.Model, pasteMsg(m[1]+m[2]))
 	s.press("enter")
-	if !s.panes[1].signedIn() || s.panes[1].unlinked {
+	if !s.panes[1].signedIn() || s.panes[1].unlinked() {
 		t.Fatalf("the TV should join again after it was unlinked: %q", s.panes[1].status)
 	}
 
