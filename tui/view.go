@@ -198,17 +198,5 @@ func fitLines(lines []string, width, height int) []string {
 
 // fit cuts or pads s to exactly width×height cells so that the frame never scrolls.
 func fit(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if cells(l) > width {
-			lines[i] = ansi.Truncate(l, width, "")
-		}
-	}
-	for len(lines) < height {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(fitLines(strings.Split(s, "\n"), width, height), "\n")
 }
