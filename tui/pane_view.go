@@ -241,7 +241,7 @@ func (m *Model) steps(p *pane, width int, compact bool) []string {
 		if i == next && tourHere {
 			out = append(out, ansi.Truncate(s.StepNext.Render("  ◀ tour: "+action), width, "…"))
 		}
-		short = append(short, style.Render(strings.TrimSpace(mark)+" "+strings.SplitN(st.name, " ", 2)[1]))
+		short = append(short, style.Render(strings.TrimSpace(mark)+" "+st.name))
 	}
 	if compact {
 		line := strings.Join(short, "  ")
