@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Authentication is the legacy v1 authentication token (seed 004): the profile's TV
@@ -18,6 +20,8 @@ type Authentication struct {
 	UserID    string
 	Expires   Millis
 	Format    string // "json" or "xml": the body the server sent
+	// Raw is the body as received, JSON or XML as Format says.
+	Raw []byte
 }
 
 // Codes the client gives the v1 API's 404 and 410, whose small shape has none.
@@ -55,8 +59,9 @@ type authnXML struct {
 }
 
 // GetAuthentication is GET /api/v1/tokens/authn (seed 004) for requestor and the
-// device's key, in XML or JSON (asked for with the path suffix, which every server of
-// the v1 API honours).
+// device's key. The format is asked for with Accept (the seed's path has no suffix);
+// only when the server has no such path (a 404 outside the v1 shapes) is the older
+// .json/.xml suffix tried. The body is read in whichever format it came in.
 func (c *Client) GetAuthentication(ctx context.Context, requestor string, dev DeviceHeaders, asXML bool) (*Authentication, error) {
 	if err := checkSP(requestor); err != nil {
 		return nil, err
@@ -64,16 +69,20 @@ func (c *Client) GetAuthentication(ctx context.Context, requestor string, dev De
 	if dev.Key == "" {
 		return nil, &InputError{Msg: "The v1 authentication call needs this device's key (deviceId)."}
 	}
-	format := "json"
+	format, accept := "json", "application/json"
 	if asXML {
-		format = "xml"
+		format, accept = "xml", "application/xml"
 	}
-	q := url.Values{"requestor": {requestor}, "deviceId": {dev.Key}}
-	var body []byte
-	cl := call{method: http.MethodGet, path: "/api/v1/tokens/authn." + format + "?" + q.Encode(), header: deviceHeader(dev), auth: true}
-	if err := c.do(ctx, cl, &body); err != nil {
+	q := "?" + url.Values{"requestor": {requestor}, "deviceId": {dev.Key}}.Encode()
+	cl := call{method: http.MethodGet, path: "/api/v1/tokens/authn" + q, header: deviceHeader(dev), accept: accept, auth: true}
+	body, err := c.doRaw(ctx, cl, nil)
+	if noSuchPath(err) {
+		cl.path = "/api/v1/tokens/authn." + format + q
+		body, err = c.doRaw(ctx, cl, nil)
+	}
+	if err != nil {
 		var ae *APIError
-		if errors.As(err, &ae) && ae.Code == "" {
+		if errors.As(err, &ae) && ae.Code == "" && ae.shaped {
 			switch ae.HTTPStatus {
 			case http.StatusNotFound:
 				ae.Code = codeNoAuthentication
@@ -84,22 +93,30 @@ func (c *Client) GetAuthentication(ctx context.Context, requestor string, dev De
 		return nil, err
 	}
 	var a authnJSON
-	var err error
-	if asXML {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '<' {
+		format = "xml"
 		var x authnXML
 		err = xml.Unmarshal(body, &x)
 		a = authnJSON{Requestor: x.Requestor, MVPD: x.MVPD, UserID: x.UserID, Expires: x.Expires}
 	} else {
+		format = "json"
 		err = json.Unmarshal(body, &a)
 	}
 	if err != nil {
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusOK, Problem: "the v1 authentication is not the expected " + format + ": " + err.Error()}
 	}
-	ms, err := strconv.ParseInt(a.Expires, 10, 64)
+	ms, err := strconv.ParseInt(strings.TrimSpace(a.Expires), 10, 64)
 	if err != nil {
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusOK, Problem: "expires is not epoch milliseconds: " + strconv.Quote(a.Expires)}
 	}
-	return &Authentication{Requestor: a.Requestor, MVPD: a.MVPD, UserID: a.UserID, Expires: Millis(ms), Format: format}, nil
+	return &Authentication{Requestor: a.Requestor, MVPD: a.MVPD, UserID: a.UserID, Expires: Millis(ms), Format: format, Raw: body}, nil
+}
+
+// noSuchPath reports a 404 that is not an answer of the API: no JSON or XML error
+// body, so the path itself is unknown to the server.
+func noSuchPath(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusNotFound && !ae.shaped
 }
 
 // Authn reads the device's TV provider authentication through the legacy v1 call, as

@@ -16,11 +16,12 @@ import (
 	"time"
 )
 
-// Limits on what goes over the wire: the spec caps request bodies at 64 KiB; an
-// answer of more than 1 MiB is not an SSO service talking.
+// Limits on what goes over the wire: the spec caps request bodies at 64 KiB. A
+// profile's device list has no limit in the seed and reaches several MiB on a busy
+// shared server; an answer past 32 MiB is refused rather than held in memory.
 const (
 	maxRequestBody  = 64 << 10
-	maxResponseBody = 1 << 20
+	maxResponseBody = 32 << 20
 )
 
 // Options configure a Client.
@@ -28,8 +29,10 @@ type Options struct {
 	HTTPClient *http.Client // nil: a client with sane timeouts
 	// Cache keeps the registration and access token between calls and runs; nil: memory.
 	Cache RegistrationCache
-	// SoftwareStatement for DCR; empty: fetched from the sandbox's /sandbox/software-statement.
-	SoftwareStatement string
+	// SoftwareStatement for DCR, as the programmer's dashboard issued it (a JWT, or
+	// the dashboard's JSON holding one); empty: the sandbox's
+	// /sandbox/software-statement when the server offers it.
+	SoftwareStatement []byte
 	Trace             func(Exchange)
 	Now               func() time.Time
 	UserAgent         string
@@ -84,7 +87,7 @@ func New(server string, opts Options) (*Client, error) {
 		server:     base,
 		hc:         opts.HTTPClient,
 		cache:      opts.Cache,
-		statement:  opts.SoftwareStatement,
+		statement:  strings.TrimSpace(string(opts.SoftwareStatement)),
 		trace:      opts.Trace,
 		now:        opts.Now,
 		userAgent:  opts.UserAgent,
@@ -168,6 +171,8 @@ type call struct {
 	header http.Header
 	body   []byte
 	ctype  string
+	// accept is the Accept header: what the caller asks for; "" is JSON.
+	accept string
 	// auth: the call needs the bearer access token.
 	auth bool
 	// serviceToken: the call carries AD-Service-Token, so that a refusal with a fresh
@@ -185,44 +190,45 @@ type answer struct {
 // do sends a call, renewing the access token once if the server refuses it, and
 // decodes a 2xx body into out.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	_, err := c.doRaw(ctx, cl, out)
+	return err
+}
+
+// doRaw is do, and returns the 2xx body as received, for --json to print as it is.
+func (c *Client) doRaw(ctx context.Context, cl call, out any) (json.RawMessage, error) {
 	var bearer string
 	fresh := false
 	if cl.auth {
 		var err error
 		if bearer, fresh, err = c.accessToken(ctx, ""); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	a, err := c.send(ctx, cl, bearer)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cl.auth && !fresh && a.status == http.StatusUnauthorized && refusesAccessToken(c.parseError(a)) {
 		if bearer, _, err = c.accessToken(ctx, bearer); err != nil {
-			return err
+			return nil, err
 		}
 		fresh = true
 		if a, err = c.send(ctx, cl, bearer); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if a.status < 200 || a.status > 299 {
 		e := c.parseError(a)
 		e.unlinked = cl.serviceToken && fresh && e.HTTPStatus == http.StatusUnauthorized && e.Code == "unauthorized"
-		return e
+		return nil, e
 	}
 	if out == nil {
-		return nil
-	}
-	// A call whose answer is not JSON (the v1 XML body) takes the raw bytes.
-	if raw, ok := out.(*[]byte); ok {
-		*raw = a.body
-		return nil
+		return a.body, nil
 	}
 	if err := json.Unmarshal(a.body, out); err != nil {
-		return &ProtocolError{Server: c.server, HTTPStatus: a.status, Trace: a.header.Get("X-Request-Id"), Problem: "body is not the expected JSON: " + err.Error()}
+		return nil, &ProtocolError{Server: c.server, HTTPStatus: a.status, Trace: a.header.Get("X-Request-Id"), Problem: "body is not the expected JSON: " + err.Error()}
 	}
-	return nil
+	return a.body, nil
 }
 
 func (c *Client) parseError(a answer) *APIError {
@@ -245,7 +251,11 @@ func (c *Client) send(ctx context.Context, cl call, bearer string) (answer, erro
 	for k, v := range cl.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Accept", "application/json")
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
@@ -263,19 +273,31 @@ func (c *Client) send(ctx context.Context, cl call, bearer string) (answer, erro
 		return answer{}, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	data, err := readBody(resp, maxResponseBody)
 	if err != nil {
 		err = c.networkError(ctx, err)
 		c.record(req, cl.body, resp, nil, started, err)
 		return answer{}, err
 	}
 	if len(data) > maxResponseBody {
-		err := &ProtocolError{Server: c.server, HTTPStatus: resp.StatusCode, Trace: resp.Header.Get("X-Request-Id"), Problem: "answer larger than 1 MiB"}
+		err := &ProtocolError{Server: c.server, HTTPStatus: resp.StatusCode, Trace: resp.Header.Get("X-Request-Id"), Problem: fmt.Sprintf("answer larger than %d MiB", maxResponseBody>>20)}
 		c.record(req, cl.body, resp, data[:maxResponseBody], started, err)
 		return answer{}, err
 	}
 	c.record(req, cl.body, resp, data, started, nil)
 	return answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// readBody reads an answer as it streams in, up to limit+1 bytes so that a larger
+// one is seen as such; the buffer grows with what arrives, not with what the server
+// announces.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		buf.Grow(int(resp.ContentLength))
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	return buf.Bytes(), err
 }
 
 func (c *Client) networkError(ctx context.Context, err error) error {

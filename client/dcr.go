@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,48 @@ func (c *Client) FetchSoftwareStatement(ctx context.Context) (string, error) {
 		return "", &ProtocolError{Server: c.server, HTTPStatus: http.StatusOK, Problem: "no software_statement in the answer"}
 	}
 	return out.SoftwareStatement, nil
+}
+
+// softwareStatement is the statement registration sends: the caller's, else the
+// sandbox's when the server offers one. A server without the sandbox's endpoint (a
+// 404 or 405, or an answer that is not the sandbox's) needs the caller's:
+// NoSoftwareStatementError says how to give it.
+func (c *Client) softwareStatement(ctx context.Context) (string, error) {
+	if c.statement != "" {
+		return parseSoftwareStatement(c.statement)
+	}
+	statement, err := c.FetchSoftwareStatement(ctx)
+	var ae *APIError
+	var pe *ProtocolError
+	switch {
+	case errors.As(err, &ae) && (ae.HTTPStatus == http.StatusNotFound || ae.HTTPStatus == http.StatusMethodNotAllowed || ae.HTTPStatus == http.StatusNotAcceptable):
+		return "", &NoSoftwareStatementError{Server: c.server}
+	case errors.As(err, &pe):
+		return "", &NoSoftwareStatementError{Server: c.server}
+	}
+	return statement, err
+}
+
+// parseSoftwareStatement takes a statement as a dashboard hands it out: the JWT alone,
+// or a JSON object holding it under "software_statement".
+func parseSoftwareStatement(s string) (string, error) {
+	if strings.HasPrefix(s, "{") {
+		var doc struct {
+			SoftwareStatement string `json:"software_statement"`
+		}
+		if json.Unmarshal([]byte(s), &doc) != nil || doc.SoftwareStatement == "" {
+			return "", &InputError{Msg: "The software statement is JSON without a \"software_statement\" field: give the statement (a JWT) from the programmer dashboard."}
+		}
+		s = strings.TrimSpace(doc.SoftwareStatement)
+	}
+	if len(strings.Split(s, ".")) != 3 || strings.ContainsFunc(s, func(r rune) bool { return !isJWTRune(r) }) {
+		return "", &InputError{Msg: "The software statement is not a JWT (three Base64url parts joined by dots): give the one from the programmer dashboard."}
+	}
+	return s, nil
+}
+
+func isJWTRune(r rune) bool {
+	return r == '.' || r == '-' || r == '_' || r == '=' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
 }
 
 // Register is Dynamic Client Registration (POST /o/client/register): it trades a
@@ -114,12 +157,9 @@ func (c *Client) accessToken(ctx context.Context, refused string) (token string,
 }
 
 func (c *Client) register(ctx context.Context) (Registration, error) {
-	statement := c.statement
-	if statement == "" {
-		var err error
-		if statement, err = c.FetchSoftwareStatement(ctx); err != nil {
-			return Registration{}, err
-		}
+	statement, err := c.softwareStatement(ctx)
+	if err != nil {
+		return Registration{}, err
 	}
 	cr, err := c.Register(ctx, statement)
 	if err != nil {

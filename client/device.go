@@ -30,8 +30,9 @@ type DeviceConfig struct {
 	HTTPClient *http.Client
 	Trace      func(Exchange)
 	Now        func() time.Time
-	// SoftwareStatement for a real server; empty: the sandbox's.
-	SoftwareStatement string
+	// SoftwareStatement for a real server's registration (--software-statement,
+	// HANDOFF_SOFTWARE_STATEMENT); empty: the sandbox's, when the server offers one.
+	SoftwareStatement []byte
 }
 
 // DeviceState is a snapshot of a device for display. It holds no secret.

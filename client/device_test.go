@@ -123,7 +123,7 @@ func TestStepsNeedAToken(t *testing.T) {
 	if err := d.EnsureFresh(ctx, time.Minute); err != nil {
 		t.Errorf("EnsureFresh without a token: %v", err)
 	}
-	if _, err := d.Redeem(ctx, "12 34"); !IsBadInput(err) {
+	if _, err := d.Redeem(ctx, "12 3"); !IsBadInput(err) {
 		t.Errorf("Redeem of a short code: %v", err)
 	}
 	if _, err := d.SignIn(ctx, "  "); !IsBadInput(err) {

@@ -7,6 +7,9 @@ import (
 	"net/http"
 )
 
+// errNoKeysToUnlink refuses an unlink of nothing before anything is sent.
+var errNoKeysToUnlink = &InputError{Msg: "Name at least one device to unlink, by its key from the device list."}
+
 // ListDevices is GET /api/{sp}/list: the devices of the caller's profile.
 func (c *Client) ListDevices(ctx context.Context, sp string, dev DeviceHeaders, serviceToken string) (*DeviceList, error) {
 	if err := checkSP(sp); err != nil {
@@ -15,9 +18,11 @@ func (c *Client) ListDevices(ctx context.Context, sp string, dev DeviceHeaders, 
 	h := deviceHeader(dev)
 	h.Set("AD-Service-Token", serviceToken)
 	var out DeviceList
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/" + sp + "/list", header: h, auth: true, serviceToken: true}, &out); err != nil {
+	raw, err := c.doRaw(ctx, call{method: http.MethodGet, path: "/api/" + sp + "/list", header: h, auth: true, serviceToken: true}, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.Devices == nil {
 		out.Devices = map[string]DeviceEntry{}
 	}
@@ -31,7 +36,7 @@ func (c *Client) UnlinkDevices(ctx context.Context, sp string, dev DeviceHeaders
 		return nil, err
 	}
 	if len(keys) == 0 {
-		return nil, &InputError{Msg: "Name at least one device to unlink, by its key from the device list."}
+		return nil, errNoKeysToUnlink
 	}
 	body, err := json.Marshal(map[string][]string{"devices": keys})
 	if err != nil {
@@ -44,9 +49,11 @@ func (c *Client) UnlinkDevices(ctx context.Context, sp string, dev DeviceHeaders
 	h.Set("AD-Service-Token", serviceToken)
 	var out UnlinkResult
 	cl := call{method: http.MethodPost, path: "/api/" + sp + "/unlink", header: h, body: body, ctype: "application/json", auth: true, serviceToken: true}
-	if err := c.do(ctx, cl, &out); err != nil {
+	raw, err := c.doRaw(ctx, cl, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.UnlinkedDevices == nil {
 		out.UnlinkedDevices = []string{}
 	}

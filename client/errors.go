@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -23,6 +24,12 @@ type APIError struct {
 	HelpURL    string        //
 	Trace      string        // error.trace, or the X-Request-Id header
 	RetryAfter time.Duration // from Retry-After on 429
+	// Raw is the error body as received when it is JSON, for --json to print.
+	Raw json.RawMessage
+
+	// shaped: the body was in one of the known error shapes. A 404 without one is a
+	// path the server does not have, not an answer of the API.
+	shaped bool
 
 	// unlinked is set by the client, not the server: a 401 "unauthorized" on a call
 	// that carried a service token and a just-issued access token can only mean that
@@ -73,6 +80,17 @@ type ProtocolError struct {
 
 func (e *ProtocolError) Error() string {
 	return fmt.Sprintf("sso: unexpected answer from %s (HTTP %d, trace %s): %s", e.Server, e.HTTPStatus, e.Trace, e.Problem)
+}
+
+// NoSoftwareStatementError is a registration that cannot start: the caller gave no
+// software statement and the server offers none (a real server's comes from the
+// programmer's dashboard).
+type NoSoftwareStatementError struct {
+	Server string
+}
+
+func (e *NoSoftwareStatementError) Error() string {
+	return fmt.Sprintf("dcr: %s offers no software statement and none was given", e.Server)
 }
 
 // InputError is input a person typed that cannot be sent (a malformed link code). Its
@@ -168,6 +186,10 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 	e := &APIError{HTTPStatus: status}
 	var b errorBody
 	if json.Unmarshal(body, &b) == nil {
+		e.shaped = true
+		if json.Valid(body) {
+			e.Raw = bytes.TrimSpace(body)
+		}
 		var top string
 		if json.Unmarshal(b.Status, &top) == nil {
 			e.Status = top
@@ -185,7 +207,7 @@ func parseAPIError(status int, header http.Header, body []byte, now time.Time) *
 	}
 	var x v1XMLError
 	if e.Code == "" && e.Message == "" && xml.Unmarshal(body, &x) == nil {
-		e.Code, e.Message, e.Action = x.Code, x.Message, x.Action
+		e.Code, e.Message, e.Action, e.shaped = x.Code, x.Message, x.Action, true
 	}
 	if e.Trace == "" {
 		e.Trace = header.Get("X-Request-Id")

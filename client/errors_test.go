@@ -2,9 +2,11 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +58,12 @@ func TestErrorShapes(t *testing.T) {
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %v (%T), want *APIError", err, err)
 			}
-			if *ae != tt.want {
+			got := *ae
+			if json.Valid([]byte(tt.body)) != (got.Raw != nil) {
+				t.Errorf("raw error body %q", got.Raw)
+			}
+			got.shaped, got.Raw = false, nil // shaped: told apart in TestGetAuthenticationSuffixFallback
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", *ae, tt.want)
 			}
 			if !strings.Contains(ae.Error(), "HTTP") || Explain(err) == "" {

@@ -9,7 +9,8 @@ import (
 
 // Explain turns any error of this package into one line a person can act on
 // ("The link code is wrong, expired or already used: ask the phone for a new one.").
-// It never shows a Go error string.
+// It never shows a Go error string, and every piece of it that a server wrote (a
+// message, a trace id) is made terminal-safe with TerminalSafe.
 func Explain(err error) string {
 	if err == nil {
 		return ""
@@ -20,21 +21,29 @@ func Explain(err error) string {
 		ue *UnreachableError
 		pe *ProtocolError
 		se *StoreError
+		te *TVCodeError
+		ns *NoSoftwareStatementError
 	)
 	switch {
 	case errors.As(err, &ie):
+		// Written here from what a person typed, quoted with %q (which escapes
+		// controls): escaping again would double every backslash.
 		return ie.Msg
+	case errors.As(err, &te):
+		return te.explain()
+	case errors.As(err, &ns):
+		return fmt.Sprintf("The server at %s offers no software statement to register with (a real server's comes from the programmer dashboard): give it with --software-statement FILE (- reads stdin) or in HANDOFF_SOFTWARE_STATEMENT.", TerminalSafe(ns.Server))
 	case errors.Is(err, ErrNotSignedIn):
 		return "This device is not signed in: sign in on the phone, or type a link code on the TV, first."
 	case errors.As(err, &ae):
 		return explainAPI(ae)
 	case errors.As(err, &ue):
 		if ue.Timeout {
-			return fmt.Sprintf("The SSO service at %s did not answer in time: check that it is running and not overloaded, then try again.", ue.Server)
+			return fmt.Sprintf("The SSO service at %s did not answer in time: check that it is running and not overloaded, then try again.", TerminalSafe(ue.Server))
 		}
-		return fmt.Sprintf("Cannot reach the SSO service at %s: is `handoff serve` running?", ue.Server)
+		return fmt.Sprintf("Cannot reach the SSO service at %s: is `handoff serve` running?", TerminalSafe(ue.Server))
 	case errors.As(err, &pe):
-		return fmt.Sprintf("The server at %s answered something handoff does not understand (HTTP %d%s): check that --server points at an SSO service.", pe.Server, pe.HTTPStatus, traceSuffix(pe.Trace))
+		return fmt.Sprintf("The server at %s answered something handoff does not understand (HTTP %d%s): check that --server points at an SSO service.", TerminalSafe(pe.Server), pe.HTTPStatus, traceSuffix(pe.Trace))
 	case errors.As(err, &se):
 		return fmt.Sprintf("Could not read or save this device's secrets in the %s keystore: unlock the keyring, or run with --keystore memory.", se.Kind)
 	case errors.Is(err, context.Canceled):
@@ -49,7 +58,7 @@ func traceSuffix(trace string) string {
 	if trace == "" {
 		return ""
 	}
-	return ", trace " + trace
+	return ", trace " + TerminalSafe(trace)
 }
 
 // reauthLine is said whenever the service no longer accepts this device's service
@@ -58,6 +67,7 @@ const reauthLine = "sign in again on the phone, or type a new link code on the T
 
 func explainAPI(e *APIError) string {
 	t := traceSuffix(e.Trace)
+	msg := TerminalSafe(e.Message)
 	switch e.Code {
 	case "invalid_parameter_code":
 		return "The link code is wrong, expired or already used: ask the phone for a new one."
@@ -79,13 +89,13 @@ func explainAPI(e *APIError) string {
 	case "token_invalid":
 		return "The service says this device's token is not valid yet or not its own (is this computer's clock right?): " + reauthLine
 	case "header_missing":
-		return fmt.Sprintf("The service says a header is missing (%s): this is a bug in handoff; please report it%s.", e.Message, withTrace(e.Trace))
+		return fmt.Sprintf("The service says a header is missing (%s): this is a bug in handoff; please report it%s.", msg, withTrace(e.Trace))
 	case "invalid_header_device_identifier":
 		return fmt.Sprintf("The service refused this device's identifier (HTTP %d%s): forget the device to make a new identity.", e.HTTPStatus, t)
 	case "invalid_header_device_info":
 		return fmt.Sprintf("The service could not read this device's X-Device-Info (HTTP %d%s): choose another preset, and report it.", e.HTTPStatus, t)
 	case "request_null", "request_invalid":
-		return fmt.Sprintf("The service refused the unlink request (%s): name one or more device keys from the device list.", e.Message)
+		return fmt.Sprintf("The service refused the unlink request (%s): name one or more device keys from the device list.", msg)
 	case "method_not_allowed":
 		return fmt.Sprintf("The server does not accept this call (HTTP 405%s): check that --server points at an SSO service.", t)
 	case "invalid_client":
@@ -93,13 +103,17 @@ func explainAPI(e *APIError) string {
 	case "invalid_software_statement", "unapproved_software_statement":
 		return "The service refused the software statement: on the sandbox leave it empty; on a real server use the one from your programmer dashboard."
 	case "invalid_request", "unsupported_grant_type":
-		return fmt.Sprintf("The service refused handoff's client registration (%s): this is a bug in handoff; please report it%s.", e.Message, withTrace(e.Trace))
+		return fmt.Sprintf("The service refused handoff's client registration (%s): this is a bug in handoff; please report it%s.", msg, withTrace(e.Trace))
 	case codeNoAuthentication:
 		return "This device has no TV provider authentication: sign in with a TV provider on the phone (a device unlinked from the profile loses it too)."
 	case codeAuthenticationExpired:
 		return "The TV provider authentication has expired: sign in with the TV provider again on the phone."
 	case "invalid_parameter_mvpd":
-		return fmt.Sprintf("The service does not know that TV provider (%s): pick one from the list.", e.Message)
+		return fmt.Sprintf("The service does not know that TV provider (%s): pick one from the list.", msg)
+	case "authenticated_profile_missing":
+		return "This device has no TV provider authentication: show a TV code and sign in on a second screen, or join a profile that has one."
+	case "authenticated_profile_expired":
+		return "This device's TV provider authentication has expired: show a TV code and sign in again on a second screen."
 	case "mvpd_login_not_found":
 		return "The TV provider sign-in is unknown, expired or already completed: start it again."
 	case "internal_error":
@@ -115,7 +129,7 @@ func explainAPI(e *APIError) string {
 	case e.HTTPStatus >= 500:
 		return fmt.Sprintf("The SSO service failed (HTTP %d%s): try again; the server's log has the details under that trace id.", e.HTTPStatus, t)
 	case e.Message != "":
-		return fmt.Sprintf("The service refused the request: %s (HTTP %d%s).", e.Message, e.HTTPStatus, t)
+		return fmt.Sprintf("The service refused the request: %s (HTTP %d%s).", msg, e.HTTPStatus, t)
 	}
 	return fmt.Sprintf("The service refused the request (HTTP %d%s).", e.HTTPStatus, t)
 }
@@ -124,5 +138,5 @@ func withTrace(trace string) string {
 	if trace == "" {
 		return ""
 	}
-	return " with trace " + trace
+	return " with trace " + TerminalSafe(trace)
 }

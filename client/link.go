@@ -32,8 +32,8 @@ type linkCodeBody struct {
 	NotAfter  Millis `json:"notAfter"`
 }
 
-// CreateLinkCode is POST /api/{sp}/link: six digits another device types to join
-// this device's profile.
+// CreateLinkCode is POST /api/{sp}/link: the code another device types to join this
+// device's profile.
 func (c *Client) CreateLinkCode(ctx context.Context, sp string, dev DeviceHeaders, serviceToken string) (*LinkCode, error) {
 	if err := checkSP(sp); err != nil {
 		return nil, err
@@ -41,7 +41,8 @@ func (c *Client) CreateLinkCode(ctx context.Context, sp string, dev DeviceHeader
 	h := deviceHeader(dev)
 	h.Set("AD-Service-Token", serviceToken)
 	var b linkCodeBody
-	if err := c.do(ctx, call{method: http.MethodPost, path: "/api/" + sp + "/link", header: h, auth: true, serviceToken: true}, &b); err != nil {
+	raw, err := c.doRaw(ctx, call{method: http.MethodPost, path: "/api/" + sp + "/link", header: h, auth: true, serviceToken: true}, &b)
+	if err != nil {
 		return nil, err
 	}
 	code := b.Code
@@ -51,5 +52,10 @@ func (c *Client) CreateLinkCode(ctx context.Context, sp string, dev DeviceHeader
 	if code == "" {
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusCreated, Problem: "no code (or link) in the answer"}
 	}
-	return &LinkCode{Status: b.Status, Code: code, NotBefore: b.NotBefore, NotAfter: b.NotAfter}, nil
+	// The code is drawn, typed and put in a URL: a server's code that is not letters
+	// and digits is not shown at all.
+	if n, err := NormalizeLinkCode(code); err != nil || n != code {
+		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusCreated, Problem: "the link code is not letters and digits"}
+	}
+	return &LinkCode{Status: b.Status, Code: code, NotBefore: b.NotBefore, NotAfter: b.NotAfter, Raw: raw}, nil
 }

@@ -16,13 +16,19 @@ func TestNormalizeLinkCode(t *testing.T) {
 		{"123-456", "123456", ""},
 		{" 12 34 56\n", "123456", ""},
 		{"123–456", "123456", ""},
-		{"", "", "Type the 6-digit"},
-		{"  - ", "", "Type the 6-digit"},
-		{"12345", "", "this one has 5"},
-		{"1234567", "", "this one has 7"},
-		{"12a456", "", "only digits"},
-		{"１２３４５６", "", "only digits"},
-		{strings.Repeat("1", 100), "", "too long"},
+		{"6ZJV85", "6ZJV85", ""},
+		{"6zj-v85", "6zjv85", ""},
+		{"AB12 CD34 EF", "AB12CD34EF", ""},
+		{"1234", "1234", ""},
+		{"", "", "Type the link code"},
+		{"  - ", "", "Type the link code"},
+		{"123", "", "this one has 3"},
+		{strings.Repeat("7", 33), "", "this one has 33"},
+		{"12_456", "", "only letters and digits"},
+		{"１２３４５６", "", "only letters and digits"},
+		{"12\x1b[31m", "", "only letters and digits"},
+		{"12\u202e3456", "", "only letters and digits"},
+		{strings.Repeat("1", 200), "", "too long"},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeLinkCode(tt.in)
@@ -39,7 +45,7 @@ func TestNormalizeLinkCode(t *testing.T) {
 }
 
 func FuzzNormalizeLinkCode(f *testing.F) {
-	for _, s := range []string{"123456", "123 456", "12-34-56", "", "abc", "１２３", "\x00\xff"} {
+	for _, s := range []string{"123456", "123 456", "12-34-56", "", "abc", "6ZJV85", "１２３", "\x00\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -50,8 +56,8 @@ func FuzzNormalizeLinkCode(f *testing.F) {
 			}
 			return
 		}
-		if len(got) != 6 || !isDigits(got) {
-			t.Fatalf("NormalizeLinkCode(%q) = %q: not six digits", in, got)
+		if len(got) < minLinkCode || len(got) > maxLinkCode || !isLinkCodeText(got) {
+			t.Fatalf("NormalizeLinkCode(%q) = %q: not 4 to 32 letters and digits", in, got)
 		}
 		again, err := NormalizeLinkCode(got)
 		if err != nil || again != got {

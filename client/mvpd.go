@@ -30,6 +30,8 @@ type MVPDLogin struct {
 	UserID          string `json:"userId"`
 	ServiceProvider string `json:"serviceProvider"`
 	NotAfter        Millis `json:"notAfter"` // when the authentication expires
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // CreateMVPDSession is POST /api/v2/{sp}/sessions: it starts a TV provider sign-in
@@ -74,9 +76,11 @@ func (c *Client) CompleteMVPDLogin(ctx context.Context, loginURL, userID string)
 		return nil, err
 	}
 	var out MVPDLogin
-	if err := c.do(ctx, call{method: http.MethodPost, path: path, body: body, ctype: "application/json"}, &out); err != nil {
+	raw, err := c.doRaw(ctx, call{method: http.MethodPost, path: path, body: body, ctype: "application/json"}, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	return &out, nil
 }
 
@@ -104,16 +108,17 @@ func (c *Client) localPath(raw string) (string, error) {
 // MVPDSignIn is step 3: the device starts a TV provider sign-in for its profile and
 // completes it on the sandbox's simulated MVPD login as userID.
 func (d *Device) MVPDSignIn(ctx context.Context, mvpdID, userID string) (*MVPDLogin, error) {
-	tok, err := d.serviceToken()
-	if err != nil {
+	if _, err := d.serviceToken(); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(userID) == "" {
 		return nil, &InputError{Msg: "Give the TV provider user id to sign in as."}
 	}
-	sess, err := d.client.CreateMVPDSession(ctx, d.sp, d.headers, tok, mvpdID)
+	sess, err := withServiceToken(ctx, d, func(tok string) (*MVPDSession, error) {
+		return d.client.CreateMVPDSession(ctx, d.sp, d.headers, tok, mvpdID)
+	})
 	if err != nil {
-		return nil, d.refused(tok, err)
+		return nil, err
 	}
 	return d.client.CompleteMVPDLogin(ctx, sess.URL, userID)
 }

@@ -15,10 +15,11 @@ import (
 
 func TestGetAuthenticationParsesBothFormats(t *testing.T) {
 	f := newFakeSSO(t)
-	var asked []string
+	var asked, accepts []string
 	f.endpoint = func(w http.ResponseWriter, r *http.Request) {
 		asked = append(asked, r.URL.Path+"?"+r.URL.RawQuery)
-		if strings.HasSuffix(r.URL.Path, ".xml") {
+		accepts = append(accepts, r.Header.Get("Accept"))
+		if r.Header.Get("Accept") == "application/xml" {
 			w.Header().Set("Content-Type", "application/xml")
 			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <authentication><expires>1601114932000</expires><userId>u1</userId><mvpd>Cox</mvpd><requestor>demo</requestor></authentication>`))
@@ -36,13 +37,45 @@ func TestGetAuthenticationParsesBothFormats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.MVPD != "Cox" || a.UserID != "u1" || a.Requestor != "demo" || a.Expires != 1601114932000 {
+		if a.MVPD != "Cox" || a.UserID != "u1" || a.Requestor != "demo" || a.Expires != 1601114932000 || (a.Format == "xml") != asXML || len(a.Raw) == 0 {
 			t.Fatalf("xml=%v: %+v", asXML, a)
 		}
 	}
-	if len(asked) != 2 || !strings.HasPrefix(asked[0], "/api/v1/tokens/authn.json?") || !strings.HasPrefix(asked[1], "/api/v1/tokens/authn.xml?") ||
-		!strings.Contains(asked[0], "deviceId=a2V5%2B%2F%3D%3D") || !strings.Contains(asked[0], "requestor=demo") {
-		t.Fatalf("asked %q", asked)
+	// Seed 004's path, the format asked with Accept.
+	if len(asked) != 2 || !strings.HasPrefix(asked[0], "/api/v1/tokens/authn?") || !strings.HasPrefix(asked[1], "/api/v1/tokens/authn?") ||
+		!strings.Contains(asked[0], "deviceId=a2V5%2B%2F%3D%3D") || !strings.Contains(asked[0], "requestor=demo") ||
+		accepts[0] != "application/json" || accepts[1] != "application/xml" {
+		t.Fatalf("asked %q with Accept %q", asked, accepts)
+	}
+}
+
+// A server that knows only the older suffix paths answers the seed's path with a
+// plain-text 404: the client then tries the suffix; a server with neither is said to
+// have no such endpoint, not to lack an authentication.
+func TestGetAuthenticationSuffixFallback(t *testing.T) {
+	f := newFakeSSO(t)
+	var asked []string
+	suffixes := true
+	f.endpoint = func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.Path)
+		if !suffixes || !strings.HasSuffix(r.URL.Path, ".json") {
+			http.NotFound(w, r)
+			return
+		}
+		writeJSON(w, 200, map[string]string{"requestor": "demo", "mvpd": "Cox", "userId": "u1", "expires": "1601114932000"})
+	}
+	c, _ := New(f.URL, Options{})
+	a, err := c.GetAuthentication(context.Background(), "demo", DeviceHeaders{Key: "a2V5"}, false)
+	if err != nil || a.UserID != "u1" {
+		t.Fatalf("suffix fallback: %+v, %v", a, err)
+	}
+	if strings.Join(asked, " ") != "/api/v1/tokens/authn /api/v1/tokens/authn.json" {
+		t.Errorf("asked %q", asked)
+	}
+	suffixes = false
+	_, err = c.GetAuthentication(context.Background(), "demo", DeviceHeaders{Key: "a2V5"}, false)
+	if IsNoAuthentication(err) || !strings.Contains(Explain(err), "no such endpoint") {
+		t.Errorf("no v1 at all: %v → %q", err, Explain(err))
 	}
 }
 

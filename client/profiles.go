@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,8 @@ import (
 // authentications, keyed by MVPD id (empty when there is none).
 type Profiles struct {
 	Profiles map[string]MVPDProfile `json:"profiles"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // MVPDProfile is one TV provider authentication as a device sees it.
@@ -28,6 +31,20 @@ type MVPDProfile struct {
 type ProfileAttribute struct {
 	Value string `json:"value"`
 	State string `json:"state"` // "plain"
+}
+
+// UnmarshalJSON takes a value of any JSON type, as text (a number as it was
+// written), like the list's attributes: an MVPD may share a zip code as a number.
+func (a *ProfileAttribute) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Value json.RawMessage `json:"value"`
+		State json.RawMessage `json:"state"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*a = ProfileAttribute{Value: attributeText(raw.Value), State: attributeText(raw.State)}
+	return nil
 }
 
 // UserID is the userID attribute, "" when the MVPD did not share it.
@@ -60,9 +77,11 @@ func (c *Client) GetProfiles(ctx context.Context, sp string, dev DeviceHeaders, 
 	}
 	var out Profiles
 	cl := call{method: http.MethodGet, path: path, header: h, auth: true, serviceToken: cred.ServiceToken != ""}
-	if err := c.do(ctx, cl, &out); err != nil {
+	raw, err := c.doRaw(ctx, cl, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.Profiles == nil {
 		out.Profiles = map[string]MVPDProfile{}
 	}
@@ -72,6 +91,8 @@ func (c *Client) GetProfiles(ctx context.Context, sp string, dev DeviceHeaders, 
 // Logout is the answer of DELETE /api/v2/{sp}/logout, keyed by MVPD id.
 type Logout struct {
 	Logouts map[string]LogoutAction `json:"logouts"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // LogoutAction says what is left to do for one MVPD ("none" on the sandbox).
@@ -92,9 +113,11 @@ func (c *Client) SignOutMVPD(ctx context.Context, sp string, dev DeviceHeaders, 
 	h := deviceHeader(dev)
 	h.Set("AD-Service-Token", serviceToken)
 	var out Logout
-	if err := c.do(ctx, call{method: http.MethodDelete, path: "/api/v2/" + sp + "/logout", header: h, auth: true, serviceToken: true}, &out); err != nil {
+	raw, err := c.doRaw(ctx, call{method: http.MethodDelete, path: "/api/v2/" + sp + "/logout", header: h, auth: true, serviceToken: true}, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Raw = raw
 	if out.Logouts == nil {
 		out.Logouts = map[string]LogoutAction{}
 	}
@@ -104,14 +127,14 @@ func (c *Client) SignOutMVPD(ctx context.Context, sp string, dev DeviceHeaders, 
 // Profiles reads the TV provider authentications this device can use (v2 profiles,
 // with its service token).
 func (d *Device) Profiles(ctx context.Context) (*Profiles, error) {
-	return withServiceToken(d, func(tok string) (*Profiles, error) {
+	return withServiceToken(ctx, d, func(tok string) (*Profiles, error) {
 		return d.client.GetProfiles(ctx, d.sp, d.headers, ProfileCredential{ServiceToken: tok}, "")
 	})
 }
 
 // SignOut ends the TV provider authentication for every device of the profile.
 func (d *Device) SignOut(ctx context.Context) (*Logout, error) {
-	return withServiceToken(d, func(tok string) (*Logout, error) {
+	return withServiceToken(ctx, d, func(tok string) (*Logout, error) {
 		return d.client.SignOutMVPD(ctx, d.sp, d.headers, tok)
 	})
 }

@@ -22,12 +22,12 @@ type redactor struct {
 }
 
 // secretFields are the JSON and form fields whose values are secrets, lower-cased.
-// "code" and "link" hold link codes only when they are digits (an error's "code" is
-// a word).
+// "code" and "link" hold link codes only when they look like one (an error's "code"
+// is a lower-case word).
 var secretFields = map[string]bool{
 	"client_secret": true, "access_token": true, "refresh_token": true, "id_token": true,
 	"servicetoken": true, "jws": true, "software_statement": true, "token": true,
-	"client_assertion": true, "password": true,
+	"client_assertion": true, "password": true, "serializedtoken": true,
 }
 
 var linkCodeFields = map[string]bool{"code": true, "link": true}
@@ -148,7 +148,7 @@ func (r *redactor) values(q url.Values, side string) string {
 			switch {
 			case secretFields[lk] || strings.Contains(lk, "secret"):
 				b.WriteString(r.token(v, side+k))
-			case linkCodeFields[lk] && isDigits(v):
+			case linkCodeFields[lk] && looksLikeLinkCode(v):
 				b.WriteString(maskCode(v))
 			default:
 				b.WriteString(url.QueryEscape(v))
@@ -167,7 +167,7 @@ func (r *redactor) walk(v any, side string) any {
 			switch {
 			case isString && secretFields[lk]:
 				t[k] = r.token(s, side+k)
-			case isString && linkCodeFields[lk] && isDigits(s):
+			case isString && linkCodeFields[lk] && looksLikeLinkCode(s):
 				t[k] = maskCode(s)
 			case isString:
 				t[k] = r.loginPath(s)
@@ -249,12 +249,19 @@ func maskCode(code string) string {
 	return code[:1] + "*****"
 }
 
-func isDigits(s string) bool {
+// looksLikeLinkCode tells a link code (digits, or letters and digits) from an error
+// code word ("unauthorized", "header_missing"): a code has a digit or a capital.
+func looksLikeLinkCode(s string) bool {
+	return isLinkCodeText(s) && strings.ContainsAny(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+}
+
+// isLinkCodeText reports a non-empty string of ASCII letters and digits.
+func isLinkCodeText(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if r < '0' || r > '9' {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
 			return false
 		}
 	}

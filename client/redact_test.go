@@ -113,6 +113,11 @@ func TestRedactShapes(t *testing.T) {
 	if !strings.Contains(string(body), `"code":"header_missing"`) || strings.Contains(string(body), "abc") || strings.Contains(string(body), "123456") {
 		t.Errorf("json = %s", body)
 	}
+	alnum := r.body([]byte(`{"status":"CREATED","code":"6ZJV85"}`), "application/json", "response ")
+	word := r.body([]byte(`{"error":{"code":"unauthorized"}}`), "application/json", "response ")
+	if strings.Contains(string(alnum), "6ZJV85") || !strings.Contains(string(alnum), `"6*****"`) || !strings.Contains(string(word), "unauthorized") {
+		t.Errorf("alphanumeric code = %s, error code = %s", alnum, word)
+	}
 	u := r.url(mustURL(t, "http://h/api/v1/tokens/authn?requestor=demo&access_token=zzz&code=123456"))
 	if u != "/api/v1/tokens/authn?access_token=<redacted 3 chars>&code=1*****&requestor=demo" {
 		t.Errorf("url = %s", u)

@@ -16,7 +16,8 @@ type serviceTokenBody struct {
 
 func (c *Client) readServiceToken(ctx context.Context, cl call) (*ServiceToken, error) {
 	var b serviceTokenBody
-	if err := c.do(ctx, cl, &b); err != nil {
+	raw, err := c.doRaw(ctx, cl, &b)
+	if err != nil {
 		return nil, err
 	}
 	tok := b.ServiceToken
@@ -26,7 +27,7 @@ func (c *Client) readServiceToken(ctx context.Context, cl call) (*ServiceToken, 
 	if tok == "" {
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusOK, Problem: "no serviceToken (or jws) in the answer"}
 	}
-	st := &ServiceToken{Status: b.Status, Token: tok, NotBefore: b.NotBefore, NotAfter: b.NotAfter}
+	st := &ServiceToken{Status: b.Status, Token: tok, NotBefore: b.NotBefore, NotAfter: b.NotAfter, Raw: raw}
 	// The seed's samples leave the times out of some answers; the token knows them.
 	if claims, err := DecodeClaims(tok); err == nil {
 		if st.NotAfter == 0 && claims.Expiry > 0 {

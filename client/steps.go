@@ -59,7 +59,9 @@ func (d *Device) joined(st *ServiceToken, via string) error {
 	return d.save()
 }
 
-// Refresh is GET serviceToken.
+// Refresh is GET serviceToken, with the current token even when it has expired (the
+// server accepts it within its refresh grace). A refusal drops the token: it is the
+// only step whose refusal does, since nothing but a new sign-in can help then.
 func (d *Device) Refresh(ctx context.Context) (*ServiceToken, error) {
 	tok, err := d.serviceToken()
 	if err != nil {
@@ -67,7 +69,7 @@ func (d *Device) Refresh(ctx context.Context) (*ServiceToken, error) {
 	}
 	st, err := d.client.RefreshServiceToken(ctx, d.sp, d.headers, tok)
 	if err != nil {
-		return nil, d.refused(tok, err)
+		return nil, d.refused(tok, err, true)
 	}
 	d.mu.Lock()
 	if d.rec.ServiceToken == tok {
@@ -82,47 +84,70 @@ func (d *Device) Refresh(ctx context.Context) (*ServiceToken, error) {
 // no token or was unlinked. Whether an expired token is still within the grace is the
 // server's call: the refusal comes back as the error.
 func (d *Device) EnsureFresh(ctx context.Context, margin time.Duration) error {
-	d.mu.Lock()
-	tok, notAfter, unlinked := d.rec.ServiceToken, d.rec.NotAfter.Time(), d.rec.Unlinked
-	d.mu.Unlock()
-	if tok == "" || unlinked {
-		return nil
-	}
-	if notAfter.IsZero() {
-		if c, err := DecodeClaims(tok); err == nil && c.Expiry > 0 {
-			notAfter = time.Unix(c.Expiry, 0)
-		}
-	}
-	if !notAfter.IsZero() && d.client.now().Add(margin).Before(notAfter) {
+	if !d.expiresWithin(func(time.Duration) time.Duration { return margin }) {
 		return nil
 	}
 	_, err := d.Refresh(ctx)
 	return err
 }
 
+// refreshMargin is how long before its expiry a step refreshes the service token
+// first, or a fifth of the token's life when that is shorter (a token of a few
+// seconds is not refreshed before every call).
+const refreshMargin = time.Minute
+
+// expiresWithin reports a token (held, not unlinked) that has expired or expires
+// within margin(life). Its expiry is the answer's notAfter, else the token's exp.
+func (d *Device) expiresWithin(margin func(life time.Duration) time.Duration) bool {
+	d.mu.Lock()
+	tok, notAfter, unlinked := d.rec.ServiceToken, d.rec.NotAfter.Time(), d.rec.Unlinked
+	d.mu.Unlock()
+	if tok == "" || unlinked {
+		return false
+	}
+	var life time.Duration
+	if c, err := DecodeClaims(tok); err == nil {
+		if notAfter.IsZero() && c.Expiry > 0 {
+			notAfter = time.Unix(c.Expiry, 0)
+		}
+		if from := max(c.NotBefore, c.IssuedAt); from > 0 && c.Expiry > from {
+			life = time.Duration(c.Expiry-from) * time.Second
+		}
+	}
+	return !notAfter.IsZero() && !d.client.now().Add(margin(life)).Before(notAfter)
+}
+
+func stepMargin(life time.Duration) time.Duration {
+	if life > 0 && life/5 < refreshMargin {
+		return life / 5
+	}
+	return refreshMargin
+}
+
 // Link is step 4: POST link.
 func (d *Device) Link(ctx context.Context) (*LinkCode, error) {
-	return withServiceToken(d, func(tok string) (*LinkCode, error) {
+	return withServiceToken(ctx, d, func(tok string) (*LinkCode, error) {
 		return d.client.CreateLinkCode(ctx, d.sp, d.headers, tok)
 	})
 }
 
 // Devices is GET list.
 func (d *Device) Devices(ctx context.Context) (*DeviceList, error) {
-	return withServiceToken(d, func(tok string) (*DeviceList, error) {
+	return withServiceToken(ctx, d, func(tok string) (*DeviceList, error) {
 		return d.client.ListDevices(ctx, d.sp, d.headers, tok)
 	})
 }
 
 // Unlink is POST unlink. A device may unlink itself; it is then marked unlinked.
 func (d *Device) Unlink(ctx context.Context, keys ...string) (*UnlinkResult, error) {
-	tok, err := d.serviceToken()
+	if len(keys) == 0 {
+		return nil, errNoKeysToUnlink
+	}
+	res, err := withServiceToken(ctx, d, func(tok string) (*UnlinkResult, error) {
+		return d.client.UnlinkDevices(ctx, d.sp, d.headers, tok, keys)
+	})
 	if err != nil {
 		return nil, err
-	}
-	res, err := d.client.UnlinkDevices(ctx, d.sp, d.headers, tok, keys)
-	if err != nil {
-		return nil, d.refused(tok, err)
 	}
 	if !slices.Contains(res.UnlinkedDevices, d.headers.Key) {
 		return res, nil // nothing of this device changed: no keystore write
@@ -147,19 +172,52 @@ func (d *Device) Forget() error {
 	return nil
 }
 
-// withServiceToken runs a step whose only state is the device's service token: call
-// gets the token, and what a refusal says about it is recorded (see refused).
-func withServiceToken[T any](d *Device, call func(tok string) (T, error)) (T, error) {
+// withServiceToken runs a step that needs the device's service token. A token that
+// has expired or is about to is refreshed first (seed step 2: GET serviceToken with
+// the expired token); a refusal as expired or invalid gets one refresh and one
+// retry. Only a refused refresh drops the token; what a refusal says about the
+// device is recorded (see refused).
+func withServiceToken[T any](ctx context.Context, d *Device, call func(tok string) (T, error)) (T, error) {
 	var zero T
+	if d.expiresWithin(stepMargin) {
+		if _, err := d.Refresh(ctx); err != nil {
+			return zero, err
+		}
+	}
 	tok, err := d.serviceToken()
 	if err != nil {
 		return zero, err
 	}
 	v, err := call(tok)
+	if refusedAsStale(err) {
+		if tok, err = d.refreshAfter(ctx, tok); err != nil {
+			return zero, err
+		}
+		v, err = call(tok)
+	}
 	if err != nil {
-		return zero, d.refused(tok, err)
+		return zero, d.refused(tok, err, false)
 	}
 	return v, nil
+}
+
+// refusedAsStale reports a refusal of the service token that a refresh may cure.
+func refusedAsStale(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized && (ae.Code == "token_expired" || ae.Code == "header_invalid")
+}
+
+// refreshAfter refreshes the token the server just refused, unless another step
+// already replaced it: then the new one is tried.
+func (d *Device) refreshAfter(ctx context.Context, refused string) (string, error) {
+	if tok, err := d.serviceToken(); err != nil || tok != refused {
+		return tok, err
+	}
+	st, err := d.Refresh(ctx)
+	if err != nil {
+		return "", err
+	}
+	return st.Token, nil
 }
 
 func (d *Device) serviceToken() (string, error) {
@@ -173,8 +231,8 @@ func (d *Device) serviceToken() (string, error) {
 
 // refused records what a refusal says about the device's service token: unlinked
 // (keep the token and key, so the server can say it again and the device can join
-// again), or dead (drop it: only a new sign-in helps).
-func (d *Device) refused(tok string, err error) error {
+// again), or, on a refresh, dead (drop it: only a new sign-in helps).
+func (d *Device) refused(tok string, err error, refresh bool) error {
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return err
@@ -185,7 +243,7 @@ func (d *Device) refused(tok string, err error) error {
 	case ae.unlinked:
 		changed = !d.rec.Unlinked
 		d.rec.Unlinked = true
-	case ae.HTTPStatus == http.StatusUnauthorized && (ae.Code == "token_expired" || ae.Code == "header_invalid") && d.rec.ServiceToken == tok:
+	case refresh && refusedAsStale(err) && d.rec.ServiceToken == tok:
 		d.rec.ServiceToken, d.rec.NotAfter, d.rec.JoinedVia = "", 0, ""
 		changed = true
 	}

@@ -1,9 +1,37 @@
 package client
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Millis is an epoch-milliseconds timestamp as the SSO service writes it in bodies.
 type Millis int64
+
+// UnmarshalJSON reads the spec's integer, and what other servers write for the same
+// instant: a number with a fraction or an exponent (1.6238e12), or a string of
+// digits (v1 writes "expires" so). null is zero.
+func (m *Millis) UnmarshalJSON(data []byte) error {
+	t := strings.Trim(strings.TrimSpace(string(data)), `"`)
+	if t == "null" || t == "" {
+		*m = 0
+		return nil
+	}
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+		*m = Millis(n)
+		return nil
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || f < -9.2e18 || f > 9.2e18 {
+		return fmt.Errorf("client: %.40q is not epoch milliseconds", data)
+	}
+	*m = Millis(f)
+	return nil
+}
 
 // Time converts the timestamp; zero stays the zero time.
 func (m Millis) Time() time.Time {
@@ -19,6 +47,8 @@ type ServiceToken struct {
 	Token     string `json:"serviceToken"`
 	NotBefore Millis `json:"notBefore"`
 	NotAfter  Millis `json:"notAfter"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // TokenClaims are a service token's claims, decoded without verification (the client
@@ -33,36 +63,30 @@ type TokenClaims struct {
 	DeviceKey string `json:"did,omitempty"`
 }
 
-// LinkCode is the answer of POST link: six digits another device types.
+// LinkCode is the answer of POST link: the code another device types, digits or
+// letters and digits (the seed allows both), of no fixed length.
 type LinkCode struct {
 	Status    string `json:"status"`
 	Code      string `json:"code"`
 	NotBefore Millis `json:"notBefore"`
 	NotAfter  Millis `json:"notAfter"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // DeviceList is the answer of GET list, keyed by device key.
 type DeviceList struct {
 	Devices map[string]DeviceEntry `json:"devices"`
-}
-
-// DeviceEntry is one device of a profile as the list shows it.
-type DeviceEntry struct {
-	DeviceType   string `json:"deviceType"`
-	Model        string `json:"model"`
-	OS           string `json:"os"`
-	OSVersion    string `json:"osVersion"`
-	Manufacturer string `json:"manufacturer"`
-	UserAgent    string `json:"userAgent"`
-	LastSeen     Millis `json:"lastSeen"`
-	// Type is how the device joined: "regular", "sso" or "platformSSO".
-	Type string `json:"type"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // UnlinkResult is the answer of POST unlink.
 type UnlinkResult struct {
 	Status          string   `json:"status"`
 	UnlinkedDevices []string `json:"unlinkedDevices"`
+	// Raw is the answer as received, for --json (unknown fields and number forms kept).
+	Raw json.RawMessage `json:"-"`
 }
 
 // Registration is what Dynamic Client Registration gives an application, and the

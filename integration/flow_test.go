@@ -62,7 +62,7 @@ func TestFlow(t *testing.T) {
 				if len(list.Devices) != 2 || list.Devices[phoneKey].Type != "regular" || list.Devices[tvKey].Type != "sso" {
 					t.Errorf("%s list = %+v", name, list.Devices)
 				}
-				if e := list.Devices[tvKey]; e.DeviceType != "TV" || e.Manufacturer != "Samsung" || e.LastSeen == 0 {
+				if e := list.Devices[tvKey]; e.DeviceType != "smartTV" || e.Manufacturer != "Samsung" || e.LastSeen == 0 {
 					t.Errorf("tv entry = %+v", e)
 				}
 			}

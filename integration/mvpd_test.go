@@ -332,7 +332,8 @@ func TestMVPDErrors(t *testing.T) {
 		{"profiles with a forged token", "GET", "/api/v2/demo/profiles", map[string]string{"AD-Service-Token": "a.b.c"}, 401, "header_invalid"},
 		{"profiles without an access token", "GET", "/api/v2/demo/profiles", map[string]string{"Authorization": ""}, 401, "invalid_access_token_client_application"},
 		{"logout without a token", "DELETE", "/api/v2/demo/logout", nil, 401, "header_missing"},
-		{"sessions without a token", "POST", "/api/v2/demo/sessions", nil, 401, "header_missing"},
+		// Without a service token, sessions is the TV's second-screen flow (docs/second-screen.md), which needs the TV's key.
+		{"sessions without a token or a device", "POST", "/api/v2/demo/sessions", nil, 400, "header_missing"},
 		{"profiles with a bad sp", "GET", "/api/v2/bad!sp/profiles", nil, 400, "invalid_parameter_service_provider"},
 		{"logout with GET", "GET", "/api/v2/demo/logout", nil, 405, "method_not_allowed"},
 	} {

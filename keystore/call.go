@@ -106,11 +106,14 @@ func (c *caller) do(timeout time.Duration, fn func(keyring.Keyring) (string, err
 }
 
 func (r callResult) mapped() (string, error) {
+	var u *UnavailableError
 	switch {
 	case r.err == nil:
 		return r.value, nil
 	case errors.Is(r.err, keyring.ErrNotFound):
 		return "", ErrNotFound
+	case errors.As(r.err, &u): // already in words (the kernel keyring's)
+		return "", u
 	default:
 		return "", unavailable(r.err)
 	}

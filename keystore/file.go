@@ -29,9 +29,8 @@ func FilePath(dir string) (string, error) {
 
 // File keeps records in one JSON file, unencrypted, readable by its owner only (0600,
 // in a 0700 directory). Each write replaces the whole file through a temporary file
-// and a rename, so a reader never sees half a file, under a lock on the directory
-// (where the system has flock; elsewhere the last write wins), so that processes
-// sharing the file do not lose each other's writes. The file is removed when its last
+// and a rename, so a reader never sees half a file, under a lock (see lockDir), so
+// that processes sharing the file do not lose each other's writes. The file is removed when its last
 // record is.
 type File struct {
 	path string
@@ -52,7 +51,7 @@ type fileContent struct {
 // Path is the file the store reads and writes.
 func (f *File) Path() string { return f.path }
 
-func (f *File) Kind() string { return "file" }
+func (f *File) Kind() string { return KindFile }
 
 func (f *File) Get(account string) ([]byte, error) {
 	if err := checkAccount(account); err != nil {

@@ -25,6 +25,7 @@ const (
 // call is bounded by a timeout; an error other than ErrNotFound is an
 // *UnavailableError.
 type Keyring struct {
+	kind    string // what Kind says: the platform's keyring, or the kernel keyring
 	calls   *caller
 	timeout time.Duration
 	// mu makes each Set and Delete (several keyring calls: parts, index) whole as seen
@@ -33,11 +34,12 @@ type Keyring struct {
 	mu sync.Mutex
 }
 
+// newKeyring is the store in the platform's keyring (go-keyring) behind calls.
 func newKeyring(calls *caller, timeout time.Duration) *Keyring {
-	return &Keyring{calls: calls, timeout: timeout}
+	return &Keyring{kind: osKeyringKind, calls: calls, timeout: timeout}
 }
 
-func (k *Keyring) Kind() string { return "keyring" }
+func (k *Keyring) Kind() string { return k.kind }
 
 func (k *Keyring) Get(account string) ([]byte, error) {
 	if err := checkAccount(account); err != nil {

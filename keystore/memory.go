@@ -58,4 +58,4 @@ func (m *Memory) Accounts() ([]string, error) {
 	return out, nil
 }
 
-func (m *Memory) Kind() string { return "memory" }
+func (m *Memory) Kind() string { return KindMemory }

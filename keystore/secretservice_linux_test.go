@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/handoff-sso/handoff/keystore/keyringtest"
 )
@@ -19,6 +20,16 @@ func TestSecretService(t *testing.T) {
 	keyringtest.NeedTools(t)
 	s := keyringtest.NewSandbox(t)
 	s.RunChild(t, "TestSecretServiceChild", nil, keyringtest.UnderKeyring...)
+	// The daemons quit when the bus's last client leaves, a moment after the child.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, ours := keyringtest.BusDaemons(t, s.Home)
+		if ours == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bus or keyring daemons of the child still run 10s after it ended", ours)
+		}
+	}
 	keyringFile := filepath.Join(s.Data, "keyrings", "login.keyring")
 	if _, err := os.Stat(keyringFile); err != nil {
 		t.Fatalf("the test keyring is not in the temporary HOME (%v); which keyring did the child use?", err)
@@ -27,6 +38,10 @@ func TestSecretService(t *testing.T) {
 
 func TestSecretServiceChild(t *testing.T) {
 	keyringtest.InChild(t)
+	// The count that tells that no daemon is left sees these two while they run.
+	if _, ours := keyringtest.BusDaemons(t, os.Getenv("HOME")); ours != 2 {
+		t.Fatalf("BusDaemons finds %d daemons of this child's HOME, want its dbus-daemon and gnome-keyring-daemon", ours)
+	}
 	const outside = "outside@h:1/sp"
 	if _, stderr, err := keyringtest.SecretTool(`{"from":"secret-tool"}`, "store", "--label=handoff test", "service", Service, "username", outside); err != nil {
 		t.Fatalf("secret-tool store: %v %s(is the login collection there and unlocked?)", err, stderr)
@@ -38,7 +53,7 @@ func TestSecretServiceChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	k, ok := store.(*Keyring)
-	if !ok || len(warnings) != 0 {
+	if !ok || k.Kind() != KindSecretService || len(warnings) != 0 {
 		t.Fatalf("Open(auto) under a running Secret Service = %s store, warnings %q; want the keyring, silently", store.Kind(), warnings)
 	}
 	mustGet(t, k, outside, []byte(`{"from":"secret-tool"}`))

@@ -1,11 +1,14 @@
 // Package keystore keeps handoff's secrets (client credentials, access tokens, service
-// tokens): in the OS keyring by default, in memory, or in a 0600 file when asked.
+// tokens): in an OS keyring by default (the Secret Service, the macOS Keychain, the
+// Windows Credential Manager, or the Linux kernel keyring), in memory, or in a 0600
+// file when asked.
 //
 // Layout: every record is stored under the service name "handoff" with the account
 // "<device>@<host:port>/<service provider>" (see Account); the value is the record the
-// caller gives, a small JSON document.
+// caller gives, a small JSON document. In the kernel keyring an entry is a "user" key
+// described "handoff:<account>".
 //
-// In the OS keyring (see Keyring) two more kinds of entries exist, both under the same
+// In the keyrings (see Keyring) two more kinds of entries exist, both under the same
 // service:
 //   - "_index" lists the accounts as a JSON array, because go-keyring cannot enumerate
 //     a service's entries; Set and Delete keep it current, and Accounts reads it.
@@ -44,8 +47,31 @@ type Store interface {
 	Delete(account string) error
 	// Accounts lists the accounts the store holds.
 	Accounts() ([]string, error)
-	// Kind names the store for people: "keyring", "file" or "memory".
+	// Kind names the store for people, as whoami and the TUI header print it: one of
+	// the Kind* constants.
 	Kind() string
+}
+
+// What Kind returns, store by store.
+const (
+	KindSecretService = "Secret Service"             // Linux and BSD desktops, through D-Bus
+	KindKeychain      = "macOS Keychain"             // macOS
+	KindCredentials   = "Windows Credential Manager" // Windows
+	KindKernel        = "kernel keyring"             // Linux, without a desktop session
+	KindFile          = "file"
+	KindMemory        = "memory"
+)
+
+// Kinds are the kinds Open takes, in the order a user is offered them.
+var Kinds = []string{"auto", "keyring", "kernel", "file", "memory"}
+
+// IsEphemeral tells whether a store forgets its records when the process ends (the
+// memory store): a command that finds no sign-in in it should say that the previous
+// command's secrets were lost with that command, and how to keep them (a keyring, or
+// --keystore file).
+func IsEphemeral(s Store) bool {
+	_, ok := s.(*Memory)
+	return ok
 }
 
 // Account is the account name of one device on one server for one service provider.

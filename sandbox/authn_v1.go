@@ -42,7 +42,7 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 			return err
 		case e != nil:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="handoff sandbox"`)
-			return answer(e.status, authn.RenderError(f, authn.Error{Status: e.status, Code: codeV2AccessToken, Message: e.message, Action: e.action}))
+			return answer(e.status, authn.RenderError(f, authn.Error{Status: e.status, Code: codeV2AccessToken, Message: e.message, Action: actionGetNewToken}))
 		}
 		switch {
 		case requestor == "":
@@ -57,7 +57,7 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 		if _, err := parseDeviceInfo(info); err != nil {
 			return answer(400, authn.BadRequest(f, "X-Device-Info must be the Base64 of a JSON object"))
 		}
-		a, found, err := s.deviceAuthentication(tx, deviceID, now)
+		a, found, err := s.deviceAuthentication(tx, requestor, deviceID, now)
 		switch {
 		case err != nil:
 			return err
@@ -91,10 +91,11 @@ func writeV1(w http.ResponseWriter, f authn.Format, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// deviceAuthentication is the authentication a device sees: across the profiles it
-// is linked to, the one that lasts longest. A device linked to none (never joined, or
-// unlinked) has none; each linked device counts the call as seen.
-func (s *Server) deviceAuthentication(tx Tx, key string, now time.Time) (MVPDAuth, bool, error) {
+// deviceAuthentication is the authentication a device sees under service provider
+// sp: across the profiles of sp it is linked to, the one that lasts longest. A device
+// linked to none (never joined, or unlinked) has none; each linked device counts the
+// call as seen.
+func (s *Server) deviceAuthentication(tx Tx, sp, key string, now time.Time) (MVPDAuth, bool, error) {
 	memberships, err := tx.DevicesByKey(key)
 	if err != nil {
 		return MVPDAuth{}, false, err
@@ -102,6 +103,9 @@ func (s *Server) deviceAuthentication(tx Tx, key string, now time.Time) (MVPDAut
 	var best MVPDAuth
 	found := false
 	for _, d := range memberships {
+		if serviceProviderOf(d.ProfileID) != sp {
+			continue
+		}
 		d.LastSeen = now
 		if err := tx.PutDevice(d); err != nil {
 			return MVPDAuth{}, false, err

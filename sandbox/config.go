@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -21,11 +19,19 @@ type Config struct {
 	KeyRotation           time.Duration // 24h: age at which a new service-token signing key takes over
 	LinkFailureLimit      int           // 10 failed link-code redemptions per device key and per client address...
 	LinkFailureWindow     time.Duration // ...within 10m
+	RedeemFailureBudget   int           // failed link-code redemptions per hour, server-wide, whatever their source (docs/security.md)
+	MaxDevicesPerProfile  int           // 100: a join past it is refused
 	ServiceProviders      []string      // allow-list; empty: any valid name
 	AllowDeviceIDFallback bool          // POST serviceToken without X-SSO-ID uses the device key as the SSO id
 	NoOpenRegistration    bool          // turns off GET /sandbox/software-statement
+	LAN                   bool          // Start also listens on this machine's LAN address (ChooseLANAddress), on the same port
+	LANInterface          string        // with LAN: take the address from this interface; "": chosen
+	Advertise             string        // base URL devices are sent to (a tunnel, a hostname); "": the LAN URL, else the loopback one
 	Now                   func() time.Time
 	Logger                *slog.Logger // one line per request; nil: discard
+	AdminToken            string       // bearer token of /sandbox/admin/ (admin.go); "": a random one, see Server.AdminToken
+	AdminRemote           bool         // the admin API also answers callers beyond loopback (--lan, --advertise)
+	Seed                  *uint64      // --seed: link codes and identifiers drawn from this seed (seed.go); nil: crypto/rand
 }
 
 // Defaults, as the spec and `handoff serve --help` give them.
@@ -38,22 +44,14 @@ const (
 	DefaultKeyRotation       = 24 * time.Hour
 	DefaultLinkFailureLimit  = 10
 	DefaultLinkFailureWindow = 10 * time.Minute
-	MinLinkCodeTTL           = time.Second
-	MaxLinkCodeTTL           = time.Hour
+	// DefaultRedeemFailureBudget keeps the chance that guesses redeem any of 100 live
+	// codes under 1 % an hour: 90 guesses × 100/10⁶ = 0.9 % (docs/security.md).
+	DefaultRedeemFailureBudget  = 90
+	RedeemFailureWindow         = time.Hour
+	DefaultMaxDevicesPerProfile = 100
+	MinLinkCodeTTL              = time.Second
+	MaxLinkCodeTTL              = time.Hour
 )
-
-// DefaultDataDir is where the durable store lives when no directory is given:
-// $XDG_STATE_HOME/handoff, else ~/.local/state/handoff.
-func DefaultDataDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "handoff"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", errors.New("cannot find a home directory for the sandbox data; use --data DIR or --memory")
-	}
-	return filepath.Join(home, ".local", "state", "handoff"), nil
-}
 
 // Validate reports the first setting that is out of range, in words a user of
 // `handoff serve` can act on.
@@ -77,9 +75,23 @@ func (c Config) Validate() error {
 	if c.LinkFailureLimit < 0 {
 		return fmt.Errorf("the link failure limit must not be negative (got %d)", c.LinkFailureLimit)
 	}
+	if c.RedeemFailureBudget < 0 {
+		return fmt.Errorf("--redeem-failure-budget must not be negative (got %d)", c.RedeemFailureBudget)
+	}
+	if c.MaxDevicesPerProfile < 0 {
+		return fmt.Errorf("--max-devices-per-profile must not be negative (got %d)", c.MaxDevicesPerProfile)
+	}
 	for _, sp := range c.ServiceProviders {
 		if !validServiceProvider(sp) {
 			return fmt.Errorf("--service-provider %q: a service provider is 1 to 64 of A-Z a-z 0-9 _ . -", sp)
+		}
+	}
+	if c.LANInterface != "" && !c.LAN {
+		return errors.New("--lan-interface chooses the interface of --lan: give --lan too")
+	}
+	if c.Advertise != "" {
+		if _, err := advertisedURL(c.Advertise); err != nil {
+			return err
 		}
 	}
 	if c.Memory && c.DataDir != "" {
@@ -104,6 +116,12 @@ func (c Config) withDefaults() Config {
 	def(&c.LinkFailureWindow, DefaultLinkFailureWindow)
 	if c.LinkFailureLimit == 0 {
 		c.LinkFailureLimit = DefaultLinkFailureLimit
+	}
+	if c.RedeemFailureBudget == 0 {
+		c.RedeemFailureBudget = DefaultRedeemFailureBudget
+	}
+	if c.MaxDevicesPerProfile == 0 {
+		c.MaxDevicesPerProfile = DefaultMaxDevicesPerProfile
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -15,12 +15,15 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"github.com/google/uuid"
 )
 
 const (
 	statementIssuer        = "handoff-sandbox"
 	grantClientCredentials = "client_credentials"
+	// clientIdleTTL is how long a client lives after its last access token: long
+	// past any access token, so that only an application nobody runs any more is
+	// forgotten (and one that comes back registers again on invalid_client).
+	clientIdleTTL = 30 * 24 * time.Hour
 )
 
 // statementClaims are the claims of a software statement the sandbox signs.
@@ -49,10 +52,10 @@ func (s *Server) handleSoftwareStatement(w http.ResponseWriter, r *http.Request)
 	now := s.now()
 	st, err := signJWT(s.keys.statement, statementClaims{
 		Claims: jwt.Claims{
-			Issuer: statementIssuer, Subject: "handoff", ID: uuid.NewString(),
+			Issuer: statementIssuer, Subject: "handoff", ID: s.newID(),
 			IssuedAt: jwt.NewNumericDate(now),
 		},
-		SoftwareID:      uuid.NewString(),
+		SoftwareID:      s.newID(),
 		SoftwareVersion: "1.0.0",
 	})
 	if err != nil {
@@ -110,7 +113,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	secret := newOpaqueToken()
-	c := Client{ID: uuid.NewString(), SecretHash: secretHash(secret), SoftwareID: claims.SoftwareID, RedirectURIs: redirects, IssuedAt: now}
+	c := Client{ID: s.newID(), SecretHash: secretHash(secret), SoftwareID: claims.SoftwareID, RedirectURIs: redirects,
+		IssuedAt: now, ExpiresAt: now.Add(clientIdleTTL)}
 	if err := s.store.Update(func(tx Tx) error { return tx.PutClient(c) }); err != nil {
 		s.internal(w, r, err)
 		return
@@ -185,6 +189,15 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		}
 		if subtle.ConstantTimeCompare([]byte(c.SecretHash), []byte(secretHash(secret))) != 1 {
 			return ErrNotFound
+		}
+		if !c.ExpiresAt.IsZero() {
+			if !now.Before(c.ExpiresAt) {
+				return ErrNotFound
+			}
+			c.ExpiresAt = now.Add(clientIdleTTL)
+			if err := tx.PutClient(c); err != nil {
+				return err
+			}
 		}
 		return tx.PutAccessToken(AccessToken{Hash: secretHash(token), ClientID: id, CreatedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL)})
 	})

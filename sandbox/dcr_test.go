@@ -75,7 +75,7 @@ func TestAccessTokenExpiry(t *testing.T) {
 	ts.serviceToken(t, phone, "alice")
 	ts.clock.Advance(time.Hour)
 	r := ts.do(t, "POST", "/api/demo/serviceToken", phone.headers("X-SSO-ID", "alice"), "")
-	checkEnvelope(t, r, 401, "unauthorized", "get_new_token")
+	checkEnvelope(t, r, 401, "unauthorized", "none")
 	if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
 		t.Errorf("WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))
 	}

@@ -66,17 +66,18 @@ func claimsFor(t *testing.T, ts *testServer, profile, key string, now time.Time)
 	var d Device
 	if err := ts.store.View(func(tx Tx) error {
 		var err error
-		d, err = tx.Device(profile, key)
+		d, err = tx.Device(profileID(nsSSO, "demo", profile), key)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	return serviceClaims{
 		Claims: jwt.Claims{
-			Issuer: serviceTokenIssuer, Subject: profile, ID: d.JoinID + ".x",
+			Issuer: serviceTokenIssuer, Subject: profile, Audience: jwt.Audience{"demo"}, ID: d.JoinID + ".x",
 			NotBefore: jwt.NewNumericDate(now), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour)),
 		},
 		DeviceKey: key,
+		Namespace: nsSSO,
 	}
 }
 
@@ -118,9 +119,9 @@ func TestErrorCatalogue(t *testing.T) {
 				code, action string
 				allow        string
 			}{
-				{"no access token", "POST", "/api/demo/serviceToken", noAuth("X-SSO-ID", "alice"), "", 401, "unauthorized", "get_new_token", ""},
-				{"unknown access token", "POST", "/api/demo/serviceToken", h("X-SSO-ID", "alice", "Authorization", "Bearer nope"), "", 401, "unauthorized", "get_new_token", ""},
-				{"access token on list missing", "GET", "/api/demo/list", noAuth("AD-Service-Token", good), "", 401, "unauthorized", "get_new_token", ""},
+				{"no access token", "POST", "/api/demo/serviceToken", noAuth("X-SSO-ID", "alice"), "", 401, "unauthorized", "none", ""},
+				{"unknown access token", "POST", "/api/demo/serviceToken", h("X-SSO-ID", "alice", "Authorization", "Bearer nope"), "", 401, "unauthorized", "none", ""},
+				{"access token on list missing", "GET", "/api/demo/list", noAuth("AD-Service-Token", good), "", 401, "unauthorized", "none", ""},
 				{"neither sso id nor link", "POST", "/api/demo/serviceToken", h(), "", 400, "header_missing", "check_headers", ""},
 				{"no device identifier", "POST", "/api/demo/serviceToken", map[string]string{"Authorization": "Bearer " + access, "X-SSO-ID": "alice"}, "", 400, "header_missing", "check_headers", ""},
 				{"device identifier other scheme", "POST", "/api/demo/serviceToken", h("X-SSO-ID", "alice", "AP-Device-Identifier", "serial "+phone.key), "", 400, "invalid_header_device_identifier", "none", ""},
@@ -137,7 +138,7 @@ func TestErrorCatalogue(t *testing.T) {
 				{"GET expired past grace", "GET", "/api/demo/serviceToken", h("AD-Service-Token", expiredPastGrace), "", 401, "token_expired", "get_new_token", ""},
 				{"GET wrong issuer", "GET", "/api/demo/serviceToken", h("AD-Service-Token", wrongIss), "", 400, "token_invalid", "get_new_token", ""},
 				{"GET nbf in the future", "GET", "/api/demo/serviceToken", h("AD-Service-Token", future), "", 400, "token_invalid", "get_new_token", ""},
-				{"GET token of an old membership", "GET", "/api/demo/serviceToken", h("AD-Service-Token", strangerJoin), "", 401, "unauthorized", "get_new_token", ""},
+				{"GET token of an old membership", "GET", "/api/demo/serviceToken", h("AD-Service-Token", strangerJoin), "", 401, "unauthorized", "none", ""},
 				{"link without service token", "POST", "/api/demo/link", h(), "", 401, "header_missing", "check_headers", ""},
 				{"link bad signature", "POST", "/api/demo/link", h("AD-Service-Token", wrongKey), "", 401, "header_invalid", "get_new_token", ""},
 				{"link expired (no grace)", "POST", "/api/demo/link", h("AD-Service-Token", expiredInGrace), "", 401, "token_expired", "get_new_token", ""},

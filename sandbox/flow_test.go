@@ -47,8 +47,8 @@ func TestFlow(t *testing.T) {
 			if got := list.str("devices", tv.key, "type"); got != "sso" {
 				t.Errorf("tv type %q, want sso", got)
 			}
-			if got := list.str("devices", tv.key, "deviceType"); got != "TV" {
-				t.Errorf("tv deviceType %q, want TV", got)
+			if got := list.str("devices", tv.key, "deviceType"); got != "smartTV" {
+				t.Errorf("tv deviceType %q, want smartTV", got)
 			}
 			if got := list.str("devices", tv.key, "os"); got != "Tizen" {
 				t.Errorf("tv os %q, want Tizen", got)
@@ -68,7 +68,7 @@ func TestFlow(t *testing.T) {
 
 			for _, c := range []struct{ method, path string }{{"GET", "/api/demo/list"}, {"GET", "/api/demo/serviceToken"}, {"POST", "/api/demo/link"}} {
 				r := ts.do(t, c.method, c.path, tv.headers("AD-Service-Token", tvToken), "")
-				if r.status != 401 || r.str("error", "code") != "unauthorized" || r.str("error", "action") != "get_new_token" {
+				if r.status != 401 || r.str("error", "code") != "unauthorized" || r.str("error", "action") != "none" {
 					t.Errorf("unlinked tv %s %s: %d %s", c.method, c.path, r.status, r.raw)
 				}
 			}
@@ -113,7 +113,7 @@ func TestDeviceIDFallback(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("fallback: %d %s", r.status, r.raw)
 	}
-	c, e := ts.verifyServiceToken(r.str("serviceToken"), 0)
+	c, e := ts.verifyServiceToken(r.str("serviceToken"), "demo", 0)
 	if e != nil || c.Subject != phone.key || c.DeviceKey != phone.key {
 		t.Fatalf("claims %+v (%v): sub must be the device key", c, e)
 	}

@@ -79,7 +79,7 @@ func FuzzLinkCodeInput(f *testing.F) {
 // targets that call its checks directly.
 func fuzzServer(f *testing.F, now time.Time) *Server {
 	cfg := Config{Memory: true, Now: func() time.Time { return now }}.withDefaults()
-	s, err := newWithStore(cfg, NewMemoryStore())
+	s, err := newWithStore(cfg, NewMemoryStore(), &memoryKeys{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func FuzzServiceToken(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	genuine, err := s.signServiceToken(key, Device{ProfileID: "alice", Key: deviceKey("phone"), JoinID: "j1"}, now)
+	genuine, err := s.signServiceToken(key, Device{ProfileID: profileID(nsSSO, "demo", "alice"), Key: deviceKey("phone"), JoinID: "j1"}, now)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func FuzzServiceToken(f *testing.F) {
 	f.Add("a.b.c")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, raw string) {
-		c, e := s.verifyServiceToken(raw, s.cfg.RefreshGrace)
+		c, e := s.verifyServiceToken(raw, "demo", s.cfg.RefreshGrace)
 		if e != nil {
 			if e.status != 400 && e.status != 401 {
 				t.Fatalf("refusal with status %d", e.status)

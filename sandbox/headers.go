@@ -7,13 +7,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 var (
 	errDeviceIDMissing = errors.New("AP-Device-Identifier is missing")
 	errDeviceIDBad     = errors.New("AP-Device-Identifier is malformed")
 	errDeviceInfoBad   = errors.New("X-Device-Info is malformed")
+	errDeviceInfoField = errors.New("an X-Device-Info field is too long or holds control characters")
 )
+
+// maxAttribute bounds each device attribute the list shows, in bytes.
+const maxAttribute = 256
 
 // maxDeviceKey bounds a device key; a SHA-256 in Base64 is 44 characters.
 const maxDeviceKey = 512
@@ -75,10 +80,15 @@ func parseDeviceInfo(h string) (deviceAttributes, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return a, errDeviceInfoBad
 	}
+	bad := false
 	str := func(key string) string {
 		switch v := fields[key].(type) {
 		case string:
-			return clip(v)
+			v = strings.TrimSpace(v)
+			if !printableAttribute(v) {
+				bad = true
+			}
+			return v
 		case float64, bool:
 			return fmt.Sprint(v)
 		}
@@ -90,15 +100,33 @@ func parseDeviceInfo(h string) (deviceAttributes, error) {
 	a.OS = str("osName")
 	a.OSVersion = str("osVersion")
 	a.UserAgent = str("userAgent")
+	if bad {
+		return deviceAttributes{}, errDeviceInfoField
+	}
 	return a, nil
 }
 
-// clip keeps attribute values to a size a list can show.
+// printableAttribute says whether v may be kept as a device attribute: at most
+// maxAttribute bytes of valid UTF-8 without control characters (C0, DEL, C1), which
+// would reach every member's terminal through the list.
+func printableAttribute(v string) bool {
+	if len(v) > maxAttribute || !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 {
+			return false
+		}
+	}
+	return true
+}
+
+// clip keeps a User-Agent (which the list shows, and which a client sends
+// without asking) to a size a list can show.
 func clip(s string) string {
-	const max = 256
 	s = strings.TrimSpace(s)
-	if len(s) > max {
-		s = strings.ToValidUTF8(s[:max], "")
+	if len(s) > maxAttribute {
+		s = strings.ToValidUTF8(s[:maxAttribute], "")
 	}
 	return s
 }

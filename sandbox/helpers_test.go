@@ -84,7 +84,7 @@ func startServer(t testing.TB, driver, dir string, cfg Config) *testServer {
 // to count or fail its transactions.
 func startOnStore(t testing.TB, cfg Config, store Store) *testServer {
 	t.Helper()
-	s, err := newWithStore(cfg.withDefaults(), store)
+	s, err := newWithStore(cfg.withDefaults(), store, &memoryKeys{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +139,7 @@ func (ts *testServer) raw(t testing.TB, method, path string, headers map[string]
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, path, err)
 	}
+	checkContract(t, resp, b)
 	return page{resp.StatusCode, resp.Header, string(b)}
 }
 

@@ -16,16 +16,19 @@ const (
 	purposeLinkCode     = "link-code"
 )
 
-// keyring holds the server's secrets in memory, mirrored in the store so that tokens,
-// statements and link codes outlive a restart. Service-token keys rotate: the newest
-// signs, and an older key keeps verifying until every token it signed is past its
-// lifetime and refresh grace.
+// keyring holds the server's secrets in memory, saved in their own key file (never in
+// the store) so that tokens, statements and link codes outlive a restart.
+// Service-token keys rotate: the newest signs, and an older key keeps verifying until
+// every token it signed is past its lifetime and refresh grace.
 type keyring struct {
-	rotating  sync.Mutex
-	mu        sync.RWMutex
-	signing   []Key // service-token keys, oldest first; the last one signs
+	file     keyFile
+	changing sync.Mutex // serialises changes (rotation, a new Roku key) and their save
+	mu       sync.RWMutex
+	signing  []Key // service-token keys, oldest first; the last one signs
+	// statement and linkCode are set once by loadKeys and never change.
 	statement Key
 	linkCode  Key
+	others    []Key // keys of other purposes (the simulated Roku's), kept as saved
 }
 
 func newSecret() []byte {
@@ -40,93 +43,90 @@ func newKeyID() string {
 	return hex.EncodeToString(b)
 }
 
-// loadKeys reads the keys from the store, making any that do not exist yet.
-func loadKeys(store Store, now time.Time) (*keyring, error) {
-	kr := &keyring{}
-	err := store.Update(func(tx Tx) error {
-		one := func(purpose string) (Key, error) {
-			ks, err := tx.Keys(purpose)
-			if err != nil {
-				return Key{}, err
-			}
-			if len(ks) > 0 {
-				return ks[0], nil
-			}
-			k := Key{Purpose: purpose, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
-			return k, tx.PutKey(k)
-		}
-		var err error
-		if kr.statement, err = one(purposeStatement); err != nil {
-			return err
-		}
-		if kr.linkCode, err = one(purposeLinkCode); err != nil {
-			return err
-		}
-		ks, err := tx.Keys(purposeServiceToken)
-		if err != nil {
-			return err
-		}
-		if len(ks) == 0 {
-			k := Key{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
-			if err := tx.PutKey(k); err != nil {
-				return err
-			}
-			ks = append(ks, k)
-		}
-		slices.SortFunc(ks, func(a, b Key) int { return a.CreatedAt.Compare(b.CreatedAt) })
-		kr.signing = ks
-		return nil
-	})
+// loadKeys reads the keys from kf, making (and saving) any that do not exist yet.
+func loadKeys(kf keyFile, now time.Time) (*keyring, error) {
+	saved, err := kf.load()
 	if err != nil {
-		return nil, &setupError{fmt.Sprintf("cannot load the sandbox keys from %s: the data is damaged or unreadable; move it away, or use --data DIR or --memory", store.Location()), err}
+		return nil, err
+	}
+	kr := &keyring{file: kf}
+	made := false
+	one := func(purpose string) Key {
+		var found []Key
+		for _, k := range saved {
+			if k.Purpose == purpose {
+				found = append(found, k)
+			}
+		}
+		if len(found) == 0 {
+			made = true
+			return Key{Purpose: purpose, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
+		}
+		// Two of a one-key purpose come only from a merge: the oldest made what exists.
+		return slices.MinFunc(found, func(a, b Key) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	}
+	kr.statement, kr.linkCode = one(purposeStatement), one(purposeLinkCode)
+	for _, k := range saved {
+		switch k.Purpose {
+		case purposeServiceToken:
+			kr.signing = append(kr.signing, k)
+		case purposeStatement, purposeLinkCode:
+		default:
+			kr.others = append(kr.others, k)
+		}
+	}
+	if len(kr.signing) == 0 {
+		made = true
+		kr.signing = []Key{{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}}
+	}
+	slices.SortFunc(kr.signing, func(a, b Key) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	if made || len(saved) != len(kr.all()) {
+		if err := kf.save(kr.all()); err != nil {
+			return nil, &setupError{fmt.Sprintf("cannot save the sandbox keys in %s: %s; use --data DIR or --memory", kf.location(), fileProblem(err)), err}
+		}
 	}
 	return kr, nil
 }
 
+// all is every key, as saved; the caller holds mu or changing.
+func (kr *keyring) all() []Key {
+	out := append([]Key{kr.statement, kr.linkCode}, kr.signing...)
+	return append(out, kr.others...)
+}
+
 // current returns the signing key, rotating first when it is older than rotateAfter.
 // The retired key stays for retireAfter (token lifetime + grace), then is dropped.
-// Rotation holds its own lock, never mu, while it writes to the store: requests verify
-// tokens (under mu) from inside store transactions.
-func (kr *keyring) current(store Store, now time.Time, rotateAfter, retireAfter time.Duration) (Key, error) {
+// The new set is saved before it is used, so that no token is signed by a key that a
+// restart would not know.
+func (kr *keyring) current(now time.Time, rotateAfter, retireAfter time.Duration) (Key, error) {
 	kr.mu.RLock()
 	k := kr.signing[len(kr.signing)-1]
 	kr.mu.RUnlock()
 	if now.Sub(k.CreatedAt) < rotateAfter {
 		return k, nil
 	}
-	kr.rotating.Lock()
-	defer kr.rotating.Unlock()
-	kr.mu.RLock()
-	signing := slices.Clone(kr.signing)
-	kr.mu.RUnlock()
-	if k := signing[len(signing)-1]; now.Sub(k.CreatedAt) < rotateAfter {
+	kr.changing.Lock()
+	defer kr.changing.Unlock()
+	if k := kr.signing[len(kr.signing)-1]; now.Sub(k.CreatedAt) < rotateAfter {
 		return k, nil
 	}
 	next := Key{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
-	keep := make([]Key, 0, len(signing)+1)
-	err := store.Update(func(tx Tx) error {
-		for _, old := range signing {
-			if old.RetireAt.IsZero() {
-				old.RetireAt = now.Add(retireAfter)
-				if err := tx.PutKey(old); err != nil {
-					return err
-				}
-			}
-			if !now.Before(old.RetireAt) {
-				if err := tx.DeleteKey(old.Purpose, old.ID); err != nil {
-					return err
-				}
-				continue
-			}
+	keep := make([]Key, 0, len(kr.signing)+1)
+	for _, old := range kr.signing {
+		if old.RetireAt.IsZero() {
+			old.RetireAt = now.Add(retireAfter)
+		}
+		if now.Before(old.RetireAt) {
 			keep = append(keep, old)
 		}
-		return tx.PutKey(next)
-	})
-	if err != nil {
+	}
+	keep = append(keep, next)
+	all := append([]Key{kr.statement, kr.linkCode}, keep...)
+	if err := kr.file.save(append(all, kr.others...)); err != nil {
 		return Key{}, fmt.Errorf("rotate the service-token key: %w", err)
 	}
 	kr.mu.Lock()
-	kr.signing = append(keep, next)
+	kr.signing = keep
 	kr.mu.Unlock()
 	return next, nil
 }
@@ -141,4 +141,35 @@ func (kr *keyring) verifying(id string, now time.Time) (Key, bool) {
 		}
 	}
 	return Key{}, false
+}
+
+// other returns the saved key of a purpose the keyring does not use itself.
+func (kr *keyring) other(purpose string) (Key, bool) {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	for _, k := range kr.others {
+		if k.Purpose == purpose {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// addOther saves k unless a key of its purpose exists already, and returns the key
+// that stands: k, or the one saved first.
+func (kr *keyring) addOther(k Key) (Key, error) {
+	kr.changing.Lock()
+	defer kr.changing.Unlock()
+	if had, ok := kr.other(k.Purpose); ok {
+		return had, nil
+	}
+	others := append(slices.Clone(kr.others), k)
+	all := append([]Key{kr.statement, kr.linkCode}, kr.signing...)
+	if err := kr.file.save(append(all, others...)); err != nil {
+		return Key{}, err
+	}
+	kr.mu.Lock()
+	kr.others = others
+	kr.mu.Unlock()
+	return k, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"math/big"
 	"slices"
 	"strings"
@@ -17,7 +18,12 @@ const (
 	maxLiveCodesPerProfile = 5
 )
 
-var errCodeSpaceFull = errors.New("no free link code after many draws")
+// linkCodeDraws is how many random codes createLinkCode tries before it calls the code
+// space full: with a fraction f of the million codes live, all draws collide with
+// probability f^100 (under 1 in 10^4 while under nine in ten are live).
+const linkCodeDraws = 100
+
+var errNoFreeCode = newError(429, "too_many_requests", "Too many link codes are live on this sandbox to draw a free one; wait for some to expire and ask again", actionRetry)
 
 // normalizeLinkCode turns what a user typed into the six digits it stands for: spaces
 // and dashes are dropped; anything else that is not six digits is refused.
@@ -43,22 +49,24 @@ func normalizeLinkCode(in string) (string, bool) {
 
 // hashLinkCode is the only form in which a code is stored. It is keyed because a
 // plain hash of six digits is reversed by hashing all million of them; a copy of the
-// code records without the key gives nothing away.
-func hashLinkCode(key []byte, code string) string {
+// code records without the key gives nothing away. The service provider is hashed
+// with the code, so that each {sp} has its own code space: a code typed under another
+// is unknown there (and is not spent by it).
+func hashLinkCode(key []byte, sp, code string) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(code))
+	m.Write([]byte(sp + "\x00" + code))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func randomLinkCode() string {
-	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000)) // crypto/rand.Reader never fails
+func randomLinkCode(rnd io.Reader) string {
+	n, _ := rand.Int(rnd, big.NewInt(1_000_000)) // neither crypto/rand.Reader nor a seeded source fails
 	s := n.String()
 	return strings.Repeat("0", linkCodeDigits-len(s)) + s
 }
 
 // createLinkCode makes a code for the profile inside tx: unique among live codes; the
 // profile keeps at most five, the oldest going first.
-func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
+func createLinkCode(tx Tx, rnd io.Reader, key []byte, sp, profileID, deviceKey string, now time.Time, ttl time.Duration) (string, LinkCode, error) {
 	live, err := tx.LinkCodes(profileID)
 	if err != nil {
 		return "", LinkCode{}, err
@@ -80,11 +88,13 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 		}
 		kept = kept[1:]
 	}
-	for range 100 {
-		code := randomLinkCode()
-		hash := hashLinkCode(key, code)
+	freeAt := now.Add(ttl) // the soonest a colliding code ends, for Retry-After
+	for range linkCodeDraws {
+		code := randomLinkCode(rnd)
+		hash := hashLinkCode(key, sp, code)
 		old, err := tx.LinkCode(hash)
 		if err == nil && now.Before(old.NotAfter) {
+			freeAt = minTime(freeAt, old.NotAfter)
 			continue // live already: draw again
 		}
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -93,12 +103,19 @@ func createLinkCode(tx Tx, key []byte, profileID, deviceKey string, now time.Tim
 		rec := LinkCode{Hash: hash, ProfileID: profileID, DeviceKey: deviceKey, NotBefore: now, NotAfter: now.Add(ttl)}
 		return code, rec, tx.PutLinkCode(rec)
 	}
-	return "", LinkCode{}, errCodeSpaceFull
+	return "", LinkCode{}, refusal{errNoFreeCode.with("Retry-After", retryAfter(freeAt.Sub(now)))}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // redeemLinkCode spends the code inside tx: it is gone once this returns it.
-func redeemLinkCode(tx Tx, key []byte, code string, now time.Time) (LinkCode, bool, error) {
-	hash := hashLinkCode(key, code)
+func redeemLinkCode(tx Tx, key []byte, sp, code string, now time.Time) (LinkCode, bool, error) {
+	hash := hashLinkCode(key, sp, code)
 	rec, err := tx.LinkCode(hash)
 	if errors.Is(err, ErrNotFound) {
 		return LinkCode{}, false, nil

@@ -6,8 +6,9 @@ import (
 	"github.com/handoff-sso/handoff/sandbox/pages"
 )
 
-// The sandbox's HTML pages: the MVPD login and the browser link page (§7). Their
-// errors are pages too, never the JSON envelope a browser would show raw.
+// The sandbox's HTML pages: the MVPD login, the browser link page and the phone page
+// (phonepage.go) (§7). Their errors are pages too, never the JSON envelope a browser
+// would show raw.
 
 // maxLinkCodeInput bounds the code prefilled from the URL ("123 456", "123-456").
 const maxLinkCodeInput = 11
@@ -15,15 +16,14 @@ const maxLinkCodeInput = 11
 // handleLinkPage serves GET /sandbox/link?code=…&sp=…, the URL the phone's QR image
 // carries: the page joins this browser to the profile as a secondary device.
 func (s *Server) handleLinkPage(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	sp := q.Get("sp")
-	if sp == "" {
-		sp = "demo"
-	}
-	if e := s.checkServiceProvider(sp); e != nil {
-		http.Error(w, "The sp parameter must name a service provider this sandbox serves (1 to 64 of A-Z a-z 0-9 _ . -).", http.StatusBadRequest)
+	if !s.pageAllowed(w, r) {
 		return
 	}
+	sp, ok := s.pageServiceProvider(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
 	code := q.Get("code")
 	if _, ok := normalizeLinkCode(code); !ok || len(code) > maxLinkCodeInput {
 		code = "" // the page asks for it instead of showing what is not a code

@@ -81,7 +81,7 @@ func refusalFor(r *http.Request) func(http.ResponseWriter, *apiError) {
 	switch {
 	case isV2Path(r.URL.Path):
 		return writeV2Error
-	case slices.Contains(v1AuthnPaths, r.URL.Path):
+	case slices.Contains(v1AuthnPaths, r.URL.Path) || isRegcodePath(r.URL.Path):
 		f := authn.SelectFormat(r.URL.Path, r.URL.Query().Get("format"), r.Header.Get("Accept"))
 		return func(w http.ResponseWriter, e *apiError) { writeV1Error(w, f, e) }
 	}
@@ -100,9 +100,9 @@ func isV2Path(path string) bool {
 func acceptable(r *http.Request) bool {
 	accept := r.Header.Values("Accept")
 	switch p := r.URL.Path; {
-	case slices.Contains(v1AuthnPaths, p):
+	case slices.Contains(v1AuthnPaths, p) || isRegcodePath(p):
 		return authn.Acceptable(strings.Join(accept, ","))
-	case p == "/sandbox/link" || strings.HasPrefix(p, "/sandbox/mvpd-login/"):
+	case p == "/sandbox/link" || p == "/sandbox/phone" || p == activationPath || strings.HasPrefix(p, "/sandbox/mvpd-login/"):
 		return true
 	}
 	return acceptsJSON(accept)

@@ -3,13 +3,13 @@ package sandbox
 import (
 	"crypto/rand"
 	"errors"
+	"io"
 	"math/big"
 	"mime"
 	"net/http"
+	"path"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/sandbox/pages"
@@ -47,13 +47,13 @@ func knownMVPDs() string {
 
 // hashMVPDLogin keys the login code's hash apart from link codes' under the same key.
 func (s *Server) hashMVPDLogin(code string) string {
-	return hashLinkCode(s.keys.linkCode.Secret, "mvpd-login:"+code)
+	return hashLinkCode(s.keys.linkCode.Secret, "", "mvpd-login:"+code)
 }
 
-func randomLoginCode() string {
+func randomLoginCode(rnd io.Reader) string {
 	var b strings.Builder
 	for range mvpdLoginCodeLen {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(mvpdLoginAlphabet)))) // crypto/rand.Reader never fails
+		n, _ := rand.Int(rnd, big.NewInt(int64(len(mvpdLoginAlphabet)))) // neither crypto/rand.Reader nor a seeded source fails
 		b.WriteByte(mvpdLoginAlphabet[n.Int64()])
 	}
 	return b.String()
@@ -124,10 +124,14 @@ func readSessionsForm(r *http.Request) (assets.MVPD, *apiError) {
 }
 
 func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("AD-Service-Token") == "" {
+		s.handleCreateCodeSession(w, r) // a TV without a service token: the second-screen flow
+		return
+	}
 	now, sp := s.now(), r.PathValue("sp")
 	mvpd, formErr := readSessionsForm(r)
-	code := randomLoginCode()
-	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: uuid.NewString(), ServiceProvider: sp,
+	code := randomLoginCode(s.ids)
+	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: s.newID(), ServiceProvider: sp,
 		MVPD: mvpd.ID, NotBefore: now, NotAfter: now.Add(mvpdLoginTTL)}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
 		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
@@ -290,10 +294,17 @@ func (s *Server) handleMVPDLogin(w http.ResponseWriter, r *http.Request) {
 var v1AuthnPaths = []string{"/api/v1/tokens/authn", "/api/v1/tokens/authn.json", "/api/v1/tokens/authn.xml"}
 
 // logPath is the path for the log line: the MVPD login code in it is a credential
-// (whoever holds it signs the profile in), so it is masked.
+// (whoever holds it signs the profile in), so it is masked. The mask works on the
+// cleaned, decoded path in any case, so that no spelling of it (//sandbox/…, ./,
+// percent-encoding, capitals) carries the code past it.
 func logPath(r *http.Request) string {
-	if rest, ok := strings.CutPrefix(r.URL.Path, "/sandbox/mvpd-login/"); ok && rest != "" {
-		return "/sandbox/mvpd-login/<code>"
+	p := path.Clean("/" + r.URL.Path)
+	const segment = "/mvpd-login/"
+	if i := strings.Index(strings.ToLower(p), segment); i >= 0 {
+		return p[:i] + segment + "<code>"
 	}
-	return r.URL.Path
+	if before, _, ok := strings.Cut(p, "/profiles/code/"); ok && isV2Path(p) {
+		return before + "/profiles/code/<code>" // the TV's activation code reads its profile
+	}
+	return p
 }

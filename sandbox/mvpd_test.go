@@ -124,7 +124,9 @@ func TestSessionsErrors(t *testing.T) {
 		"no mvpd":      {form("domainName=x", "application/x-www-form-urlencoded"), 400, "invalid_parameter_mvpd", "check_request_body"},
 		"unknown mvpd": {form("mvpd=Nope", "application/x-www-form-urlencoded"), 400, "invalid_parameter_mvpd", "none"},
 		"JSON body":    {form(`{"mvpd":"Cox"}`, "application/json"), 400, "request_invalid", "check_request_body"},
-		"no token":     {ts.do(t, "POST", "/api/v2/demo/sessions", phone.headers("Content-Type", "application/x-www-form-urlencoded"), "mvpd=Cox"), 401, "header_missing", "check_headers"},
+		// Without a service token, POST sessions is the second-screen flow, which needs the TV's key.
+		"no token, no device": {ts.do(t, "POST", "/api/v2/demo/sessions", map[string]string{"Authorization": "Bearer " + phone.access,
+			"Content-Type": "application/x-www-form-urlencoded"}, "mvpd=Cox"), 400, "header_missing", "check_headers"},
 		"no access token": {ts.do(t, "POST", "/api/v2/demo/sessions", map[string]string{"AD-Service-Token": token}, "mvpd=Cox"),
 			401, "invalid_access_token_client_application", "get_new_token"},
 	} {

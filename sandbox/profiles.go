@@ -73,13 +73,13 @@ func (s *Server) viewer(tx Tx, r *http.Request, now time.Time) (profileViewer, e
 			return profileViewer{}, refusal{e}
 		}
 		key, _ := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
-		p, err := tx.PlatformSubscriber(platformRoku, id.Subscriber)
+		p, err := tx.PlatformSubscriber(platformRoku, r.PathValue("sp"), id.Subscriber)
 		if errors.Is(err, ErrNotFound) {
 			return profileViewer{deviceKey: key, platform: true}, nil
 		}
 		return profileViewer{profileID: p.ProfileID, deviceKey: key, platform: true}, err
 	}
-	c, e := s.verifyServiceToken(st, 0)
+	c, e := s.verifyServiceToken(st, r.PathValue("sp"), 0)
 	if e != nil {
 		return profileViewer{}, refusal{e}
 	}

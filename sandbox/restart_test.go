@@ -69,7 +69,7 @@ func TestDataDirInUse(t *testing.T) {
 func TestConcurrentRedemption(t *testing.T) {
 	for _, driver := range drivers {
 		t.Run(driver, func(t *testing.T) {
-			ts := startServer(t, driver, "", Config{LinkFailureLimit: 1000})
+			ts := startServer(t, driver, "", Config{LinkFailureLimit: 1000, RedeemFailureBudget: 1000})
 			access := ts.accessToken(t)
 			phone := device{key: deviceKey("phone"), access: access}
 			code := ts.linkCode(t, phone, ts.serviceToken(t, phone, "alice"))

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/handoff-sso/handoff/sandbox/roku"
 )
 
@@ -40,8 +38,11 @@ func (s *Server) rokuService() (*roku.Service, error) {
 	if s.roku.svc != nil {
 		return s.roku.svc, nil
 	}
-	keys, err := s.storedRokuKeys()
-	if err == nil && keys == nil {
+	var keys *roku.Keys
+	var err error
+	if k, ok := s.keys.other(purposeRoku); ok {
+		keys, err = roku.ParseKeys(k.Secret)
+	} else {
 		keys, err = s.newRokuKeys()
 	}
 	if err != nil {
@@ -51,23 +52,8 @@ func (s *Server) rokuService() (*roku.Service, error) {
 	return s.roku.svc, nil
 }
 
-// storedRokuKeys reads the keys, or gives nil when there are none yet.
-func (s *Server) storedRokuKeys() (*roku.Keys, error) {
-	var keys *roku.Keys
-	err := s.store.View(func(tx Tx) error {
-		stored, err := tx.Keys(purposeRoku)
-		if err != nil || len(stored) == 0 {
-			return err
-		}
-		keys, err = roku.ParseKeys(stored[0].Secret)
-		return err
-	})
-	return keys, err
-}
-
-// newRokuKeys makes the keys outside any transaction (an RSA key takes a while, and a
-// write transaction would hold up every other request) and stores them; keys found in
-// the store by then win, so that every token stays verifiable.
+// newRokuKeys makes and saves the keys; an RSA key takes a while, which is why it is
+// made on first use and not at start.
 func (s *Server) newRokuKeys() (*roku.Keys, error) {
 	fresh, err := roku.GenerateKeys()
 	if err != nil {
@@ -77,19 +63,10 @@ func (s *Server) newRokuKeys() (*roku.Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys := fresh
-	err = s.store.Update(func(tx Tx) error {
-		stored, err := tx.Keys(purposeRoku)
-		if err != nil {
-			return err
-		}
-		if len(stored) > 0 {
-			keys, err = roku.ParseKeys(stored[0].Secret)
-			return err
-		}
-		return tx.PutKey(Key{Purpose: purposeRoku, ID: newKeyID(), Secret: b, CreatedAt: s.now()})
-	})
-	return keys, err
+	if _, err := s.keys.addOther(Key{Purpose: purposeRoku, ID: newKeyID(), Secret: b, CreatedAt: s.now()}); err != nil {
+		return nil, err
+	}
+	return fresh, nil
 }
 
 // verifyRokuToken checks a connect token; every refusal is 401 header_invalid with
@@ -121,16 +98,18 @@ func (s *Server) rokuSubscriber(raw string) (string, *apiError) {
 	return id.Subscriber, e
 }
 
-// platformProfile is the profile of a platform subscriber, made on its first join.
-func platformProfile(tx Tx, platform, subscriber string, now time.Time) (string, error) {
-	p, err := tx.PlatformSubscriber(platform, subscriber)
+// platformProfile is the profile of a platform subscriber under sp, made on its first
+// join, in the platform's namespace.
+func (s *Server) platformProfile(tx Tx, platform, sp, subscriber string, now time.Time) (string, error) {
+	p, err := tx.PlatformSubscriber(platform, sp, subscriber)
 	if err == nil {
 		return p.ProfileID, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return "", err
 	}
-	p = PlatformSubscriber{Platform: platform, Subscriber: subscriber, ProfileID: platform + "-" + uuid.NewString(), CreatedAt: now}
+	p = PlatformSubscriber{Platform: platform, ServiceProvider: sp, Subscriber: subscriber,
+		ProfileID: profileID(platform, sp, platform+"-"+s.newID()), CreatedAt: now}
 	return p.ProfileID, tx.PutPlatformSubscriber(p)
 }
 

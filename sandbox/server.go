@@ -1,17 +1,20 @@
 // Package sandbox is a local SSO service that serves exactly shared/spec/sso-service.md:
 // client registration, device headers, service tokens, link codes and the device list
 // (§1–3), the MVPD sign-in with REST v2 profiles and the legacy v1 authn call (§4–5),
-// Roku platform identity (§6) and its own pages (§7), stored in memory or in an
-// embedded durable store (bbolt).
+// Roku platform identity (§6) and its own pages (§7), plus the second-screen sign-in
+// of docs/second-screen.md (the TV shows a code; decisions/authorize), stored in
+// memory or in an embedded durable store (bbolt).
 package sandbox
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -26,26 +29,34 @@ type Server struct {
 	store    Store
 	keys     *keyring
 	verified verifiedTokens
-	limiter  *failureLimiter
+	limiter  *failureLimiter // per device key and per address (IPv6: per /64)
+	budget   *failureLimiter // server-wide: one key, budgetKey
 	log      *slog.Logger
 	handler  http.Handler
 	roku     rokuIdentity
+	clock    *sandboxClock
+	ids      io.Reader
+	faults   *faultSet
+	admin    string // the admin API's bearer token
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}
 
 	mu       sync.Mutex
 	http     *http.Server
+	exposure Exposure
 	shutdown bool
 }
 
-// New opens the store and the signing keys.
+// New opens the store and the keys: in memory, or the store file and, beside it, the
+// key file (keys an older store still holds move there first).
 func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
 	var store Store
+	var keys keyFile = &memoryKeys{}
 	if cfg.Memory {
 		store = NewMemoryStore()
 	} else {
@@ -60,8 +71,13 @@ func New(cfg Config) (*Server, error) {
 		if store, err = OpenBoltStore(dir); err != nil {
 			return nil, err
 		}
+		keys = fileKeys{filepath.Join(dir, keyFileName)}
+		if err := migrateKeys(store, keys); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
 	}
-	s, err := newWithStore(cfg, store)
+	s, err := newWithStore(cfg, store, keys)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -69,18 +85,23 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// newWithStore builds the server on an open store (cfg already defaulted).
-func newWithStore(cfg Config, store Store) (*Server, error) {
-	keys, err := loadKeys(store, cfg.Now())
+// newWithStore builds the server on an open store and its keys (cfg already
+// defaulted).
+func newWithStore(cfg Config, store Store, kf keyFile) (*Server, error) {
+	clock := newSandboxClock(cfg.Now)
+	cfg.Now = clock.Now // every expiry follows the admin clock's offset
+	keys, err := loadKeys(kf, cfg.Now())
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
 		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
+		budget:    newFailureLimiter(cfg.RedeemFailureBudget, RedeemFailureWindow),
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
+		clock: clock, ids: newIDSource(cfg.Seed), faults: newFaultSet(cfg.Seed), admin: adminToken(cfg.AdminToken),
 	}
-	s.handler = s.frame(s.routes())
+	s.handler = s.frame(s.withClockHeader(s.withFaults(s.routes())))
 	s.sweep()
 	go s.sweepLoop()
 	return s, nil
@@ -131,19 +152,31 @@ func (s *Server) routes() *http.ServeMux {
 	routeAs("/api/v2/{sp}/profiles", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfiles)}, writeV2Error)
 	routeAs("/api/v2/{sp}/profiles/{mvpd}", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfiles)}, writeV2Error)
 	routeAs("/api/v2/{sp}/logout", map[string]http.HandlerFunc{http.MethodDelete: s.v2(s.handleLogout)}, writeV2Error)
+	routeAs("/api/v2/{sp}/profiles/code/{code}", map[string]http.HandlerFunc{http.MethodGet: s.v2(s.handleProfileByCode)}, writeV2Error)
+	routeAs("/api/v2/{sp}/decisions/authorize", map[string]http.HandlerFunc{http.MethodPost: s.v2(s.handleAuthorize)}, writeV2Error)
+	routeAs("/api/v2/{sp}/decisions/authorize/{mvpd}", map[string]http.HandlerFunc{http.MethodPost: s.v2(s.handleAuthorize)}, writeV2Error)
+	for _, p := range regcodePaths {
+		mux.HandleFunc(p, s.handleRegcode) // any method: a refusal is in the v1 shape too
+	}
+	route(activationPath, map[string]http.HandlerFunc{http.MethodGet: s.handleActivatePage, http.MethodPost: s.handleActivate})
 	for _, p := range v1AuthnPaths {
 		mux.HandleFunc(p, s.handleAuthnV1) // any method: a refusal is in the v1 shape too
 	}
 	route("/sandbox/mvpd-login/{code}", map[string]http.HandlerFunc{http.MethodGet: s.handleMVPDLoginPage, http.MethodPost: s.handleMVPDLogin})
 	route("/sandbox/roku/connect-token", map[string]http.HandlerFunc{http.MethodPost: s.handleConnectToken})
 	route("/sandbox/link", map[string]http.HandlerFunc{http.MethodGet: s.handleLinkPage})
+	route("/sandbox/phone", map[string]http.HandlerFunc{http.MethodGet: s.handlePhonePage})
+	route("/sandbox/info", map[string]http.HandlerFunc{http.MethodGet: s.handleInfo})
+	route("/sandbox/openapi.json", map[string]http.HandlerFunc{http.MethodGet: handleOpenAPI})
+	s.routeAdmin(route)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound) })
 	return mux
 }
 
 // Start listens on addr ("127.0.0.1:8765", or port 0 for any) and serves in the
 // background; it returns the base URL ("http://127.0.0.1:8765") once /sandbox/healthz
-// would answer 200.
+// would answer 200. With Config.LAN it also listens on the LAN address, on the same
+// port; Exposure says where.
 func (s *Server) Start(addr string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -157,6 +190,12 @@ func (s *Server) Start(addr string) (string, error) {
 	if err != nil {
 		return "", &setupError{fmt.Sprintf("cannot listen on %s: %s; choose another with --addr (127.0.0.1:0 takes any free port)", addr, listenProblem(err)), err}
 	}
+	exposure, lanLn, err := s.expose(ln)
+	if err != nil {
+		_ = ln.Close()
+		return "", err
+	}
+	s.exposure = exposure
 	s.http = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -168,12 +207,17 @@ func (s *Server) Start(addr string) (string, error) {
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	srv := s.http
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("sandbox stopped serving", "err", err)
+	for _, l := range []net.Listener{ln, lanLn} {
+		if l == nil {
+			continue
 		}
-	}()
-	return "http://" + ln.Addr().String(), nil
+		go func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("sandbox stopped serving", "addr", l.Addr().String(), "err", err)
+			}
+		}()
+	}
+	return exposure.Base, nil
 }
 
 // Shutdown stops serving gracefully (in-flight requests finish within ctx) and closes
@@ -213,6 +257,7 @@ func (s *Server) sweepLoop() {
 func (s *Server) sweep() {
 	now := s.now()
 	s.limiter.sweep(now)
+	s.budget.sweep(now)
 	err := s.store.Update(func(tx Tx) error {
 		_, err := tx.DeleteExpired(now)
 		return err

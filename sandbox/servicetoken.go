@@ -21,10 +21,22 @@ const (
 var tokenAlgorithms = []jose.SignatureAlgorithm{jose.HS256}
 
 // serviceClaims are a service token's claims. did is the device key; jti starts with
-// the device's join id, so a token dies with the membership it was issued for.
+// the device's join id, so a token dies with the membership it was issued for; aud is
+// the service provider it was issued under and ns the profile's namespace, so that
+// it speaks for its profile under that {sp} only.
 type serviceClaims struct {
 	jwt.Claims
 	DeviceKey string `json:"did"`
+	Namespace string `json:"ns,omitempty"`
+}
+
+// profileID is the store ID of the profile the token speaks for.
+func (c serviceClaims) profileID() string {
+	sp := ""
+	if len(c.Audience) == 1 {
+		sp = c.Audience[0]
+	}
+	return profileID(c.Namespace, sp, c.Subject)
 }
 
 // joinIDOf returns the join id that prefixes a jti ("<join>.<random>").
@@ -63,16 +75,21 @@ type issuedToken struct {
 // signingKey is the key that signs service tokens now. It is fetched before a
 // request's transaction, because rotating it is a transaction of its own.
 func (s *Server) signingKey(now time.Time) (Key, error) {
-	return s.keys.current(s.store, now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
+	return s.keys.current(now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
 }
 
 // signServiceToken signs a token for device d of its profile.
 func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken, error) {
 	nbf := now.Truncate(time.Second)
 	exp := nbf.Add(s.cfg.ServiceTokenTTL)
+	ns, sp, common, ok := splitProfileID(d.ProfileID)
+	if !ok {
+		return issuedToken{}, errors.New("a device of an unscoped profile")
+	}
 	tok, err := signJWT(key, serviceClaims{
+		Namespace: ns,
 		Claims: jwt.Claims{
-			Issuer: serviceTokenIssuer, Subject: d.ProfileID,
+			Issuer: serviceTokenIssuer, Subject: common, Audience: jwt.Audience{sp},
 			NotBefore: jwt.NewNumericDate(nbf), IssuedAt: jwt.NewNumericDate(nbf), Expiry: jwt.NewNumericDate(exp),
 			ID: d.JoinID + "." + randomHex(8),
 		},
@@ -118,9 +135,9 @@ func (v *verifiedTokens) put(raw string, t verifiedToken) {
 }
 
 // verifyServiceToken checks a token's signature and claims (not yet whether its device
-// is still linked). grace is how long past exp the token still counts (GET
-// serviceToken only). The errors are the catalogue's.
-func (s *Server) verifyServiceToken(raw string, grace time.Duration) (serviceClaims, *apiError) {
+// is still linked) for use under service provider sp. grace is how long past exp the
+// token still counts (GET serviceToken only). The errors are the catalogue's.
+func (s *Server) verifyServiceToken(raw, sp string, grace time.Duration) (serviceClaims, *apiError) {
 	now := s.now()
 	v, ok := s.verified.get(raw)
 	if ok {
@@ -146,6 +163,8 @@ func (s *Server) verifyServiceToken(raw string, grace time.Duration) (serviceCla
 		return c, errTokenExpired
 	case c.DeviceKey == "" || joinIDOf(c.ID) == "":
 		return c, errTokenClaims
+	case len(c.Audience) != 1 || c.Audience[0] != sp || c.Namespace == "":
+		return c, errTokenOtherSP
 	}
 	return c, nil
 }

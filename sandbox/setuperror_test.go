@@ -32,8 +32,8 @@ func TestSetupErrorsSayWhatToDo(t *testing.T) {
 		advice  string
 	}{
 		"a file where the directory goes": {filepath.Join(aFile, "sub"), "a file stands where a directory should be; use --data DIR or --memory"},
-		"a damaged store":                 {damaged, "not a handoff sandbox store, or it is damaged"},
-		"a store file too short":          {short, "not a handoff sandbox store, or it is damaged"},
+		"a damaged store":                 {damaged, "is damaged or is not a handoff sandbox store; move it aside"},
+		"a store file too short":          {short, "is damaged or is not a handoff sandbox store; move it aside"},
 	} {
 		_, err := New(Config{DataDir: tc.dataDir})
 		if err == nil {

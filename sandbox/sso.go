@@ -89,7 +89,7 @@ func optionalDeviceKey(r *http.Request) *apiError {
 
 // member finds the linked device a verified token speaks for and marks it seen.
 func member(tx Tx, c serviceClaims, now time.Time) (Device, error) {
-	d, err := tx.Device(c.Subject, c.DeviceKey)
+	d, err := tx.Device(c.profileID(), c.DeviceKey)
 	if errors.Is(err, ErrNotFound) || err == nil && d.JoinID != joinIDOf(c.ID) {
 		return Device{}, refusal{errUnlinkedDevice}
 	}
@@ -121,5 +121,5 @@ func (s *Server) serviceTokenHeader(r *http.Request, missing *apiError, grace ti
 	if raw == "" {
 		return serviceClaims{}, missing
 	}
-	return s.verifyServiceToken(raw, grace)
+	return s.verifyServiceToken(raw, r.PathValue("sp"), grace)
 }

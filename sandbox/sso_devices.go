@@ -107,7 +107,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		out.Devices = make(map[string]listEntry, len(devices))
 		for _, d := range devices {
 			out.Devices[d.Key] = listEntry{
-				DeviceType: d.HardwareType, Model: d.Model, OS: d.OS, OSVersion: d.OSVersion,
+				DeviceType: listDeviceType(d.HardwareType), Model: d.Model, OS: d.OS, OSVersion: d.OSVersion,
 				Manufacturer: d.Manufacturer, UserAgent: d.UserAgent, LastSeen: d.LastSeen.UnixMilli(), Type: d.Type,
 			}
 		}
@@ -116,4 +116,23 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// listDeviceTypes maps X-Device-Info's primaryHardwareType to the seed sample's
+// deviceType vocabulary (spec §3 List, correction 2026-12).
+var listDeviceTypes = map[string]string{
+	"MobilePhone":  "mobile",
+	"Tablet":       "tablet",
+	"TV":           "smartTV",
+	"SetTopBox":    "setTopBox",
+	"MediaPlayer":  "mediaPlayer",
+	"GamesConsole": "gamesConsole",
+	"Desktop":      "desktop",
+}
+
+func listDeviceType(hardware string) string {
+	if t, ok := listDeviceTypes[hardware]; ok {
+		return t
+	}
+	return "unknown"
 }

@@ -22,7 +22,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		code, rec, err = createLinkCode(tx, s.keys.linkCode.Secret, d.ProfileID, d.Key, now, s.cfg.LinkCodeTTL)
+		code, rec, err = createLinkCode(tx, s.ids, s.keys.linkCode.Secret, r.PathValue("sp"), d.ProfileID, d.Key, now, s.cfg.LinkCodeTTL)
 		return err
 	})
 	if ok {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 )
@@ -28,13 +29,22 @@ func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, statu
 	writeJSON(w, status, serviceTokenBody{Status: label, Token: tok.Token, NotBefore: tok.NotBefore.UnixMilli(), NotAfter: tok.NotAfter.UnixMilli()})
 }
 
-// clientAddress is the peer's IP, for the link-code limiter.
+// clientAddress is the peer's address for the link-code limiter: an IPv4 address, or
+// the /64 of an IPv6 one, since a single host is handed a whole /64.
 func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return "addr:" + r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return "addr:" + host
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return "addr:" + host
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		return "net:" + netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return "addr:" + ip.String()
 }
 
 func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request) {
@@ -49,11 +59,14 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	attrs := info.merge(fromUserAgent(r.Header.Get("User-Agent")))
 	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
 	subscriber, platformErr := s.rokuSubscriber(rokuToken)
+	sp := r.PathValue("sp")
 	var joined Device
 	ok := s.transact(w, r, now, func(tx Tx) error {
 		switch {
 		case errors.Is(devErr, errDeviceIDBad):
 			return refusal{errBadDeviceID}
+		case errors.Is(infoErr, errDeviceInfoField):
+			return refusal{errBadDeviceInfoField}
 		case infoErr != nil:
 			return refusal{errBadDeviceInfo}
 		case ssoID != "" && link != "":
@@ -68,26 +81,26 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 			return refusal{platformErr}
 		}
 		kind := DeviceRegular
-		profileID := ssoID
+		profile := profileID(nsSSO, sp, ssoID)
 		if rokuToken != "" {
 			kind = DevicePlatformSSO
 			var err error
-			if profileID, err = platformProfile(tx, platformRoku, subscriber, now); err != nil {
+			if profile, err = s.platformProfile(tx, platformRoku, sp, subscriber, now); err != nil {
 				return err
 			}
 		} else if link != "" {
 			kind = DeviceSSO
 			var err error
-			if profileID, err = s.redeem(tx, r, link, deviceKey, now); err != nil {
+			if profile, err = s.redeem(tx, r, sp, link, deviceKey, now); err != nil {
 				return err
 			}
 		} else if ssoID == "" {
-			profileID = deviceKey
+			profile = profileID(nsSSO, sp, deviceKey)
 		} else if !validSSOID(ssoID) {
 			return refusal{errBadSSOID}
 		}
 		var err error
-		joined, err = join(tx, profileID, deviceKey, kind, attrs, now)
+		joined, err = join(tx, profile, deviceKey, kind, attrs, s.cfg.MaxDevicesPerProfile, now)
 		return err
 	})
 	if ok {
@@ -95,32 +108,42 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// budgetKey is the one key of the server-wide failure budget: every failed
+// redemption counts against it, whatever address or device key it came from.
+const budgetKey = "server"
+
+// retryAfter is a Retry-After value: whole seconds, rounded up.
+func retryAfter(wait time.Duration) string {
+	return strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10)
+}
+
 // redeem spends a link code, under the brute-force limiter (only failures count), and
 // returns the profile that made it.
-func (s *Server) redeem(tx Tx, r *http.Request, input, deviceKey string, now time.Time) (string, error) {
+func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now time.Time) (string, error) {
 	keys := []string{"device:" + deviceKey, clientAddress(r)}
-	if wait := s.limiter.blocked(now, keys...); wait > 0 {
-		secs := int64((wait + time.Second - 1) / time.Second)
-		return "", refusal{errTooMany.with("Retry-After", strconv.FormatInt(secs, 10))}
+	if wait := max(s.limiter.blocked(now, keys...), s.budget.blocked(now, budgetKey)); wait > 0 {
+		return "", refusal{errTooMany.with("Retry-After", retryAfter(wait))}
 	}
 	code, ok := normalizeLinkCode(input)
 	var rec LinkCode
 	if ok {
 		var err error
-		if rec, ok, err = redeemLinkCode(tx, s.keys.linkCode.Secret, code, now); err != nil {
+		if rec, ok, err = redeemLinkCode(tx, s.keys.linkCode.Secret, sp, code, now); err != nil {
 			return "", err
 		}
 	}
 	if !ok {
 		s.limiter.fail(now, keys...)
+		s.budget.fail(now, budgetKey)
 		return "", refusal{errBadLinkCode}
 	}
 	return rec.ProfileID, nil
 }
 
-// join makes deviceKey a member of the profile (creating it on first use). A device
-// that is a member already keeps its join id, so its earlier tokens stay good.
-func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, now time.Time) (Device, error) {
+// join makes deviceKey a member of the profile (creating it on first use), unless the
+// profile holds maxDevices already. A device that is a member already keeps its join
+// id, so its earlier tokens stay good.
+func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, maxDevices int, now time.Time) (Device, error) {
 	if _, err := tx.Profile(profileID); errors.Is(err, ErrNotFound) {
 		if err := tx.PutProfile(Profile{ID: profileID, CreatedAt: now}); err != nil {
 			return Device{}, err
@@ -130,6 +153,13 @@ func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, now time
 	}
 	d, err := tx.Device(profileID, deviceKey)
 	if errors.Is(err, ErrNotFound) {
+		members, err := tx.Devices(profileID)
+		if err != nil {
+			return Device{}, err
+		}
+		if len(members) >= maxDevices {
+			return Device{}, refusal{errProfileFull(maxDevices)}
+		}
 		d = Device{ProfileID: profileID, Key: deviceKey, JoinID: randomHex(8), JoinedAt: now}
 	} else if err != nil {
 		return Device{}, err

@@ -29,10 +29,6 @@ type Store interface {
 // the platform subscribers (Roku) have their own methods and buckets (store_mvpd.go).
 // Lists are ordered by key.
 type Tx interface {
-	Keys(purpose string) ([]Key, error)
-	PutKey(Key) error
-	DeleteKey(purpose, id string) error
-
 	Client(id string) (Client, error)
 	PutClient(Client) error
 
@@ -64,17 +60,26 @@ type Tx interface {
 	// DeleteMVPDAuths drops every authentication of the profile and returns them.
 	DeleteMVPDAuths(profileID string) ([]MVPDAuth, error)
 
-	PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error)
+	PlatformSubscriber(platform, serviceProvider, subscriber string) (PlatformSubscriber, error)
 	PutPlatformSubscriber(PlatformSubscriber) error
 
-	// DeleteExpired drops access tokens, link codes and MVPD sign-ins that ended
-	// before now and returns how many it dropped. MVPD authentications stay: an
-	// expired one is what the v1 call's 410 reports.
+	// The second-screen codes (store_activation.go).
+	ActivationCode(hash string) (ActivationCode, error)
+	PutActivationCode(ActivationCode) error
+	DeleteActivationCode(hash string) error
+
+	// DeleteExpired drops clients, access tokens, link codes, MVPD sign-ins and
+	// activation codes that ended before now, and every profile left without a device
+	// together with what hangs on it (its link codes, MVPD authentications and
+	// platform subscribers); it returns how many records it dropped. MVPD
+	// authentications of a profile that still has devices stay: an expired one is
+	// what the v1 call's 410 reports.
 	DeleteExpired(now time.Time) (int, error)
 }
 
-// Key is a server secret: a service-token signing key, the software-statement key or
-// the link-code hashing key. RetireAt zero means the key is in use.
+// Key is a server secret: a service-token signing key, the software-statement key,
+// the link-code hashing key or the simulated Roku's keys. Keys live in their own file
+// (keyfile.go), never in the store. RetireAt zero means the key is in use.
 type Key struct {
 	Purpose   string    `json:"purpose"`
 	ID        string    `json:"id"`
@@ -83,13 +88,16 @@ type Key struct {
 	RetireAt  time.Time `json:"retireAt,omitzero"`
 }
 
-// Client is a registered application. Only a hash of its secret is kept.
+// Client is a registered application. Only a hash of its secret is kept. It expires
+// when it has asked for no access token for a while (ExpiresAt moves on with each
+// one); zero, for a client registered before clients expired, never.
 type Client struct {
 	ID           string    `json:"id"`
 	SecretHash   string    `json:"secretHash"`
 	SoftwareID   string    `json:"softwareId"`
 	RedirectURIs []string  `json:"redirectUris,omitempty"`
 	IssuedAt     time.Time `json:"issuedAt"`
+	ExpiresAt    time.Time `json:"expiresAt,omitzero"`
 }
 
 // AccessToken is a bearer token, known only by its hash.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,6 +18,8 @@ import (
 // record can gain fields without a migration). Keys that belong to a profile are
 // prefixed by the profile ID and a NUL, so a prefix scan lists them.
 var (
+	// bucketKeys held the keys before they moved to their own file; only
+	// takeLegacyKeys reads it, to move them.
 	bucketKeys         = []byte("keys")
 	bucketClients      = []byte("clients")
 	bucketAccessTokens = []byte("access_tokens")
@@ -24,8 +27,8 @@ var (
 	bucketDevices      = []byte("devices")
 	bucketLinkCodes    = []byte("link_codes")
 	bucketProfileCodes = []byte("profile_link_codes")
-	allBuckets         = [][]byte{bucketKeys, bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
-		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers}
+	allBuckets         = [][]byte{bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
+		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers, bucketActivations}
 )
 
 // boltFile is the store's file name inside its data directory.
@@ -40,43 +43,75 @@ type boltStore struct {
 }
 
 // OpenBoltStore opens (or creates) the durable store in dir. Every Update is fsynced
-// before it returns. A second process on the same dir gets a clear error at once.
+// before it returns. A second process on the same dir gets a clear error at once, and
+// a damaged file (or one that is not a store) a clear error that wraps ErrStoreDamaged,
+// never a panic: the whole file is read and checked before it is used.
 func OpenBoltStore(dir string) (Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, &setupError{fmt.Sprintf("cannot create the sandbox data directory %s: %s; use --data DIR or --memory", dir, fileProblem(err)), err}
 	}
 	path := filepath.Join(dir, boltFile)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
+	var db *bolt.DB
+	err := contained(func() error {
+		var err error
+		if db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout}); err != nil {
+			return err
+		}
+		if err := checkBolt(db); err != nil {
+			return err
+		}
+		return db.Update(func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err == nil {
+		return &boltStore{db: db, dir: dir}, nil
 	}
-	if err != nil {
+	if db != nil {
+		_ = contained(db.Close)
+	}
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("the sandbox data in %s is in use by another handoff; use --data or --memory", dir)
+	case errors.As(err, &errno):
 		return nil, &setupError{fmt.Sprintf("cannot open the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		_ = db.Close()
-		return nil, &setupError{fmt.Sprintf("cannot prepare the sandbox data %s: %s; use --data DIR or --memory", path, fileProblem(err)), err}
+	return nil, damagedStore(path, err)
+}
+
+// damagedStore says what to do about a store file bbolt cannot read.
+func damagedStore(path string, cause error) error {
+	if !errors.Is(cause, ErrStoreDamaged) {
+		cause = fmt.Errorf("%w: %w", ErrStoreDamaged, cause)
 	}
-	return &boltStore{db: db, dir: dir}, nil
+	return &setupError{fmt.Sprintf("the sandbox data file %s is damaged or is not a handoff sandbox store; "+
+		"move it aside (mv %s %s.damaged) to start afresh, or run with --memory", path, path, path), cause}
 }
 
 func (s *boltStore) Location() string { return filepath.Join(s.dir, boltFile) }
-func (s *boltStore) Close() error     { return s.db.Close() }
 
+// Close closes the file; a store whose compaction could not reopen it has none.
+func (s *boltStore) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// View and Update contain a fault or panic that a page damaged after the start
+// causes: the request fails (internal_error) and the server keeps serving.
 func (s *boltStore) View(fn func(Tx) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return contained(func() error { return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
 }
 
 func (s *boltStore) Update(fn func(Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return contained(func() error { return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
 }
 
 type boltTx struct{ tx *bolt.Tx }
@@ -124,16 +159,6 @@ func boltScan[T any](tx boltTx, bucket, prefix []byte) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-func (t boltTx) Keys(purpose string) ([]Key, error) {
-	return boltScan[Key](t, bucketKeys, joinKey(purpose, ""))
-}
-
-func (t boltTx) PutKey(k Key) error { return boltPut(t, bucketKeys, joinKey(k.Purpose, k.ID), k) }
-
-func (t boltTx) DeleteKey(purpose, id string) error {
-	return t.tx.Bucket(bucketKeys).Delete(joinKey(purpose, id))
 }
 
 func (t boltTx) Client(id string) (Client, error) {
@@ -221,8 +246,16 @@ func (t boltTx) DeleteLinkCode(hash string) error {
 }
 
 func (t boltTx) DeleteExpired(now time.Time) (int, error) {
+	clients, err := t.deleteExpiredClients(now)
+	if err != nil {
+		return 0, err
+	}
+	profiles, err := t.deleteEmptyProfiles()
+	if err != nil {
+		return 0, err
+	}
 	var tokens, codes []string
-	err := t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
+	err = t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
 		var a AccessToken
 		if err := json.Unmarshal(raw, &a); err != nil || !now.Before(a.ExpiresAt) {
 			tokens = append(tokens, string(k))
@@ -256,5 +289,88 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(tokens) + len(codes) + logins, nil
+	activations, err := t.deleteExpiredActivations(now)
+	if err != nil {
+		return 0, err
+	}
+	return clients + profiles + len(tokens) + len(codes) + logins + activations, nil
+}
+
+// deleteExpiredClients drops the clients whose ExpiresAt has passed.
+func (t boltTx) deleteExpiredClients(now time.Time) (int, error) {
+	var dead [][]byte
+	err := t.tx.Bucket(bucketClients).ForEach(func(k, raw []byte) error {
+		var c Client
+		if err := json.Unmarshal(raw, &c); err == nil && !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
+			dead = append(dead, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range dead {
+		if err := t.tx.Bucket(bucketClients).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(dead), nil
+}
+
+// deleteEmptyProfiles drops every profile with no device, with its link codes, MVPD
+// authentications and platform subscribers.
+func (t boltTx) deleteEmptyProfiles() (int, error) {
+	var empty []string
+	devices := t.tx.Bucket(bucketDevices).Cursor()
+	err := t.tx.Bucket(bucketProfiles).ForEach(func(k, _ []byte) error {
+		prefix := joinKey(string(k), "")
+		if d, _ := devices.Seek(prefix); d == nil || !bytes.HasPrefix(d, prefix) {
+			empty = append(empty, string(k))
+		}
+		return nil
+	})
+	if err != nil || len(empty) == 0 {
+		return 0, err
+	}
+	n := 0
+	for _, id := range empty {
+		codes, err := t.LinkCodes(id)
+		if err != nil {
+			return 0, err
+		}
+		for _, c := range codes {
+			if err := t.DeleteLinkCode(c.Hash); err != nil {
+				return 0, err
+			}
+		}
+		auths, err := t.DeleteMVPDAuths(id)
+		if err != nil {
+			return 0, err
+		}
+		if err := t.tx.Bucket(bucketProfiles).Delete([]byte(id)); err != nil {
+			return 0, err
+		}
+		n += 1 + len(codes) + len(auths)
+	}
+	gone := make(map[string]bool, len(empty))
+	for _, id := range empty {
+		gone[id] = true
+	}
+	var subs [][]byte
+	err = t.tx.Bucket(bucketSubscribers).ForEach(func(k, raw []byte) error {
+		var p PlatformSubscriber
+		if json.Unmarshal(raw, &p) == nil && gone[p.ProfileID] {
+			subs = append(subs, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range subs {
+		if err := t.tx.Bucket(bucketSubscribers).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return n + len(subs), nil
 }

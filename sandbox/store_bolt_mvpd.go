@@ -74,12 +74,12 @@ func (t boltTx) DevicesByKey(key string) ([]Device, error) {
 	return out, err
 }
 
-func (t boltTx) PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error) {
-	return boltGet[PlatformSubscriber](t, bucketSubscribers, joinKey(platform, subscriber))
+func (t boltTx) PlatformSubscriber(platform, sp, subscriber string) (PlatformSubscriber, error) {
+	return boltGet[PlatformSubscriber](t, bucketSubscribers, joinKey(platform, sp, subscriber))
 }
 
 func (t boltTx) PutPlatformSubscriber(p PlatformSubscriber) error {
-	return boltPut(t, bucketSubscribers, joinKey(p.Platform, p.Subscriber), p)
+	return boltPut(t, bucketSubscribers, joinKey(p.Platform, p.ServiceProvider, p.Subscriber), p)
 }
 
 // deleteExpiredMVPDLogins drops the sign-ins that ended before now (and any record it

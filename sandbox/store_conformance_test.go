@@ -69,20 +69,15 @@ func storeConformance(t *testing.T, run storeCase) {
 	})
 
 	run("round trips", func(t *testing.T, s Store) {
-		k := Key{Purpose: "p", ID: "k1", Secret: []byte{1, 2, 3}, CreatedAt: t0}
 		c := Client{ID: "c", SecretHash: "h", SoftwareID: "sw", RedirectURIs: []string{"https://x"}, IssuedAt: t0}
 		a := AccessToken{Hash: "ah", ClientID: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		p := Profile{ID: "alice", CreatedAt: t0}
 		d := Device{ProfileID: "alice", Key: "dk", Type: DeviceSSO, JoinID: "j", JoinedAt: t0, LastSeen: t0, Model: "m", OS: "o"}
 		lc := LinkCode{Hash: "lh", ProfileID: "alice", DeviceKey: "dk", NotBefore: t0, NotAfter: t0.Add(time.Minute)}
 		must(t, s.Update(func(tx Tx) error {
-			return errors.Join(tx.PutKey(k), tx.PutClient(c), tx.PutAccessToken(a), tx.PutProfile(p), tx.PutDevice(d), tx.PutLinkCode(lc))
+			return errors.Join(tx.PutClient(c), tx.PutAccessToken(a), tx.PutProfile(p), tx.PutDevice(d), tx.PutLinkCode(lc))
 		}))
 		must(t, s.View(func(tx Tx) error {
-			ks, err := tx.Keys("p")
-			if err != nil || len(ks) != 1 || ks[0].ID != "k1" || string(ks[0].Secret) != "\x01\x02\x03" || !ks[0].CreatedAt.Equal(t0) {
-				t.Errorf("keys %+v %v", ks, err)
-			}
 			if got, err := tx.Client("c"); err != nil || got.SecretHash != "h" || len(got.RedirectURIs) != 1 || !got.IssuedAt.Equal(t0) {
 				t.Errorf("client %+v %v", got, err)
 			}
@@ -97,20 +92,6 @@ func storeConformance(t *testing.T, run storeCase) {
 			}
 			if got, err := tx.LinkCode("lh"); err != nil || got.ProfileID != "alice" || !got.NotAfter.Equal(lc.NotAfter) {
 				t.Errorf("link code %+v %v", got, err)
-			}
-			return nil
-		}))
-	})
-
-	run("keys by purpose and delete", func(t *testing.T, s Store) {
-		must(t, s.Update(func(tx Tx) error {
-			return errors.Join(tx.PutKey(Key{Purpose: "a", ID: "2"}), tx.PutKey(Key{Purpose: "a", ID: "1"}), tx.PutKey(Key{Purpose: "ab", ID: "3"}))
-		}))
-		must(t, s.Update(func(tx Tx) error { return tx.DeleteKey("a", "2") }))
-		must(t, s.View(func(tx Tx) error {
-			ks, _ := tx.Keys("a")
-			if len(ks) != 1 || ks[0].ID != "1" {
-				t.Errorf("keys of a: %+v, want only 1 (not ab's)", ks)
 			}
 			return nil
 		}))

@@ -15,7 +15,6 @@ var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
 // that a failed transaction leaves no trace, as on the durable driver.
 type memoryStore struct {
 	mu       sync.RWMutex
-	keys     map[string]Key // purpose + "\x00" + id
 	clients  map[string]Client
 	tokens   map[string]AccessToken
 	profiles map[string]Profile
@@ -25,12 +24,13 @@ type memoryStore struct {
 	mvpdLogins  map[string]MVPDLogin
 	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
 	subscribers map[string]PlatformSubscriber  // platform + "\x00" + subscriber
+
+	activations map[string]ActivationCode
 }
 
 // NewMemoryStore returns an empty store that lives as long as the process.
 func NewMemoryStore() Store {
 	return &memoryStore{
-		keys:     map[string]Key{},
 		clients:  map[string]Client{},
 		tokens:   map[string]AccessToken{},
 		profiles: map[string]Profile{},
@@ -40,6 +40,8 @@ func NewMemoryStore() Store {
 		mvpdLogins:  map[string]MVPDLogin{},
 		mvpdAuths:   map[string]map[string]MVPDAuth{},
 		subscribers: map[string]PlatformSubscriber{},
+
+		activations: map[string]ActivationCode{},
 	}
 }
 
@@ -122,27 +124,6 @@ func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 	return v, nil
 }
 
-func cloneKey(k Key) Key { k.Secret = slices.Clone(k.Secret); return k }
-
-func (tx *memoryTx) Keys(purpose string) ([]Key, error) {
-	var out []Key
-	for id, k := range tx.m.keys {
-		if strings.HasPrefix(id, purpose+"\x00") {
-			out = append(out, cloneKey(k))
-		}
-	}
-	slices.SortFunc(out, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-func (tx *memoryTx) PutKey(k Key) error {
-	return setUndoable(tx, tx.m.keys, k.Purpose+"\x00"+k.ID, cloneKey(k), false)
-}
-
-func (tx *memoryTx) DeleteKey(purpose, id string) error {
-	return setUndoable(tx, tx.m.keys, purpose+"\x00"+id, Key{}, true)
-}
-
 func (tx *memoryTx) Client(id string) (Client, error) {
 	c, err := get(tx.m.clients, id)
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
@@ -215,6 +196,17 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, errReadOnly
 	}
 	n := 0
+	for id, c := range tx.m.clients {
+		if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
+			_ = setUndoable(tx, tx.m.clients, id, Client{}, true)
+			n++
+		}
+	}
+	for id := range tx.m.profiles {
+		if len(tx.m.devices[id]) == 0 {
+			n += tx.deleteEmptyProfile(id)
+		}
+	}
 	for h, t := range tx.m.tokens {
 		if !now.Before(t.ExpiresAt) {
 			_ = setUndoable(tx, tx.m.tokens, h, AccessToken{}, true)
@@ -233,5 +225,29 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	return n + tx.deleteExpiredActivations(now), nil
+}
+
+// deleteEmptyProfile drops profile id and what hangs on it; it returns how many
+// records went.
+func (tx *memoryTx) deleteEmptyProfile(id string) int {
+	n := 1
+	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
+	for h, c := range tx.m.codes {
+		if c.ProfileID == id {
+			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			n++
+		}
+	}
+	if auths, ok := tx.m.mvpdAuths[id]; ok {
+		n += len(auths)
+		_ = setUndoable(tx, tx.m.mvpdAuths, id, nil, true)
+	}
+	for k, p := range tx.m.subscribers {
+		if p.ProfileID == id {
+			_ = setUndoable(tx, tx.m.subscribers, k, PlatformSubscriber{}, true)
+			n++
+		}
+	}
+	return n
 }

@@ -47,10 +47,10 @@ func (tx *memoryTx) DevicesByKey(key string) ([]Device, error) {
 	return out, nil
 }
 
-func (tx *memoryTx) PlatformSubscriber(platform, subscriber string) (PlatformSubscriber, error) {
-	return get(tx.m.subscribers, platform+"\x00"+subscriber)
+func (tx *memoryTx) PlatformSubscriber(platform, sp, subscriber string) (PlatformSubscriber, error) {
+	return get(tx.m.subscribers, platform+"\x00"+sp+"\x00"+subscriber)
 }
 
 func (tx *memoryTx) PutPlatformSubscriber(p PlatformSubscriber) error {
-	return setUndoable(tx, tx.m.subscribers, p.Platform+"\x00"+p.Subscriber, p, false)
+	return setUndoable(tx, tx.m.subscribers, p.Platform+"\x00"+p.ServiceProvider+"\x00"+p.Subscriber, p, false)
 }

@@ -34,10 +34,11 @@ type MVPDAuth struct {
 }
 
 // PlatformSubscriber ties a platform's subscriber (a Roku account) to the SSO profile
-// that every device of that subscriber joins.
+// that every device of that subscriber joins under one service provider.
 type PlatformSubscriber struct {
-	Platform   string    `json:"platform"` // "roku"
-	Subscriber string    `json:"subscriber"`
-	ProfileID  string    `json:"profileId"`
-	CreatedAt  time.Time `json:"createdAt"`
+	Platform        string    `json:"platform"` // "roku"
+	ServiceProvider string    `json:"serviceProvider"`
+	Subscriber      string    `json:"subscriber"`
+	ProfileID       string    `json:"profileId"`
+	CreatedAt       time.Time `json:"createdAt"`
 }

@@ -17,13 +17,13 @@ func storeConformanceMVPD(t *testing.T, run storeCase) {
 	cox := MVPDAuth{ProfileID: "alice", MVPD: "Cox", UserID: "u1", ServiceProvider: "demo", DeviceKey: "dk", NotBefore: t0, NotAfter: t0.Add(time.Hour)}
 	dish := MVPDAuth{ProfileID: "alice", MVPD: "Dish", UserID: "u2", DeviceKey: "dk2", NotBefore: t0, NotAfter: t0.Add(2 * time.Hour)}
 	bobs := MVPDAuth{ProfileID: "bob", MVPD: "Cox", UserID: "b1", NotBefore: t0, NotAfter: t0.Add(time.Hour)}
-	sub := PlatformSubscriber{Platform: "roku", Subscriber: "s-1", ProfileID: "roku-p", CreatedAt: t0}
+	sub := PlatformSubscriber{Platform: "roku", ServiceProvider: "espn", Subscriber: "s-1", ProfileID: "roku/espn/roku-p", CreatedAt: t0}
 
 	run("not found", func(t *testing.T, s Store) {
 		must(t, s.View(func(tx Tx) error {
 			for name, err := range map[string]error{
 				"login":      second(tx.MVPDLogin("x")),
-				"subscriber": second(tx.PlatformSubscriber("roku", "x")),
+				"subscriber": second(tx.PlatformSubscriber("roku", "espn", "x")),
 			} {
 				if !errors.Is(err, ErrNotFound) {
 					t.Errorf("%s: %v, want ErrNotFound", name, err)
@@ -51,11 +51,14 @@ func storeConformanceMVPD(t *testing.T, run storeCase) {
 			if err != nil || len(auths) != 2 || auths[0].MVPD != "Cox" || auths[1].MVPD != "Dish" || auths[1].UserID != "u2" || !auths[0].NotAfter.Equal(cox.NotAfter) {
 				t.Errorf("auths of alice, ordered by MVPD: %+v %v", auths, err)
 			}
-			if got, err := tx.PlatformSubscriber("roku", "s-1"); err != nil || got.ProfileID != "roku-p" || !got.CreatedAt.Equal(t0) {
+			if got, err := tx.PlatformSubscriber("roku", "espn", "s-1"); err != nil || got.ProfileID != "roku/espn/roku-p" || !got.CreatedAt.Equal(t0) {
 				t.Errorf("subscriber %+v %v", got, err)
 			}
-			if _, err := tx.PlatformSubscriber("other", "s-1"); !errors.Is(err, ErrNotFound) {
-				t.Errorf("a subscriber of another platform: %v", err)
+			if _, err := tx.PlatformSubscriber("other", "espn", "s-1"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("another platform's subscriber: %v", err)
+			}
+			if _, err := tx.PlatformSubscriber("roku", "hbo", "s-1"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("the subscriber under another service provider: %v", err)
 			}
 			return nil
 		}))
@@ -133,7 +136,7 @@ func storeConformanceMVPD(t *testing.T, run storeCase) {
 		}
 		must(t, s.View(func(tx Tx) error {
 			_, e1 := tx.MVPDLogin("lh")
-			_, e2 := tx.PlatformSubscriber("roku", "s-1")
+			_, e2 := tx.PlatformSubscriber("roku", "espn", "s-1")
 			auths, _ := tx.MVPDAuths("alice")
 			if !errors.Is(e1, ErrNotFound) || !errors.Is(e2, ErrNotFound) || len(auths) != 0 {
 				t.Errorf("rolled-back records remain: %v %v %+v", e1, e2, auths)

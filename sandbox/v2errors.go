@@ -12,7 +12,11 @@ const codeV2AccessToken = "invalid_access_token_client_application"
 func writeV2Error(w http.ResponseWriter, e *apiError) {
 	code := e.code
 	if e == errNoAccessToken || e == errBadAccessToken {
-		code = codeV2AccessToken
+		// The correction that gives unauthorized the action none is the SSO
+		// service's; the v2 code keeps get_new_token.
+		v2 := *e
+		v2.action = actionGetNewToken
+		e, code = &v2, codeV2AccessToken
 	}
 	writeJSON(w, e.status, e.detail(w, code))
 }

@@ -68,7 +68,7 @@ func newPane(label string, d Device, identity string) *pane {
 	p.identity = newEntry("X-SSO-ID › ", "", 128, nil, false)
 	p.identity.SetValue(identity)
 	p.picker = newProviderPicker()
-	p.codeIn = newEntry("code › ", "123 456", 16, codeRune, true)
+	p.codeIn = newEntry("code › ", "123 456", 40, codeRune, true)
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
 	} else {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -23,9 +24,10 @@ import (
 // would, against a real `handoff serve` process on a loopback port.
 
 var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
+	buildOnce   sync.Once
+	builtBin    string
+	builtCommit string
+	buildErr    error
 )
 
 // handoffBinary builds cmd/handoff once per test run. Without a TestMain (the package's
@@ -46,7 +48,15 @@ func handoffBinary(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "handoff")
-		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		// As make build does: the commit goes in by -ldflags, since this environment
+		// may build with -buildvcs=false.
+		rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+		if err != nil {
+			buildErr = fmt.Errorf("git rev-parse HEAD: %v", err)
+			return
+		}
+		builtCommit = strings.TrimSpace(string(rev))
+		out, err := exec.Command("go", "build", "-ldflags", "-X main.commit="+builtCommit+" -X main.version=v0.0.0-test", "-o", builtBin, ".").CombinedOutput()
 		if err != nil {
 			buildErr = errors.New(string(out))
 		}
@@ -129,7 +139,7 @@ func serve(t *testing.T) string {
 }
 
 // serveStoppable is serve with a stop function for tests that take the server away.
-func serveStoppable(t *testing.T) (url string, stop func()) {
+func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -138,7 +148,7 @@ func serveStoppable(t *testing.T) (url string, stop func()) {
 	addr := l.Addr().String()
 	l.Close()
 	var logs bytes.Buffer
-	cmd := exec.Command(handoffBinary(t), "serve", "--memory", "--addr", addr)
+	cmd := exec.Command(handoffBinary(t), append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -277,7 +287,7 @@ func TestCLIFlowTwoDevices(t *testing.T) {
 		}
 	}
 
-	unlinked := sh.json(exitOK, "unlink", tvKey)
+	unlinked := sh.json(exitOK, "unlink", tvKey, "--yes")
 	if got, _ := unlinked["unlinkedDevices"].([]any); len(got) != 1 || got[0] != tvKey {
 		t.Fatalf("unlink: %v", unlinked)
 	}
@@ -323,18 +333,22 @@ func TestCLIUnlinkAllOthers(t *testing.T) {
 		code := str(t, sh.json(exitOK, "link"), "code")
 		sh.json(exitOK, "redeem", code, "--device", tv)
 	}
-	res := sh.json(exitOK, "unlink", "--all-others")
+	// Without a terminal to ask on, unlinking other devices needs --yes.
+	if r := sh.run("unlink", "--all-others"); r.code != exitUsage || !strings.Contains(r.stderr, "needs --yes") {
+		t.Fatalf("unlink --all-others without --yes and without a terminal: %+v", r)
+	}
+	res := sh.json(exitOK, "unlink", "--all-others", "--yes")
 	if got, _ := res["unlinkedDevices"].([]any); len(got) != 2 {
 		t.Fatalf("unlink --all-others: %v", res)
 	}
 	if list := sh.json(exitOK, "devices"); len(list["devices"].(map[string]any)) != 1 {
 		t.Errorf("devices after unlink --all-others: %v", list)
 	}
-	stranger := sh.run("unlink", "bm90LWEtZGV2aWNl")
+	stranger := sh.run("unlink", "bm90LWEtZGV2aWNl", "-y")
 	if stranger.code != exitOK || !strings.Contains(stranger.stdout, "nothing was unlinked") || !strings.Contains(stranger.stdout, "left alone:\n  bm90LWEtZGV2aWNl") {
 		t.Errorf("unlink of a key outside the profile: %+v", stranger)
 	}
-	none := sh.run("unlink", "--all-others")
+	none := sh.run("unlink", "--all-others", "--yes")
 	if none.code != exitOK || !strings.Contains(none.stdout, "no other device") {
 		t.Errorf("nothing left to unlink: %+v", none)
 	}
@@ -348,7 +362,13 @@ func TestCLIExitCodes(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"signin", "--bogus"}, "flag provided but not defined"},
+		{[]string{"signin", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"signin", "--sso-di", "x"}, "did you mean --sso-id?"},
+		{[]string{"sigin", "--sso-id", "x"}, "did you mean signin?"},
+		{[]string{"link", "--timeout", "soon"}, "--timeout takes a duration"},
+		{[]string{"devices", "--keystore", "vault"}, "choose one of auto, keyring, kernel, file, memory"},
+		{[]string{"status", "--device", "tv"}, "--device is not for status"},
+		{[]string{"help", "sigin"}, "did you mean signin?"},
 		{[]string{"signin"}, "--sso-id"},
 		{[]string{"redeem"}, "code"},
 		{[]string{"redeem", "12345"}, "6 digits"},
@@ -362,28 +382,51 @@ func TestCLIExitCodes(t *testing.T) {
 		{[]string{"devices", "--device", "bad name!"}, "device name"},
 		{[]string{"devices", "extra"}, "no arguments"},
 		{[]string{"nosuchcommand"}, "unknown command"},
+		// The screens refuse to draw where nobody sees them (stdout is a pipe here).
+		{[]string{"--memory"}, "needs a terminal"},
+		{[]string{"phone"}, "needs a terminal"},
+		{[]string{"tv", "--server", sh.server}, "needs a terminal"},
 	} {
 		r := sh.run(tc.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.says) {
 			t.Errorf("handoff %q: exit %d, stderr %q; want 2 saying %q", tc.args, r.code, r.stderr, tc.says)
 		}
 	}
-	// A usage error found before any call is still one JSON object with --json.
+	// A usage error is still one JSON object with --json, whether the command found it
+	// or cobra did (before the flags were all read).
 	if bad := sh.json(exitUsage, "redeem", "123-45", "--device", "tv"); errorCode(t, bad) != "usage" || bad["device"] != "tv" {
 		t.Errorf("bad code --json: %v", bad)
 	}
-
-	for _, args := range [][]string{{"signin", "--help"}, {"link", "-h"}, {"help", "redeem"}} {
-		r := sh.run(args...)
-		if r.code != exitOK || !strings.Contains(r.stderr, "Usage: handoff") {
-			t.Errorf("handoff %q: exit %d, stderr %q", args, r.code, r.stderr)
+	for _, args := range [][]string{{"signin", "--bogus"}, {"--json=true", "nosuchcommand"}, {"mvpd", "dance"}, {"devices", "--timeout", "0s"}} {
+		r := sh.run(append(args, "--json")...)
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &obj); err != nil || r.code != exitUsage || errorCode(t, obj) != "usage" {
+			t.Errorf("handoff %q --json: exit %d, stdout %q (%v)", args, r.code, r.stdout, err)
 		}
 	}
-	if r := sh.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "Exit codes:") {
+
+	// Help goes to stdout and spells flags --name.
+	for _, tc := range []struct {
+		args []string
+		use  string
+	}{
+		{[]string{"signin", "--help"}, "handoff signin --sso-id ID"},
+		{[]string{"link", "-h"}, "handoff link"},
+		{[]string{"help", "redeem"}, "handoff redeem CODE"},
+		{[]string{"--server", sh.server, "help", "unlink"}, "handoff unlink KEY|DEVICE"},
+	} {
+		r := sh.run(tc.args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, tc.use) || !strings.Contains(r.stdout, "--device") || r.stderr != "" {
+			t.Errorf("handoff %q: exit %d, stdout %q, stderr %q", tc.args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := sh.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "Exit codes:") || !strings.Contains(r.stdout, "130") {
 		t.Errorf("handoff help: %+v", r)
 	}
-	if r := sh.run("--version"); r.code != exitOK || !strings.HasPrefix(r.stdout, "handoff ") {
-		t.Errorf("handoff --version: %+v", r)
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
+		if r := sh.run(args...); r.code != exitOK || !strings.HasPrefix(r.stdout, "handoff v0.0.0-test ("+builtCommit[:7]+")") {
+			t.Errorf("handoff %q does not carry the commit %s: %+v", args, builtCommit[:7], r)
+		}
 	}
 
 	// The server refuses: 1.
@@ -465,26 +508,6 @@ func TestCLILinkPNGDecodesToTheLinkURL(t *testing.T) {
 	}
 }
 
-func TestCLICompletionScripts(t *testing.T) {
-	sh := newShell(t, closedPort(t))
-	r := sh.run("completion", "bash")
-	if r.code != exitOK {
-		t.Fatalf("completion bash: %+v", r)
-	}
-	file := filepath.Join(t.TempDir(), "handoff.bash")
-	if err := os.WriteFile(file, []byte(r.stdout), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("bash", "-n", file).CombinedOutput(); err != nil {
-		t.Errorf("bash -n: %v\n%s", err, out)
-	}
-	for name := range commands {
-		if name != "ui" && !strings.Contains(r.stdout, " "+name+")") {
-			t.Errorf("the binary's bash completion has no case for %q", name)
-		}
-	}
-}
-
 func TestCLITVProviderAndRoku(t *testing.T) {
 	sh := newShell(t, serve(t))
 	sh.json(exitOK, "signin", "--sso-id", "grace@example.com")
@@ -527,7 +550,7 @@ func TestCLITVProviderAndRoku(t *testing.T) {
 		t.Errorf("authn XML: %+v, JSON %v", doc, authn)
 	}
 
-	sh.json(exitOK, "unlink", str(t, sh.json(exitOK, "whoami", "--device", "tv"), "key"))
+	sh.json(exitOK, "unlink", str(t, sh.json(exitOK, "whoami", "--device", "tv"), "key"), "--yes")
 	if gone := sh.json(exitRefused, "authn", "--device", "tv"); errorCode(t, gone) != "authn_not_found" {
 		t.Errorf("authn of the unlinked TV: %v", gone)
 	}
@@ -556,19 +579,20 @@ func TestCLITVProviderAndRoku(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"mvpd"}, "signin"},
+		{[]string{"mvpd"}, "signin or signout"},
 		{[]string{"mvpd", "dance"}, "unknown step"},
+		{[]string{"mvpd", "singout"}, "did you mean signout?"},
 		{[]string{"mvpd", "signin", "--user", "jdoe"}, "--mvpd"},
 		{[]string{"mvpd", "signin", "--mvpd", "Comcast_SSO"}, "--user"},
 		{[]string{"roku", "signin"}, "--subscriber"},
 		{[]string{"roku", "signin", "--subscriber", "sub-42", "--device", "tv"}, "--preset roku"},
-		{[]string{"authn", "--xml=perhaps"}, "invalid boolean"},
+		{[]string{"authn", "--xml=perhaps"}, "--xml is true or false"},
 	} {
 		if r := sh.run(tc.args...); r.code != exitUsage || !strings.Contains(r.stderr, tc.says) {
 			t.Errorf("handoff %q: exit %d, stderr %q; want 2 saying %q", tc.args, r.code, r.stderr, tc.says)
 		}
 	}
-	if r := sh.run("mvpd", "--help"); r.code != exitOK || !strings.Contains(r.stderr, "handoff mvpd signin --mvpd ID --user USER") {
+	if r := sh.run("mvpd", "--help"); r.code != exitOK || !strings.Contains(r.stdout, "signin --mvpd ID --user USER") {
 		t.Errorf("mvpd --help: %+v", r)
 	}
 }

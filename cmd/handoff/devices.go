@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -9,34 +8,36 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
-const devicesUsage = "handoff devices [flags]"
-
-func init() {
-	register(&command{
-		name:    "devices",
-		summary: "step 6: list the devices of the profile (GET list)",
-		usage:   devicesUsage,
-		run:     runDevices,
-	})
-}
-
-func runDevices(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "devices", devicesUsage, `Step 6 of the flow: lists the devices of this device's profile (GET list), with
-the key that 'handoff unlink' takes.`, "phone")
-	d, code, ok := c.openFlagsOnly(args)
-	if !ok {
-		return code
+func (a *app) devicesCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "devices",
+		Short: "step 6: list the devices of the profile (GET list)",
+		Long: `Step 6 of the flow: lists the devices of this device's profile (GET list), with
+the key that 'handoff unlink' takes.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s := a.step(cmd, "phone")
+			d, err := s.open(assets.RolePrimary)
+			if err != nil {
+				return s.fail(err)
+			}
+			ctx, cancel := s.context()
+			defer cancel()
+			list, err := d.Devices(ctx)
+			if err != nil {
+				return s.fail(err)
+			}
+			return s.ok(list, func(w io.Writer) {
+				writeDeviceTable(w, list, d.State().Key, time.Now())
+			})
+		},
 	}
-	list, err := d.Devices(ctx)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	return c.out.ok(list, func(w io.Writer) {
-		writeDeviceTable(w, list, d.State().Key, time.Now())
-	})
 }
 
 // writeDeviceTable prints the profile's devices, this one first, then the most

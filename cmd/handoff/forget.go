@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,83 +8,101 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/handoff-sso/handoff/keystore"
 )
 
-const forgetUsage = "handoff forget --device NAME | --all [--keystore auto|keyring|file|memory]"
-
-func init() {
-	register(&command{
-		name:    "forget",
-		summary: "remove the secrets handoff stored, for one device or all, from every store",
-		usage:   forgetUsage,
-		run: func(_ context.Context, e *env, args []string) int {
-			return runForget(e, args, systemStores)
+func (a *app) forgetCommand() *cobra.Command {
+	var f forgetFlags
+	cmd := &cobra.Command{
+		Use:   "forget --device NAME | --all",
+		Short: "remove the secrets handoff stored, for one device or all, from every store",
+		Long: `Removes the records (client credentials, access and service tokens) handoff keeps for
+devices: those of one device, on every server and service provider, or all of them.
+It looks in every store: the OS keyring when there is one, the kernel keyring, and the
+plain-text key file when it exists (it never creates it). The memory store keeps
+nothing after a run. --keystore limits it to one store. Exit codes: 0 done (even with
+nothing to remove), 2 a wrong command line or a store that was asked for and cannot
+be used, 3 a store failed while removing.`,
+		Example: "handoff forget --device tv\nhandoff forget --all --keystore file",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runForget(a.e, f, args, a.stores)
 		},
-	})
+	}
+	// forget's --device and --keystore mean something else than the shared ones: no
+	// device by default, and every store.
+	cmd.Flags().StringVar(&f.device, "device", "", "forget this device: every record whose account is NAME@…")
+	cmd.Flags().BoolVar(&f.all, "all", false, "forget every record of every device")
+	cmd.Flags().StringVar(&f.keystore, "keystore", "auto", "where to forget: auto (every store), "+strings.Join(keystoreNames()[1:], ", "))
+	_ = cmd.RegisterFlagCompletionFunc("device", a.completeDeviceNames)
+	_ = cmd.RegisterFlagCompletionFunc("keystore", cobra.FixedCompletions(keystoreNames(), cobra.ShellCompDirectiveNoFileComp))
+	refuseShared(cmd, "forget removes records on every server and service provider", "server", "sp", "preset", "json", "trace", "timeout")
+	return cmd
+}
+
+type forgetFlags struct {
+	device, keystore string
+	all              bool
 }
 
 // forgetStores says where forget looks; tests give their own.
 type forgetStores struct {
 	// keyring opens the OS keyring, or says why there is none.
 	keyring func() (keystore.Store, error)
+	// kernel opens the Linux kernel keyring, or says why there is none.
+	kernel func() (keystore.Store, error)
 	// fileDir is the file store's directory; "": the default one.
 	fileDir string
 }
 
 var systemStores = forgetStores{
 	keyring: func() (keystore.Store, error) { return keystore.Open("keyring", keystore.Options{}) },
+	kernel:  func() (keystore.Store, error) { return keystore.Open("kernel", keystore.Options{}) },
 }
 
-func runForget(e *env, args []string, stores forgetStores) int {
-	flags := newFlagSet(e, "forget", forgetUsage, `Removes the records (client credentials, access and service tokens) handoff keeps for
-devices: those of one device, on every server and service provider, or all of them.
-It looks in every store: the OS keyring when there is one, and the plain-text key file
-when it exists (it never creates it). The memory store keeps nothing after a run.
---keystore limits it to one store. Exit codes: 0 done (even with nothing to remove),
-2 a wrong command line or a store that was asked for and cannot be used, 3 a store
-failed while removing.`)
-	device := flags.String("device", "", "forget this device: every record whose account is NAME@…")
-	all := flags.Bool("all", false, "forget every record of every device")
-	kind := flags.String("keystore", "auto", "where to forget: auto (every store), keyring, file or memory")
-	rest, code, ok := parseFlags(flags, args)
-	if !ok {
-		return code
-	}
+func runForget(e *env, f forgetFlags, rest []string, stores forgetStores) error {
 	var bad string
 	switch {
 	case len(rest) > 0:
 		bad = fmt.Sprintf("forget takes no arguments (got %q); name the device with --device", strings.Join(rest, " "))
-	case *all && *device != "":
+	case f.all && f.device != "":
 		bad = "give --device NAME or --all, not both"
-	case !*all && *device == "":
+	case !f.all && f.device == "":
 		bad = "forget needs --device NAME (one device) or --all (every device)"
-	case !slices.Contains([]string{"auto", "keyring", "file", "memory"}, *kind):
-		bad = fmt.Sprintf("unknown keystore %q; choose one of auto, keyring, file, memory", *kind)
+	case !slices.Contains(keystoreNames(), f.keystore):
+		bad = fmt.Sprintf("unknown keystore %q; choose one of %s", f.keystore, strings.Join(keystoreNames(), ", "))
 	}
 	if bad != "" {
-		fmt.Fprintf(e.stderr, "handoff: %s\nRun 'handoff help forget' for its flags.\n", bad)
-		return exitUsage
+		return &usageError{msg: bad}
 	}
 
-	f := forgetter{e: e, device: *device}
-	if *kind == "memory" {
+	kind := f.keystore
+	fg := forgetter{e: e, device: f.device}
+	if kind == "memory" {
 		fmt.Fprintln(e.stdout, "memory: keeps nothing after a run ends; nothing to forget")
-		return exitOK
+		return nil
 	}
-	if *kind == "auto" || *kind == "keyring" {
-		s, err := stores.keyring()
+	for _, st := range []struct {
+		kind string
+		open func() (keystore.Store, error)
+	}{{"keyring", stores.keyring}, {"kernel", stores.kernel}} {
+		if kind != "auto" && kind != st.kind || st.open == nil {
+			continue
+		}
+		s, err := st.open()
 		switch {
-		case err != nil && *kind == "keyring":
-			fmt.Fprintf(e.stderr, "handoff: %s; nothing was removed\n", storeProblem(err))
-			return exitUsage
+		case err != nil && kind == st.kind:
+			return &setupError{msg: storeProblem(err) + "; nothing was removed", err: err}
+		case errors.Is(err, keystore.ErrUnknownKind):
+			// This build's keystore has no such store.
 		case err != nil:
-			fmt.Fprintf(e.stdout, "keyring: not available (%s); nothing to remove there\n", storeProblem(err))
+			fmt.Fprintf(e.stdout, "%s: not available (%s); nothing to remove there\n", st.kind, storeProblem(err))
 		default:
-			f.sweep("keyring", s)
+			fg.sweep(st.kind, s)
 		}
 	}
-	if *kind == "auto" || *kind == "file" {
+	if kind == "auto" || kind == "file" {
 		path, err := keystore.FilePath(stores.fileDir)
 		if err == nil {
 			_, err = os.Stat(path)
@@ -95,23 +112,27 @@ failed while removing.`)
 			fmt.Fprintf(e.stdout, "file: no key file at %s; nothing to remove there\n", path)
 		case err != nil:
 			fmt.Fprintf(e.stderr, "handoff: %s; nothing was removed from the file store\n", storeProblem(err))
-			f.failed = true
+			fg.failed = true
 		default:
 			// No Warn: the file is about to lose records, not to receive them.
 			s, err := keystore.Open("file", keystore.Options{Dir: stores.fileDir})
 			if err != nil {
 				fmt.Fprintf(e.stderr, "handoff: %s\n", storeProblem(err))
-				f.failed = true
+				fg.failed = true
 			} else {
-				f.sweep("file "+path, s)
+				fg.sweep("file "+path, s)
 			}
 		}
 	}
-	if f.failed {
-		return exitUnreachable
+	if fg.failed {
+		return &reportedError{err: errForgetFailed}
 	}
-	return exitOK
+	return nil
 }
+
+// errForgetFailed is a store that failed while forget removed records: each failure
+// was said as it happened.
+var errForgetFailed = errors.New("a store failed while removing records")
 
 // forgetter removes records from stores and reports each on stdout.
 type forgetter struct {

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -43,12 +42,11 @@ func TestForgetSecretServiceChild(t *testing.T) {
 	}
 
 	forget := func(args ...string) string {
-		var out, errOut bytes.Buffer
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-		if code := runForget(e, args, systemStores); code != exitOK {
-			t.Fatalf("forget %q: exit %d, stderr %s", args, code, errOut.String())
+		r := runLine(t, nil, append([]string{"forget"}, args...)...)
+		if r.code != exitOK {
+			t.Fatalf("forget %q: exit %d, stderr %s", args, r.code, r.stderr)
 		}
-		return out.String()
+		return r.stdout
 	}
 
 	report := forget("--device", "tv")

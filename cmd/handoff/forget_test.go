@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,17 +11,9 @@ import (
 	"github.com/handoff-sso/handoff/keystore"
 )
 
-type forgetRun struct {
-	code           int
-	stdout, stderr string
-}
-
-func forgetWith(t *testing.T, stores forgetStores, args ...string) forgetRun {
+func forgetWith(t *testing.T, stores forgetStores, args ...string) lineRun {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	code := runForget(e, args, stores)
-	return forgetRun{code, out.String(), errOut.String()}
+	return runLine(t, &stores, append([]string{"forget"}, args...)...)
 }
 
 // seeded returns a file store in a temporary directory and a memory store standing in
@@ -196,8 +186,9 @@ func TestForgetUsage(t *testing.T) {
 		{nil, "forget needs --device NAME"},
 		{[]string{"--all", "--device", "tv"}, "not both"},
 		{[]string{"tv"}, "takes no arguments"},
-		{[]string{"--all", "--keystore", "vault"}, "choose one of auto, keyring, file, memory"},
-		{[]string{"--nope"}, "flag provided but not defined"},
+		{[]string{"--all", "--keystore", "vault"}, "choose one of auto, keyring, kernel, file, memory"},
+		{[]string{"--nope"}, "unknown flag --nope"},
+		{[]string{"--all", "--server", "http://x"}, "--server is not for forget"},
 	} {
 		r := forgetWith(t, stores, c.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
@@ -207,13 +198,11 @@ func TestForgetUsage(t *testing.T) {
 }
 
 func TestForgetIsRegistered(t *testing.T) {
-	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	if code := dispatch(context.Background(), e, []string{"forget"}); code != exitUsage || !strings.Contains(errOut.String(), "--device NAME") {
-		t.Fatalf("handoff forget: exit %d, stderr %s", code, errOut.String())
+	stores := forgetStores{keyring: func() (keystore.Store, error) { return keystore.NewMemory(), nil }, fileDir: t.TempDir()}
+	if r := runLine(t, &stores, "forget"); r.code != exitUsage || !strings.Contains(r.stderr, "--device NAME") {
+		t.Fatalf("handoff forget: exit %d, stderr %s", r.code, r.stderr)
 	}
-	out.Reset()
-	if code := dispatch(context.Background(), e, []string{"help"}); code != exitOK || !strings.Contains(out.String(), "forget") {
-		t.Fatalf("handoff help does not list forget:\n%s", out.String())
+	if r := runLine(t, &stores, "help"); r.code != exitOK || !strings.Contains(r.stdout, "forget") {
+		t.Fatalf("handoff help does not list forget:\n%s", r.stdout)
 	}
 }

@@ -11,8 +11,8 @@ func TestKeyringAskedButUnavailable(t *testing.T) {
 	sh := newShell(t, closedPort(t))
 	sh.env = append(sh.env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+t.TempDir()+"/no-bus")
 	r := sh.run("whoami", "--keystore", "keyring")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "keyring unavailable") ||
-		!strings.Contains(r.stderr, "choose --keystore auto, memory or file") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "keyring is unavailable") ||
+		!strings.Contains(r.stderr, "choose --keystore auto, kernel, memory or file") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,26 +11,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
 
 const (
-	linkUsage       = "handoff link [--qr] [--png FILE] [--link-url TEMPLATE] [flags]"
 	linkPlaceholder = "{code}"
 	// exampleLinkURL is the default link page spelt as a template, for messages.
 	exampleLinkURL = "{server}/sandbox/link?code={code}&sp={sp}"
+	// defaultWait is how long link --wait waits when --timeout does not say.
+	defaultWait = 10 * time.Minute
 )
-
-func init() {
-	register(&command{
-		name:    "link",
-		summary: "step 4: get a six-digit link code for a TV (POST link), with its QR image",
-		usage:   linkUsage,
-		run:     runLink,
-	})
-}
 
 // linkAnswer is the API's answer to POST link and the URL the QR image carries.
 type linkAnswer struct {
@@ -39,63 +32,102 @@ type linkAnswer struct {
 	LinkURL string `json:"linkUrl"`
 }
 
-func runLink(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "link", linkUsage, `Step 4 of the flow: the signed-in device asks for a link code (POST link) that
+// linkFlags are the flags of handoff link.
+type linkFlags struct {
+	qr      bool
+	png     string
+	linkURL string
+	wait    bool
+}
+
+func (a *app) linkCommand() *cobra.Command {
+	var f linkFlags
+	cmd := &cobra.Command{
+		Use:   "link",
+		Short: "step 4: get a six-digit link code for a TV (POST link), with its QR image",
+		Long: `Step 4 of the flow: the signed-in device asks for a link code (POST link) that
 another device types (handoff redeem CODE) or scans. The QR image carries a URL with
-the code, by default the sandbox's own link page.`, "phone")
-	showQR := c.fs.Bool("qr", false, "also draw the QR code in the terminal")
-	pngFile := c.fs.String("png", "", "also write the QR code as a PNG image to `FILE`")
-	linkURL := c.fs.String("link-url", "", "the URL the QR code carries (default: the sandbox's link page); {code} is replaced by the code, {server} by --server and {sp} by --sp")
-	rest, code, ok := c.parse(args)
-	if !ok {
-		return code
+the code, by default the sandbox's own link page.
+
+With --wait it then waits until a new device joins the profile (it polls the device
+list), says which one and exits 0; it exits 1 when the code expires first, or when
+--timeout (default 10m with --wait) runs out. With --json it prints two JSON lines:
+the link code when it has it, then the device that joined (or the error).`,
+		Example: "handoff link --qr\nhandoff link --wait --timeout 5m",
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runLink(cmd, f) },
 	}
-	if err := noArgs("link", rest); err != nil {
-		return c.out.fail(err)
+	cmd.Flags().BoolVar(&f.qr, "qr", false, "also draw the QR code in the terminal")
+	cmd.Flags().StringVar(&f.png, "png", "", "also write the QR code as a PNG image to FILE")
+	cmd.Flags().StringVar(&f.linkURL, "link-url", "", "the URL the QR code carries (default: the sandbox's link page); {code} is replaced by the code, {server} by --server and {sp} by --sp")
+	cmd.Flags().BoolVar(&f.wait, "wait", false, "wait until a device joins with the code (or it expires)")
+	_ = cmd.MarkFlagFilename("png", "png")
+	_ = cmd.RegisterFlagCompletionFunc("link-url", cobra.NoFileCompletions)
+	return cmd
+}
+
+func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
+	s := a.step(cmd, "phone")
+	if f.linkURL != "" && !strings.Contains(f.linkURL, linkPlaceholder) {
+		return s.fail(usagef("--link-url must contain %s where the code goes, like %s", linkPlaceholder, exampleLinkURL))
 	}
-	if *linkURL != "" && !strings.Contains(*linkURL, linkPlaceholder) {
-		return c.out.fail(usagef("--link-url must contain %s where the code goes, like %s", linkPlaceholder, exampleLinkURL))
-	}
-	if *pngFile != "" {
-		if err := checkWritableDir(*pngFile); err != nil {
-			return c.out.fail(err)
+	if f.png != "" {
+		if err := checkWritableDir(f.png); err != nil {
+			return s.fail(err)
 		}
 	}
-	d, err := c.open(assets.RolePrimary)
+	d, err := s.open(assets.RolePrimary)
 	if err != nil {
-		return c.out.fail(err)
+		return s.fail(err)
+	}
+	ctx, cancel := s.context()
+	defer cancel()
+	// The devices already in the profile, so that --wait knows a new one.
+	var before *client.DeviceList
+	if f.wait {
+		if before, err = d.Devices(ctx); err != nil {
+			return s.fail(err)
+		}
 	}
 	lc, err := d.Link(ctx)
 	if err != nil {
-		return c.out.fail(err)
+		return s.fail(err)
 	}
-	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(*linkURL, c.df.server, c.df.sp, lc.Code)}
+	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(f.linkURL, a.sf.server, a.sf.sp, lc.Code)}
 	var qr string
-	if *showQR {
+	if f.qr {
 		if qr, err = terminalQR(answer.LinkURL); err != nil {
-			return c.out.fail(usagef("the link URL does not fit in a QR code (%d characters); shorten --link-url", len(answer.LinkURL)))
+			return s.fail(usagef("the link URL does not fit in a QR code (%d characters); shorten --link-url", len(answer.LinkURL)))
 		}
 	}
-	if *pngFile != "" {
-		if err := writeQRPNG(answer.LinkURL, *pngFile); err != nil {
-			return c.out.fail(usagef("cannot write the QR image to %s: %s", *pngFile, reason(err)))
+	if f.png != "" {
+		if err := writeQRPNG(answer.LinkURL, f.png); err != nil {
+			return s.fail(usagef("cannot write the QR image to %s: %s", f.png, reason(err)))
 		}
 	}
-	if c.out.json && qr != "" {
-		fmt.Fprint(e.stderr, qr)
+	if s.out().json && qr != "" {
+		fmt.Fprint(a.e.stderr, qr)
 	}
-	return c.out.ok(answer, func(w io.Writer) {
-		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", c.df.device, until(time.Now(), lc.NotAfter.Time()))
+	err = s.ok(answer, func(w io.Writer) {
+		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), until(time.Now(), lc.NotAfter.Time()))
 		fmt.Fprintln(w, present.BigDigits(lc.Code, false))
 		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(lc.Code), lc.Code)
 		if qr != "" {
 			fmt.Fprint(w, "\n"+qr)
 		}
 		fmt.Fprintf(w, "or open %s\n", answer.LinkURL)
-		if *pngFile != "" {
-			fmt.Fprintf(w, "QR image written to %s\n", *pngFile)
+		if f.png != "" {
+			fmt.Fprintf(w, "QR image written to %s\n", f.png)
 		}
 	})
+	if err != nil || !f.wait {
+		return err
+	}
+	wait := defaultWait
+	if cmd.Flags().Changed("timeout") || a.e.getenv("HANDOFF_TIMEOUT") != "" {
+		wait = a.sf.timeout
+	}
+	return s.waitForJoin(d, before, lc.NotAfter.Time(), wait)
 }
 
 // expandLinkURL fills the --link-url template; an empty one is the sandbox's link page.

@@ -17,40 +17,58 @@ import (
 // otherwise a few lines for a person. Its methods return the exit code.
 type output struct {
 	e       *env
-	command string
+	command string // "mvpd signin"
 	json    bool
 	device  string
+	// storeKind is the keystore the device was opened from, once it was: a step that
+	// finds no sign-in in the memory store says why.
+	storeKind string
 }
 
 // ok prints a success: resp as JSON with the device's name added, or human text.
-func (o output) ok(resp any, human func(w io.Writer)) int {
+func (o output) ok(resp any, human func(w io.Writer)) error {
 	if !o.json {
 		human(o.e.stdout)
-		return exitOK
+		return nil
 	}
 	obj, err := withDevice(resp, o.device)
 	if err != nil {
-		fmt.Fprintln(o.e.stderr, "handoff: the server's answer could not be printed as JSON; run without --json to see it")
-		return exitUnreachable
+		return o.fail(&client.ProtocolError{Problem: "its answer could not be printed as JSON"})
 	}
 	o.e.stdout.Write(obj)
-	return exitOK
+	return nil
 }
 
-// fail prints an error and returns its exit code. The explanation goes to stderr in
+// fail prints an error and returns it as reported. The explanation goes to stderr in
 // both modes; with --json the error object also goes to stdout.
-func (o output) fail(err error) int {
-	code := exitCode(err)
-	fmt.Fprintln(o.e.stderr, "handoff:", explain(err))
-	if o.json {
-		obj, _ := json.Marshal(errorObject(err, o.device))
-		o.e.stdout.Write(append(obj, '\n'))
+func (o output) fail(err error) error {
+	msg := explain(err)
+	if errors.Is(err, client.ErrNotSignedIn) && o.storeKind == "memory" {
+		msg += " " + memoryStoreHint
 	}
-	if code == exitUsage {
+	fmt.Fprintln(o.e.stderr, "handoff:", msg)
+	if o.json {
+		obj := errorObject(err, o.device)
+		obj.Error.Message = msg
+		raw, _ := json.Marshal(obj)
+		o.e.stdout.Write(append(raw, '\n'))
+	}
+	var usage *usageError
+	switch {
+	case !errors.As(err, &usage) && !client.IsBadInput(err):
+	case o.command == "":
+		fmt.Fprintln(o.e.stderr, "Run 'handoff help' to see the commands and the flags they share.")
+	default:
 		fmt.Fprintf(o.e.stderr, "Run 'handoff %s --help' for its flags.\n", o.command)
 	}
-	return code
+	return &reportedError{err: err}
 }
+
+// memoryStoreHint says why a device of the memory keystore is not signed in: every
+// command is a new process, and that store lives only as long as one.
+const memoryStoreHint = "Its secrets are in the memory keystore: the previous command kept them in memory only, " +
+	"and they went when it ended. To keep them between commands, unlock an OS keyring, " +
+	"or choose --keystore kernel (Linux) or --keystore file (plain text)."
 
 // withDevice marshals an API answer and adds the "device" field to it.
 func withDevice(resp any, device string) ([]byte, error) {
@@ -62,27 +80,12 @@ func withDevice(resp any, device string) ([]byte, error) {
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, err
 	}
-	name, _ := json.Marshal(device)
-	obj["device"] = name
+	if device != "" { // status answers for every device, not one
+		name, _ := json.Marshal(device)
+		obj["device"] = name
+	}
 	out, err := json.Marshal(obj)
 	return append(out, '\n'), err
-}
-
-// exitCode maps an error to the exit codes of `handoff help`.
-func exitCode(err error) int {
-	var usage *usageError
-	var store *client.StoreError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &usage), client.IsBadInput(err), errors.As(err, &store):
-		// A keystore that cannot be used is fixed from the command line (--keystore).
-		return exitUsage
-	case client.IsRefused(err), errors.Is(err, client.ErrNotSignedIn):
-		return exitRefused
-	default:
-		return exitUnreachable
-	}
 }
 
 // apiErrorJSON is the SSO service's error envelope; every error is printed in it, so
@@ -98,7 +101,7 @@ type apiErrorJSON struct {
 		Trace      string `json:"trace,omitempty"`
 		RetryAfter int    `json:"retryAfter,omitempty"` // seconds, from Retry-After
 	} `json:"error"`
-	Device string `json:"device"`
+	Device string `json:"device,omitempty"` // none when no command was found
 }
 
 // errorObject is the JSON printed for an error: the API's own error object when the
@@ -132,6 +135,9 @@ func errorObject(err error, device string) apiErrorJSON {
 func localError(err error) (status, code string) {
 	var (
 		usage       *usageError
+		setup       *setupError
+		interrupted *interruptedError
+		notDone     *notDoneError
 		store       *client.StoreError
 		unreachable *client.UnreachableError
 		protocol    *client.ProtocolError
@@ -139,8 +145,14 @@ func localError(err error) (status, code string) {
 	switch {
 	case errors.As(err, &usage), client.IsBadInput(err):
 		return "USAGE_ERROR", "usage"
+	case errors.As(err, &interrupted):
+		return "INTERRUPTED", "interrupted"
+	case errors.As(err, &notDone):
+		return notDone.status, notDone.code
 	case errors.Is(err, client.ErrNotSignedIn):
 		return "NOT_SIGNED_IN", "not_signed_in"
+	case errors.As(err, &setup):
+		return "SETUP_ERROR", "setup"
 	case errors.As(err, &store):
 		return "KEYSTORE_ERROR", "keystore_unavailable"
 	case errors.As(err, &unreachable) && unreachable.Timeout, errors.Is(err, context.DeadlineExceeded):
@@ -166,9 +178,24 @@ func statusName(code int) string {
 // client's through client.Explain (never a Go error string), with the API's code and
 // trace id so that a refusal can be found in the server's log.
 func explain(err error) string {
-	var usage *usageError
-	if errors.As(err, &usage) {
+	var (
+		usage       *usageError
+		setup       *setupError
+		interrupted *interruptedError
+		notDone     *notDoneError
+		screen      *screenError
+	)
+	switch {
+	case errors.As(err, &screen):
+		return screen.msg
+	case errors.As(err, &interrupted):
+		return "Interrupted: nothing more was asked of the server; what it had already answered is saved."
+	case errors.As(err, &usage):
 		return usage.msg
+	case errors.As(err, &setup):
+		return setup.msg
+	case errors.As(err, &notDone):
+		return notDone.msg
 	}
 	msg := client.Explain(err)
 	var apiErr *client.APIError

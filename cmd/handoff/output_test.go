@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,6 +37,12 @@ func TestExitCode(t *testing.T) {
 		{"timeout", &client.UnreachableError{Server: "http://127.0.0.1:1", Timeout: true, Err: context.DeadlineExceeded}, exitUnreachable},
 		{"unreadable answer", &client.ProtocolError{Server: "http://x", HTTPStatus: 200, Problem: "not JSON"}, exitUnreachable},
 		{"deadline", context.DeadlineExceeded, exitUnreachable},
+		{"keystore unusable", &setupError{msg: "keyring unavailable"}, exitUsage},
+		{"no terminal", &setupError{msg: "the interactive screen needs a terminal"}, exitUsage},
+		{"link code expired", &notDoneError{code: "link_code_expired"}, exitRefused},
+		{"already reported", &reportedError{err: refused}, exitRefused},
+		{"Ctrl-C", fmt.Errorf("%w: %w", &interruptedError{signal: syscall.SIGINT}, context.Canceled), 130},
+		{"SIGTERM", &interruptedError{signal: syscall.SIGTERM}, 143},
 	} {
 		if got := exitCode(tc.err); got != tc.want {
 			t.Errorf("%s: exitCode = %d, want %d", tc.name, got, tc.want)
@@ -113,8 +120,8 @@ func TestOutputOKPrintsTheAnswerWithTheDevice(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	o := output{e: &env{stdout: &stdout, stderr: &stderr}, command: "signin", json: true, device: "phone"}
 	tok := &client.ServiceToken{Status: "CREATED", Token: "eyJ.x.y", NotBefore: 1700000000000, NotAfter: 1700003600000}
-	if code := o.ok(tok, func(io.Writer) { t.Error("human output in --json mode") }); code != exitOK {
-		t.Fatalf("exit %d", code)
+	if err := o.ok(tok, func(io.Writer) { t.Error("human output in --json mode") }); err != nil {
+		t.Fatalf("ok: %v", err)
 	}
 	var got map[string]any
 	dec := json.NewDecoder(&stdout)
@@ -144,7 +151,7 @@ func TestOutputFail(t *testing.T) {
 	refused := &client.APIError{HTTPStatus: 400, Status: "BAD_REQUEST", Code: "invalid_parameter_code", Message: "code not found", Trace: "abc-123"}
 	var stdout, stderr bytes.Buffer
 	o := output{e: &env{stdout: &stdout, stderr: &stderr}, command: "redeem", json: true, device: "tv"}
-	if code := o.fail(refused); code != exitRefused {
+	if code := exitCode(o.fail(refused)); code != exitRefused {
 		t.Errorf("exit %d, want %d", code, exitRefused)
 	}
 	var got apiErrorJSON
@@ -162,7 +169,7 @@ func TestOutputFail(t *testing.T) {
 	stdout.Reset()
 	stderr.Reset()
 	o.json = false
-	if code := o.fail(usagef("redeem needs the code the phone shows")); code != exitUsage {
+	if code := exitCode(o.fail(usagef("redeem needs the code the phone shows"))); code != exitUsage {
 		t.Errorf("usage exit %d", code)
 	}
 	if stdout.Len() != 0 {
@@ -190,4 +197,23 @@ func jsonEqual(a, b any) bool {
 	ra, _ := json.Marshal(a)
 	rb, _ := json.Marshal(b)
 	return bytes.Equal(ra, rb)
+}
+
+func TestNotSignedInInTheMemoryStoreSaysWhy(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	o := output{e: &env{stdout: &stdout, stderr: &stderr}, command: "link", json: true, device: "phone", storeKind: "memory"}
+	if code := exitCode(o.fail(client.ErrNotSignedIn)); code != exitRefused {
+		t.Errorf("exit %d, want %d", code, exitRefused)
+	}
+	for _, want := range []string{"previous command kept them in memory only", "--keystore kernel", "--keystore file"} {
+		if !strings.Contains(stderr.String(), want) || !strings.Contains(stdout.String(), want) {
+			t.Errorf("stderr %q / JSON %q do not say %q", stderr.String(), stdout.String(), want)
+		}
+	}
+	stderr.Reset()
+	o.storeKind = "file"
+	o.fail(client.ErrNotSignedIn)
+	if strings.Contains(stderr.String(), "memory") {
+		t.Errorf("a file-store device is told about memory: %q", stderr.String())
+	}
 }

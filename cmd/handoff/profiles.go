@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -9,33 +8,35 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
-const profilesUsage = "handoff profiles [flags]"
-
-func init() {
-	register(&command{
-		name:    "profiles",
-		summary: "step 5: the TV provider authentications this device can use (REST v2 profiles)",
-		usage:   profilesUsage,
-		run:     runProfiles,
-	})
-}
-
-func runProfiles(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "profiles", profilesUsage, `Step 5 of the flow: reads the TV provider (MVPD) authentications this device can use
+func (a *app) profilesCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "profiles",
+		Short: "step 5: the TV provider authentications this device can use (REST v2 profiles)",
+		Long: `Step 5 of the flow: reads the TV provider (MVPD) authentications this device can use
 (GET /api/v2/{sp}/profiles with its service token). On the device that signed in the
-type is "regular"; on the others of the profile it is "serviceTokenSSO".`, "phone")
-	d, code, ok := c.openFlagsOnly(args)
-	if !ok {
-		return code
+type is "regular"; on the others of the profile it is "serviceTokenSSO".`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s := a.step(cmd, "phone")
+			d, err := s.open(assets.RolePrimary)
+			if err != nil {
+				return s.fail(err)
+			}
+			ctx, cancel := s.context()
+			defer cancel()
+			p, err := d.Profiles(ctx)
+			if err != nil {
+				return s.fail(err)
+			}
+			return s.ok(p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
+		},
 	}
-	p, err := d.Profiles(ctx)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	return c.out.ok(p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
 }
 
 func writeProfiles(w io.Writer, p *client.Profiles, now time.Time) {

@@ -1,35 +1,37 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/handoff-sso/handoff/assets"
 )
 
-const refreshUsage = "handoff refresh [flags]"
-
-func init() {
-	register(&command{
-		name:    "refresh",
-		summary: "renew the device's service token (GET serviceToken)",
-		usage:   refreshUsage,
-		run:     runRefresh,
-	})
-}
-
-func runRefresh(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "refresh", refreshUsage, `Renews the device's service token (GET serviceToken with AD-Service-Token): same
-profile, new validity. An unlinked device is refused here.`, "phone")
-	d, code, ok := c.openFlagsOnly(args)
-	if !ok {
-		return code
+func (a *app) refreshCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "refresh",
+		Short: "renew the device's service token (GET serviceToken)",
+		Long: `Renews the device's service token (GET serviceToken with AD-Service-Token): same
+profile, new validity. An unlinked device is refused here.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s := a.step(cmd, "phone")
+			d, err := s.open(assets.RolePrimary)
+			if err != nil {
+				return s.fail(err)
+			}
+			ctx, cancel := s.context()
+			defer cancel()
+			tok, err := d.Refresh(ctx)
+			if err != nil {
+				return s.fail(err)
+			}
+			return s.ok(tok, func(w io.Writer) {
+				fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", s.device(), d.State().Claims.Subject)
+				printTokenExpiry(w, tok)
+			})
+		},
 	}
-	tok, err := d.Refresh(ctx)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	return c.out.ok(tok, func(w io.Writer) {
-		fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", c.df.device, d.State().Claims.Subject)
-		printTokenExpiry(w, tok)
-	})
 }

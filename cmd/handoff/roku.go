@@ -1,56 +1,57 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
 )
 
-const rokuSignInUsage = "handoff roku signin --subscriber ID [flags]"
-
-var rokuGroup = &subcommandGroup{
-	name: "roku",
-	about: `A Roku TV joins its subscriber's profile through the platform identity token (seed
+func (a *app) rokuCommand() *cobra.Command {
+	group := &cobra.Command{
+		Use:   "roku",
+		Short: "a Roku TV joins its subscriber's profile without a code (platform SSO)",
+		Long: `A Roku TV joins its subscriber's profile through the platform identity token (seed
 000), without a link code. On the sandbox the token comes from its simulated Roku
 identity service.`,
-	subs: []subcommand{
-		{name: "signin", usage: rokuSignInUsage, summary: "join the subscriber's profile with the Roku connect token", run: runRokuSignIn},
-	},
-}
-
-func init() {
-	rokuGroup.register("a Roku TV joins its subscriber's profile without a code (platform SSO)")
-}
-
-func runRokuSignIn(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "roku signin", rokuSignInUsage, `The Roku device gets a connect token for the subscriber from the sandbox's Roku
+		Args: stepArgs,
+		RunE: sayWhichStep,
+	}
+	var subscriber string
+	signin := &cobra.Command{
+		Use:   "signin --subscriber ID",
+		Short: "join the subscriber's profile with the Roku connect token",
+		Long: `The Roku device gets a connect token for the subscriber from the sandbox's Roku
 identity service, then POST serviceToken with X-Roku-Reserved-Roku-Connect-Token.
 Every Roku of one subscriber lands in the same profile. The device is "roku" unless
 --device or HANDOFF_DEVICE says otherwise; a new device named roku… gets the roku
-preset, any other needs --preset roku.`, "roku")
-	subscriber := c.fs.String("subscriber", "", "the Roku subscriber id (required)")
-	rest, code, ok := c.parse(args)
-	if !ok {
-		return code
+preset, any other needs --preset roku.`,
+		Example: "handoff roku signin --subscriber sub-42",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s := a.step(cmd, "roku")
+			if subscriber == "" {
+				return s.fail(usagef("roku signin needs the subscriber: --subscriber ID"))
+			}
+			d, err := s.open(assets.RoleSecondary)
+			if err != nil {
+				return s.fail(err)
+			}
+			ctx, cancel := s.context()
+			defer cancel()
+			tok, err := d.RokuSignIn(ctx, subscriber)
+			if err != nil {
+				return s.fail(err)
+			}
+			return s.ok(tok, func(w io.Writer) {
+				fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", s.device(), d.State().Claims.Subject)
+				printTokenExpiry(w, tok)
+			})
+		},
 	}
-	if err := noArgs("roku signin", rest); err != nil {
-		return c.out.fail(err)
-	}
-	if *subscriber == "" {
-		return c.out.fail(usagef("roku signin needs the subscriber: --subscriber ID"))
-	}
-	d, err := c.open(assets.RoleSecondary)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	tok, err := d.RokuSignIn(ctx, *subscriber)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	return c.out.ok(tok, func(w io.Writer) {
-		fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", c.df.device, d.State().Claims.Subject)
-		printTokenExpiry(w, tok)
-	})
+	signin.Flags().StringVar(&subscriber, "subscriber", "", "the Roku subscriber id (required)")
+	group.AddCommand(signin)
+	return group
 }

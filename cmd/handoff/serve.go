@@ -7,19 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/handoff-sso/handoff/sandbox"
 )
-
-const serveUsage = "handoff serve [--addr HOST:PORT] [--data DIR | --memory] [flags]"
-
-func init() {
-	register(&command{
-		name:    "serve",
-		summary: "run the sandbox SSO service for other terminals and devices",
-		usage:   serveUsage,
-		run:     runServe,
-	})
-}
 
 // durationFlag is a Go duration flag whose error says what syntax to use.
 type durationFlag struct{ d *time.Duration }
@@ -30,6 +22,8 @@ func (f durationFlag) String() string {
 	}
 	return f.d.String()
 }
+
+func (f durationFlag) Type() string { return "duration" }
 
 func (f durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(s)
@@ -52,11 +46,9 @@ func (f listFlag) String() string {
 
 func (f listFlag) Set(s string) error { *f.vs = append(*f.vs, s); return nil }
 
-func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "serve", serveUsage, `Runs the sandbox SSO service (client registration, service tokens, link codes,
-the device list) until SIGINT or SIGTERM. Its state is kept on disk in the user's
-state directory unless --data or --memory says otherwise. Every request is logged
-on stderr as one line, without secrets.`)
+func (f listFlag) Type() string { return "name" }
+
+func (a *app) serveCommand() *cobra.Command {
 	cfg := sandbox.Config{
 		ServiceTokenTTL: sandbox.DefaultServiceTokenTTL,
 		RefreshGrace:    sandbox.DefaultRefreshGrace,
@@ -64,61 +56,119 @@ on stderr as one line, without secrets.`)
 		AccessTokenTTL:  sandbox.DefaultAccessTokenTTL,
 		MVPDAuthTTL:     sandbox.DefaultMVPDAuthTTL,
 	}
-	addr := fs.String("addr", "127.0.0.1:8765", "`host:port` to listen on (port 0: any free port)")
-	fs.StringVar(&cfg.DataDir, "data", "", "`directory` of the durable store (default: $XDG_STATE_HOME/handoff or ~/.local/state/handoff)")
+	var addr string
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run the sandbox SSO service for other terminals and devices",
+		Long: `Runs the sandbox SSO service (client registration, service tokens, link codes,
+the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
+the user's state directory unless --data or --memory says otherwise. Every request
+is logged on stderr as one line, without secrets.`,
+		Example: "handoff serve --memory --addr 127.0.0.1:0",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("seed") {
+				cfg.Seed = &seed
+			}
+			return runServe(cmd.Context(), a.e, cfg, addr)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on, host:port (port 0: any free port)")
+	fs.StringVar(&cfg.DataDir, "data", "", "where the durable store lives (default: the user's state directory)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in memory; lost on exit")
-	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go `duration`: 90s, 10m, 1h)")
-	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token (a Go `duration`)")
-	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m (a Go `duration`)")
-	fs.Var(durationFlag{&cfg.AccessTokenTTL}, "access-token-ttl", "access token lifetime (a Go `duration`)")
-	fs.Var(durationFlag{&cfg.MVPDAuthTTL}, "mvpd-auth-ttl", "lifetime of a TV provider (MVPD) authentication (a Go `duration`)")
-	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider `name` (repeatable; none: any valid name)")
-	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "POST serviceToken without X-SSO-ID uses the device identifier as the SSO id")
+	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go duration: 90s, 10m, 1h)")
+	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token (a Go duration)")
+	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m (a Go duration)")
+	fs.Var(durationFlag{&cfg.AccessTokenTTL}, "access-token-ttl", "access token lifetime (a Go duration)")
+	fs.Var(durationFlag{&cfg.MVPDAuthTTL}, "mvpd-auth-ttl", "lifetime of a TV provider (MVPD) authentication (a Go duration)")
+	fs.Var(listFlag{&cfg.ServiceProviders}, "service-provider", "serve only this service provider name (repeatable; none: any valid name)")
+	fs.BoolVar(&cfg.AllowDeviceIDFallback, "allow-device-id-fallback", false, "let POST serviceToken without X-SSO-ID use the device identifier as the SSO id")
 	fs.BoolVar(&cfg.NoOpenRegistration, "no-open-registration", false, "turn off GET /sandbox/software-statement")
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(e.stderr, "handoff serve: unexpected argument %q; run 'handoff serve --help'\n", rest[0])
-		return exitUsage
-	}
+	bindExposureFlags(fs, &cfg)
+	fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API /sandbox/admin/ (default: a random one, printed and kept 0600 in the state directory)")
+	fs.Uint64Var(&seed, "seed", 0, "draw link codes and identifiers from this seed, for reproducible test runs (default: crypto random)")
+	fs.IntVar(&cfg.RedeemFailureBudget, "redeem-failure-budget", sandbox.DefaultRedeemFailureBudget, "failed link-code redemptions per hour, server-wide, before every redemption waits (see docs/security.md)")
+	fs.IntVar(&cfg.MaxDevicesPerProfile, "max-devices-per-profile", sandbox.DefaultMaxDevicesPerProfile, "devices a profile may hold; a join past it is refused")
+	_ = cmd.MarkFlagDirname("data")
+	refuseShared(cmd, "it is the server the devices talk to; point them at it with --server", sharedNames...)
+	return cmd
+}
+
+// runServe serves until ctx ends: a signal is how serve is asked to stop, so it exits 0.
+func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) error {
 	for _, d := range []*time.Duration{&cfg.ServiceTokenTTL, &cfg.RefreshGrace, &cfg.LinkCodeTTL, &cfg.AccessTokenTTL, &cfg.MVPDAuthTTL} {
 		if *d <= 0 {
-			fmt.Fprintln(e.stderr, "handoff serve: every lifetime must be positive; run 'handoff serve --help'")
-			return exitUsage
+			return usagef("every lifetime must be positive")
 		}
 	}
+	if cfg.RedeemFailureBudget <= 0 || cfg.MaxDevicesPerProfile <= 0 {
+		return usagef("--redeem-failure-budget and --max-devices-per-profile must be positive")
+	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(e.stderr, "handoff serve: %v; run 'handoff serve --help'\n", err)
-		return exitUsage
+		return &usageError{msg: err.Error()}
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv, err := sandbox.New(cfg)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "handoff serve: %v\n", err)
-		return exitRefused
+		return &setupError{msg: "cannot open the sandbox's store: " + err.Error(), err: err}
 	}
-	base, err := srv.Start(*addr)
+	base, err := srv.Start(addr)
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
-		fmt.Fprintf(e.stderr, "handoff serve: %v\n", err)
-		return exitUnreachable
+		return &setupError{msg: err.Error(), err: err}
 	}
 	fmt.Fprintf(e.stdout, "handoff sandbox serving on %s\n", base)
+	for _, l := range srv.Exposure().Lines() {
+		fmt.Fprintln(e.stdout, l)
+	}
 	if cfg.Memory {
 		fmt.Fprintln(e.stdout, "data: in memory (lost on exit)")
 	} else {
 		fmt.Fprintf(e.stdout, "data: %s\n", srv.DataLocation())
 	}
 	fmt.Fprintf(e.stdout, "other terminals: export HANDOFF_SERVER=%s\n", base)
+	if tokenFile := announceAdmin(e, srv, cfg, base); tokenFile != "" {
+		defer func() { _ = sandbox.RemoveAdminToken(tokenFile) }()
+	}
 	<-ctx.Done()
 	fmt.Fprintln(e.stdout, "handoff sandbox: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(e.stderr, "handoff serve: the shutdown did not finish cleanly: requests were still running after 10s, or the data file could not be closed (what was answered before is kept)")
-		return exitUnreachable
+		return &setupError{msg: "the shutdown did not finish cleanly: requests were still running after 10s, or the data file could not be closed (what was answered before is kept)", err: err}
 	}
-	return exitOK
+	return nil
+}
+
+// bindExposureFlags are the flags that make the sandbox reachable from other devices.
+func bindExposureFlags(fs *pflag.FlagSet, cfg *sandbox.Config) {
+	fs.BoolVar(&cfg.LAN, "lan", false, "also serve on this machine's LAN address (printed), so that a phone on the same network opens the QR codes and pages")
+	fs.StringVar(&cfg.LANInterface, "lan-interface", "", "with --lan: take the address from this network interface (default: chosen)")
+	fs.StringVar(&cfg.Advertise, "advertise", "", "the base URL devices are sent to (a tunnel, a hostname) instead of the LAN or loopback one")
+}
+
+// announceAdmin says how to reach the admin API and whether the run is seeded. A
+// random admin token is kept for the local CLI; the returned file goes with the
+// sandbox.
+func announceAdmin(e *env, srv *sandbox.Server, cfg sandbox.Config, base string) string {
+	if cfg.Seed != nil {
+		fmt.Fprintf(e.stdout, "seed: %d (link codes and identifiers are reproducible: for tests only)\n", *cfg.Seed)
+	}
+	if cfg.AdminToken != "" {
+		fmt.Fprintln(e.stdout, "admin token: the one given with --admin-token")
+		return ""
+	}
+	fmt.Fprintf(e.stdout, "admin token: %s\n", srv.AdminToken())
+	dir, err := sandbox.DefaultDataDir()
+	if err == nil {
+		var path string
+		if path, err = sandbox.SaveAdminToken(dir, base, srv.AdminToken()); err == nil {
+			fmt.Fprintf(e.stdout, "admin token kept for 'handoff sandbox' in %s\n", path)
+			return path
+		}
+	}
+	fmt.Fprintf(e.stderr, "handoff serve: %v; 'handoff sandbox' commands need --admin-token or HANDOFF_ADMIN_TOKEN\n", err)
+	return ""
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -16,15 +15,15 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"--link-code-ttl", "0"}, "every lifetime must be positive"},
 		{[]string{"--link-code-ttl", "61m"}, "--link-code-ttl must be between 1s and 1h0m0s"},
 		{[]string{"--service-token-ttl", "0s"}, "every lifetime must be positive"},
-		{[]string{"--access-token-ttl", "ten"}, "want a Go duration such as 90s"},
+		{[]string{"--access-token-ttl", "ten"}, "--access-token-ttl takes a duration such as 90s"},
+		{[]string{"--device", "tv"}, "--device is not for serve"},
+		{[]string{"--trace"}, "--trace is not for serve"},
 		{[]string{"--service-provider", "a b"}, "service provider"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"extra"}, `serve takes no arguments, but got "extra"`},
 	} {
-		var stdout, stderr bytes.Buffer
-		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-		code := runServe(t.Context(), e, append([]string{"--memory", "--addr", "127.0.0.1:0"}, tc.args...))
-		if code != exitUsage || !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
-			t.Errorf("serve %q: exit %d, stderr %q, stdout %q; want exit %d and %q", tc.args, code, stderr.String(), stdout.String(), exitUsage, tc.want)
+		r := runLine(t, nil, append([]string{"serve", "--memory", "--addr", "127.0.0.1:0"}, tc.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+			t.Errorf("serve %q: exit %d, stderr %q, stdout %q; want exit %d and %q", tc.args, r.code, r.stderr, r.stdout, exitUsage, tc.want)
 		}
 	}
 }

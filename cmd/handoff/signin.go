@@ -1,53 +1,49 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
 
-const signinUsage = "handoff signin --sso-id ID [flags]"
-
-func init() {
-	register(&command{
-		name:    "signin",
-		summary: "step 2: get a service token for an account (X-SSO-ID)",
-		usage:   signinUsage,
-		run:     runSignIn,
-	})
-}
-
-func runSignIn(ctx context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "signin", signinUsage, `Step 2 of the flow: the device asks for a service token for the account it is
+func (a *app) signinCommand() *cobra.Command {
+	var ssoID string
+	cmd := &cobra.Command{
+		Use:   "signin --sso-id ID",
+		Short: "step 2: get a service token for an account (X-SSO-ID)",
+		Long: `Step 2 of the flow: the device asks for a service token for the account it is
 signed in with (POST serviceToken with X-SSO-ID). Every device that signs in with
-the same ID joins the same profile.`, "phone")
-	ssoID := c.fs.String("sso-id", "", "the account's common identifier, sent as X-SSO-ID (required)")
-	rest, code, ok := c.parse(args)
-	if !ok {
-		return code
+the same ID joins the same profile.`,
+		Example: "handoff signin --sso-id alice@example.com",
+		Args:    noArgs,
 	}
-	if err := noArgs("signin", rest); err != nil {
-		return c.out.fail(err)
+	cmd.Flags().StringVar(&ssoID, "sso-id", "", "the account's common identifier, sent as X-SSO-ID (required)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		s := a.step(cmd, "phone")
+		if ssoID == "" {
+			return s.fail(usagef("signin needs the account: --sso-id alice@example.com"))
+		}
+		d, err := s.open(assets.RolePrimary)
+		if err != nil {
+			return s.fail(err)
+		}
+		ctx, cancel := s.context()
+		defer cancel()
+		tok, err := d.SignIn(ctx, ssoID)
+		if err != nil {
+			return s.fail(err)
+		}
+		return s.ok(tok, func(w io.Writer) {
+			fmt.Fprintf(w, "%s signed in to profile %s\n", s.device(), d.State().Claims.Subject)
+			printTokenExpiry(w, tok)
+		})
 	}
-	if *ssoID == "" {
-		return c.out.fail(usagef("signin needs the account: --sso-id alice@example.com"))
-	}
-	d, err := c.open(assets.RolePrimary)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	tok, err := d.SignIn(ctx, *ssoID)
-	if err != nil {
-		return c.out.fail(err)
-	}
-	return c.out.ok(tok, func(w io.Writer) {
-		fmt.Fprintf(w, "%s signed in to profile %s\n", c.df.device, d.State().Claims.Subject)
-		printTokenExpiry(w, tok)
-	})
+	return cmd
 }
 
 // printTokenExpiry says until when a service token is good.

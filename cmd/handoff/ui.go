@@ -1,27 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
-	"github.com/handoff-sso/handoff/keystore"
 	"github.com/handoff-sso/handoff/sandbox"
 	"github.com/handoff-sso/handoff/tui"
 )
 
 const (
-	uiUsage    = "handoff [--memory | --data DIR] [--keystore KIND] [--plain] [--tour] [flags]"
-	phoneUsage = "handoff phone [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
-	tvUsage    = "handoff tv [--server URL] [--device NAME] [--preset NAME] [--plain] [--tour]"
 	// sandboxPort is where the embedded sandbox listens when it can, so that other
 	// terminals find it without being told; when another program holds it, the next
 	// ports are tried in order, so that a restart finds the same address again (the
@@ -30,62 +28,67 @@ const (
 	sandboxPorts = 10
 )
 
-func init() {
-	register(&command{name: "ui", summary: "the phone and the TV side by side, on the embedded sandbox", usage: uiUsage, run: runUI})
-	register(&command{name: "phone", summary: "one phone in this terminal (signs in, makes link codes)", usage: phoneUsage,
-		run: func(ctx context.Context, e *env, args []string) int {
-			return runOneDevice(ctx, e, args, "phone", phoneUsage, assets.RolePrimary)
-		}})
-	register(&command{name: "tv", summary: "one TV in this terminal (joins with a link code)", usage: tvUsage,
-		run: func(ctx context.Context, e *env, args []string) int {
-			return runOneDevice(ctx, e, args, "tv", tvUsage, assets.RoleSecondary)
-		}})
-}
-
 // screenFlags are the flags of every interactive command.
 type screenFlags struct{ plain, tour bool }
 
-func (f *screenFlags) bind(fs *flag.FlagSet) {
+func (f *screenFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.plain, "plain", false, "for screen readers: no boxes, no colours, no animation, one device at a time")
 	fs.BoolVar(&f.tour, "tour", false, "start with the guided tour of the six steps")
 }
 
-func runUI(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "handoff", uiUsage, `Starts the sandbox SSO service in this process (on 127.0.0.1:8765, or another free
-port when that one is taken; the address is on screen so that other terminals can
-join with 'handoff tv --server URL') and shows a phone and a TV side by side, each
-with its own identity, tokens and keystore entry.`)
+// uiCommand is handoff with no command: the sandbox in this process and the two
+// devices side by side. It is the root of the command tree.
+func (a *app) uiCommand() *cobra.Command {
 	var sf screenFlags
-	sf.bind(fs)
 	cfg := sandbox.Config{}
-	fs.BoolVar(&cfg.Memory, "memory", false, "keep the sandbox's data in memory; lost on exit")
-	fs.StringVar(&cfg.DataDir, "data", "", "directory of the sandbox's durable store (default: the user's state directory)")
-	sp := fs.String("sp", envOr(e, "HANDOFF_SP", "demo"), "service provider (env HANDOFF_SP)")
-	ks := fs.String("keystore", envOr(e, "HANDOFF_KEYSTORE", "auto"), "where secrets live: auto, keyring, file (plain text, 0600) or memory (env HANDOFF_KEYSTORE)")
-	phonePreset := fs.String("phone-preset", "iphone", "the phone's preset when it is first created: "+fmt.Sprint(assets.PresetNames()))
-	tvPreset := fs.String("tv-preset", "tizen", "the TV's preset when it is first created: "+fmt.Sprint(assets.PresetNames()))
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	var phonePreset, tvPreset string
+	cmd := &cobra.Command{
+		Use:   "handoff",
+		Short: "the phone and the TV side by side, on the embedded sandbox",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, name := range []string{"server", "device", "preset", "json", "trace", "timeout"} {
+				if cmd.Flags().Changed(name) {
+					return usagef("--%s is for the step commands (signin, link, redeem…) and handoff phone or tv; the two-device screen runs its own sandbox with a phone and a tv", name)
+				}
+			}
+			for _, name := range []string{phonePreset, tvPreset} {
+				if _, ok := assets.LookupPreset(name); !ok {
+					return usagef("unknown preset %q; choose one of %s", name, strings.Join(assets.PresetNames(), ", "))
+				}
+			}
+			if err := cfg.Validate(); err != nil {
+				return &usageError{msg: err.Error()}
+			}
+			if err := a.needTerminal(); err != nil {
+				return err
+			}
+			return a.runUI(cmd.Context(), cfg, sf, phonePreset, tvPreset)
+		},
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(e.stderr, "handoff: unexpected argument %q; run 'handoff help'\n", rest[0])
-		return exitUsage
+	sf.bind(cmd.Flags())
+	cmd.Flags().BoolVar(&cfg.Memory, "memory", false, "keep the sandbox's data in memory; lost on exit")
+	cmd.Flags().StringVar(&cfg.DataDir, "data", "", "where the sandbox keeps its durable store (default: the user's state directory)")
+	bindExposureFlags(cmd.Flags(), &cfg)
+	cmd.Flags().StringVar(&phonePreset, "phone-preset", "iphone", "the phone's preset when it is first created: "+strings.Join(assets.PresetNames(), ", "))
+	cmd.Flags().StringVar(&tvPreset, "tv-preset", "tizen", "the TV's preset when it is first created: "+strings.Join(assets.PresetNames(), ", "))
+	_ = cmd.MarkFlagDirname("data")
+	_ = cmd.RegisterFlagCompletionFunc("phone-preset", completePresets)
+	_ = cmd.RegisterFlagCompletionFunc("tv-preset", completePresets)
+	return cmd
+}
+
+// needTerminal refuses to start the interactive screen where nobody can see it.
+func (a *app) needTerminal() error {
+	if a.e.stdoutTTY {
+		return nil
 	}
-	for _, name := range []string{*phonePreset, *tvPreset} {
-		if _, ok := assets.LookupPreset(name); !ok {
-			fmt.Fprintf(e.stderr, "handoff: unknown preset %q; choose one of %v\n", name, assets.PresetNames())
-			return exitUsage
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(e.stderr, "handoff: %v; run 'handoff help ui'\n", err)
-		return exitUsage
-	}
+	return &setupError{msg: "the interactive screen needs a terminal, and stdout is not one: run it in a terminal window (or tmux), or use the step commands (handoff signin, link, redeem, devices; see 'handoff help')"}
+}
+
+func (a *app) runUI(ctx context.Context, cfg sandbox.Config, sf screenFlags, phonePreset, tvPreset string) error {
 	srv, err := sandbox.New(cfg)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "handoff: cannot open the sandbox's store: %v\n", err)
-		return exitRefused
+		return &setupError{msg: "cannot open the sandbox's store: " + err.Error(), err: err}
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -94,25 +97,22 @@ with its own identity, tokens and keystore entry.`)
 	}()
 	base, err := startSandbox(srv)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "handoff: cannot start the sandbox: %v\n", err)
-		return exitUnreachable
+		return &setupError{msg: "cannot start the sandbox: " + err.Error(), err: err}
 	}
-	var warnings []string
-	store, err := keystore.Open(*ks, keystore.Options{Warn: func(msg string) { warnings = append(warnings, msg) }})
+	warnings := srv.Exposure().Lines()
+	store, err := a.sf.openStore(func(msg string) { warnings = append(warnings, msg) })
 	if err != nil {
-		fmt.Fprintf(e.stderr, "handoff: %v\n", err)
-		return exitUsage
+		return err
 	}
 	relay := tui.NewTraceRelay()
 	var specs []tui.DeviceSpec
 	for _, d := range []struct {
 		label, name, preset string
 		role                assets.Role
-	}{{"Phone", "phone", *phonePreset, assets.RolePrimary}, {"TV", "tv", *tvPreset, assets.RoleSecondary}} {
-		dev, err := client.OpenDevice(client.DeviceConfig{Name: d.name, Server: base, SP: *sp, Preset: d.preset, Role: d.role, Store: store, Trace: relay.Trace})
+	}{{"Phone", "phone", phonePreset, assets.RolePrimary}, {"TV", "tv", tvPreset, assets.RoleSecondary}} {
+		dev, err := client.OpenDevice(client.DeviceConfig{Name: d.name, Server: base, SP: a.sf.sp, Preset: d.preset, Role: d.role, Store: store, Trace: relay.Trace})
 		if err != nil {
-			fmt.Fprintf(e.stderr, "handoff: %s\n", client.Explain(err))
-			return exitUsage
+			return err
 		}
 		specs = append(specs, tui.DeviceSpec{Label: d.label, Device: dev})
 	}
@@ -120,7 +120,7 @@ with its own identity, tokens and keystore entry.`)
 	if cfg.Memory {
 		note = "embedded sandbox, in memory"
 	}
-	return runProgram(ctx, e, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings})
+	return a.runProgram(ctx, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings})
 }
 
 // startSandbox listens on the first free port from sandboxPort, or any free port.
@@ -133,52 +133,55 @@ func startSandbox(srv *sandbox.Server) (string, error) {
 	return srv.Start("127.0.0.1:0")
 }
 
-// runOneDevice is `handoff phone` and `handoff tv`: one device against a server that
+func (a *app) phoneCommand() *cobra.Command {
+	return a.oneDeviceCommand("phone", "one phone in this terminal (signs in, makes link codes)", assets.RolePrimary)
+}
+
+func (a *app) tvCommand() *cobra.Command {
+	return a.oneDeviceCommand("tv", "one TV in this terminal (joins with a link code)", assets.RoleSecondary)
+}
+
+// oneDeviceCommand is handoff phone and handoff tv: one device against a server that
 // runs elsewhere. An unreachable server is not fatal: the screen says so and retries.
-func runOneDevice(ctx context.Context, e *env, args []string, name, usage string, role assets.Role) int {
-	fs := newFlagSet(e, name, usage, `Shows one device in this terminal, against the server given by --server (by
-default the sandbox of another terminal's 'handoff', on 127.0.0.1:8765). Its
-identity and secrets persist between runs under its --device name.`)
-	var df deviceFlags
-	df.bind(fs, e, name)
+func (a *app) oneDeviceCommand(name, short string, role assets.Role) *cobra.Command {
 	var sf screenFlags
-	sf.bind(fs)
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+	cmd := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Long: `Shows one device in this terminal, against the server given by --server (by
+default the sandbox of another terminal's 'handoff', on 127.0.0.1:8765). Its
+identity and secrets persist between runs under its --device name.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.needTerminal(); err != nil {
+				return err
+			}
+			s := a.step(cmd, name)
+			// Keystore warnings are shown on screen: stderr is hidden behind it.
+			var notices []string
+			store, err := a.sf.openStore(func(msg string) { notices = append(notices, msg) })
+			if err != nil {
+				return err
+			}
+			relay := tui.NewTraceRelay()
+			dev, err := client.OpenDevice(client.DeviceConfig{
+				Name: s.device(), Server: a.sf.server, SP: a.sf.sp, Preset: presetFor(s.device(), a.sf.preset),
+				Role: role, Store: store, Trace: relay.Trace,
+			})
+			if err != nil {
+				return err
+			}
+			label := "Phone"
+			if role == assets.RoleSecondary {
+				label = "TV"
+			}
+			return a.runProgram(cmd.Context(), relay, tui.Options{Devices: []tui.DeviceSpec{{Label: label, Device: dev}}, Server: a.sf.server,
+				Plain: sf.plain, Tour: sf.tour, Notices: notices, Probe: reachable(a.sf.server)})
+		},
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(e.stderr, "handoff %s: unexpected argument %q; run 'handoff help %s'\n", name, rest[0], name)
-		return exitUsage
-	}
-	if df.json {
-		fmt.Fprintf(e.stderr, "handoff %s: --json is for the step commands (signin, link, redeem…), not the interactive screen\n", name)
-		return exitUsage
-	}
-	relay := tui.NewTraceRelay()
-	// Keystore warnings are shown on screen: stderr is hidden behind it.
-	var warn bytes.Buffer
-	dev, err := df.open(&env{stdin: e.stdin, stdout: e.stdout, stderr: &warn, getenv: e.getenv}, role, relay.Trace)
-	if err != nil {
-		if msg := client.Explain(err); !strings.HasPrefix(msg, "Something unexpected") {
-			fmt.Fprintf(e.stderr, "handoff %s: %s\n", name, msg)
-		} else {
-			fmt.Fprintf(e.stderr, "handoff %s: %v\n", name, err)
-		}
-		return exitUsage
-	}
-	label := "Phone"
-	if role == assets.RoleSecondary {
-		label = "TV"
-	}
-	var notices []string
-	for _, l := range strings.Split(strings.TrimSpace(warn.String()), "\n") {
-		if l = strings.TrimSpace(strings.TrimPrefix(l, "handoff:")); l != "" {
-			notices = append(notices, l)
-		}
-	}
-	return runProgram(ctx, e, relay, tui.Options{Devices: []tui.DeviceSpec{{Label: label, Device: dev}}, Server: df.server,
-		Plain: sf.plain, Tour: sf.tour, Notices: notices, Probe: reachable(df.server)})
+	sf.bind(cmd.Flags())
+	refuseShared(cmd, "the interactive screen shows its own answers and exchanges; the step commands (signin, link, redeem…) print them", "json", "trace", "timeout")
+	return cmd
 }
 
 // reachable checks that a server answers HTTP at all, before any step needs it: a
@@ -196,21 +199,50 @@ func reachable(server string) func(context.Context) error {
 	}
 }
 
-func runProgram(ctx context.Context, e *env, relay *tui.TraceRelay, opts tui.Options) int {
+// runProgram runs the screen until the user quits: q is a clean exit, Ctrl-C (as a
+// key, or SIGINT from outside) exits 130 as it does in a shell.
+func (a *app) runProgram(ctx context.Context, relay *tui.TraceRelay, opts tui.Options) error {
 	opts.QueryTerminal = true
 	opts.Dark = true
-	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
+	m := &interruptible{Model: tui.New(opts)}
+	p := tea.NewProgram(m, tea.WithContext(ctx))
 	relay.Attach(p)
 	_, err := p.Run()
 	switch {
-	case err == nil, errors.Is(err, tea.ErrProgramKilled), errors.Is(err, context.Canceled):
-		return exitOK
+	case m.interrupted.Load():
+		return &interruptedError{signal: syscall.SIGINT}
+	case err == nil:
+		return nil
+	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, context.Canceled):
+		if a.ctx.Err() != nil {
+			return a.interruption(err)
+		}
+		return nil
 	case errors.Is(err, tea.ErrProgramPanic):
-		fmt.Fprintln(e.stderr, "handoff: the screen stopped on an internal error; each device's secrets were saved after its last step. Start it again, and report this if it happens again.")
-		return exitUnreachable
+		return &screenError{msg: "the screen stopped on an internal error; each device's secrets were saved after its last step. Start it again, and report this if it happens again."}
 	}
 	// Bubble Tea's own words name /dev/tty and its internals; what the user can do is
 	// find a terminal.
-	fmt.Fprintln(e.stderr, "handoff: the interactive screen needs a terminal and could not open one: run it in a terminal window (or tmux), or use the step commands (handoff signin, link, redeem, devices; see 'handoff help').")
-	return exitUsage
+	return &setupError{msg: "the interactive screen needs a terminal and could not open one: run it in a terminal window (or tmux), or use the step commands (handoff signin, link, redeem, devices; see 'handoff help').", err: err}
+}
+
+// screenError is the interactive screen stopping on its own fault (exit 3).
+type screenError struct{ msg string }
+
+func (e *screenError) Error() string { return e.msg }
+
+// interruptible notes a Ctrl-C the screen receives as a key: the screen quits on it
+// as on q, and only the exit code tells them apart.
+type interruptible struct {
+	tea.Model
+	interrupted atomic.Bool
+}
+
+func (m *interruptible) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "ctrl+c" {
+		m.interrupted.Store(true)
+	}
+	var cmd tea.Cmd
+	m.Model, cmd = m.Model.Update(msg)
+	return m, cmd
 }

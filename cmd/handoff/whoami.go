@@ -1,25 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 )
-
-const whoamiUsage = "handoff whoami [flags]"
-
-func init() {
-	register(&command{
-		name:    "whoami",
-		summary: "show the device: its key, profile, token expiry and keystore (no secrets)",
-		usage:   whoamiUsage,
-		run:     runWhoami,
-	})
-}
 
 // whoami is what `handoff whoami --json` prints: the device's state, no secret.
 type whoami struct {
@@ -36,23 +27,31 @@ type whoami struct {
 	Unlinked  bool          `json:"unlinked"`
 }
 
-func runWhoami(_ context.Context, e *env, args []string) int {
-	c := newDeviceCommand(e, "whoami", whoamiUsage, `Shows what this device is, from its own record: no network call, and no secret
-(the service token's claims, not the token).`, "phone")
-	d, code, ok := c.openFlagsOnly(args)
-	if !ok {
-		return code
+func (a *app) whoamiCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "whoami",
+		Short: "show the device: its key, profile, token expiry and keystore (no secrets)",
+		Long: `Shows what this device is, from its own record: no network call, and no secret
+(the service token's claims, not the token). It names the keystore the record is in.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s := a.step(cmd, "phone")
+			d, err := s.open(assets.RolePrimary)
+			if err != nil {
+				return s.fail(err)
+			}
+			st := d.State()
+			w := whoami{
+				Key: st.Key, Preset: st.Preset.Name, Server: st.Server, SP: st.SP,
+				Keystore: st.StoreKind, Account: st.Account, SignedIn: st.SignedIn,
+				Subject: st.Claims.Subject, JoinedVia: st.JoinedVia, Unlinked: st.Unlinked,
+			}
+			if !st.NotAfter.IsZero() {
+				w.NotAfter = client.Millis(st.NotAfter.UnixMilli())
+			}
+			return s.ok(w, func(out io.Writer) { writeWhoami(out, s.device(), st, time.Now()) })
+		},
 	}
-	s := d.State()
-	w := whoami{
-		Key: s.Key, Preset: s.Preset.Name, Server: s.Server, SP: s.SP,
-		Keystore: s.StoreKind, Account: s.Account, SignedIn: s.SignedIn,
-		Subject: s.Claims.Subject, JoinedVia: s.JoinedVia, Unlinked: s.Unlinked,
-	}
-	if !s.NotAfter.IsZero() {
-		w.NotAfter = client.Millis(s.NotAfter.UnixMilli())
-	}
-	return c.out.ok(w, func(out io.Writer) { writeWhoami(out, c.df.device, s, time.Now()) })
 }
 
 func writeWhoami(out io.Writer, name string, s client.DeviceState, now time.Time) {
@@ -70,5 +69,8 @@ func writeWhoami(out io.Writer, name string, s client.DeviceState, now time.Time
 		fmt.Fprintf(tw, "profile\tnone yet: handoff signin --sso-id ID, or handoff redeem CODE\n")
 	}
 	fmt.Fprintf(tw, "keystore\t%s (%s)\n", s.StoreKind, s.Account)
+	if s.StoreKind == "memory" && !s.SignedIn {
+		fmt.Fprintf(tw, "note\tthe memory keystore forgets this device when the command ends; keep it with an OS keyring, --keystore kernel (Linux) or --keystore file\n")
+	}
 	tw.Flush()
 }

@@ -10,11 +10,15 @@ package keyringtest
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,6 +65,92 @@ func NeedTools(t *testing.T) {
 	t.Skipf("needs %s: install them with 'apt-get install %s'", strings.Join(missing, ", "), Packages)
 }
 
+// NeedKeyctl fails in CI (CI set) and skips elsewhere when keyctl, which reads the
+// kernel keyring from outside the store under test, is missing.
+func NeedKeyctl(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("keyctl"); err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI: keyctl missing; install keyutils (.ci/run does)")
+	}
+	t.Skip("needs keyctl: install it with 'apt-get install keyutils'")
+}
+
+// Keyctl runs a shell script in a new process, in a session keyring of its own (so
+// that the caller's is left alone) in which the user's persistent keyring (or, on a
+// kernel without it, the user keyring) is linked as $P: the keys found from there are
+// possessed, so keyctl may read them. args are the script's $1, $2…
+func Keyctl(script string, args ...string) (string, error) {
+	full := `P=$(keyctl get_persistent @s 2>/dev/null) || P=$(keyctl link @u @s && echo @u) || exit 1
+` + script
+	cmd := exec.Command("keyctl", append([]string{"session", "-", "sh", "-c", full, "sh"}, args...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if err != nil {
+		return out.String(), fmt.Errorf("%v: %s", err, strings.TrimSpace(strings.ReplaceAll(errOut.String(), "Joined session keyring", "")))
+	}
+	return out.String(), nil
+}
+
+// BusDaemons counts the running dbus-daemon and gnome-keyring-daemon processes, from
+// /proc: all of them (every user's, other tests' too), and those whose environment
+// has HOME=home, which a bus launched by a process of that home (and the keyring it
+// activates) inherit.
+func BusDaemons(t *testing.T, home string) (all, ours int) {
+	t.Helper()
+	comms, err := filepath.Glob("/proc/[0-9]*/comm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range comms {
+		raw, err := os.ReadFile(c)
+		if err != nil {
+			continue // the process ended meanwhile
+		}
+		switch strings.TrimSpace(string(raw)) {
+		case "dbus-daemon", "gnome-keyring-d": // comm keeps 15 bytes of the name
+		default:
+			continue
+		}
+		environ, err := os.ReadFile(filepath.Join(filepath.Dir(c), "environ"))
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+			continue // ended meanwhile
+		}
+		if err != nil {
+			t.Fatalf("cannot tell whose %s is: %v", c, err)
+		}
+		all++
+		if slices.Contains(strings.Split(string(environ), "\x00"), "HOME="+home) {
+			ours++
+		}
+	}
+	return all, ours
+}
+
+// Tripwire puts a dbus-launch first on a PATH for the child that leaves a mark in
+// Root when anything runs it (godbus' autolaunch does); Launched tells whether it ran.
+func (s *Sandbox) Tripwire(t *testing.T) []string {
+	t.Helper()
+	bin := filepath.Join(s.Root, "tripwire")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\necho \"$0 $*\" >>" + filepath.Join(s.Root, "dbus-launch-ran") + "\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+}
+
+// Launched tells whether the tripwire's dbus-launch ran.
+func (s *Sandbox) Launched() bool {
+	_, err := os.Stat(filepath.Join(s.Root, "dbus-launch-ran"))
+	return err == nil
+}
+
 // Sandbox is a temporary home for a child process.
 type Sandbox struct {
 	Root   string // holds everything below, and the runtime and temporary directories
@@ -93,6 +183,13 @@ func NewSandbox(t *testing.T) *Sandbox {
 		s.env = append(s.env, d[0]+"="+d[1])
 	}
 	s.env = append(s.env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(root, "run", "no-bus"))
+	return s
+}
+
+// WithoutBus takes DBUS_SESSION_BUS_ADDRESS out of the child's environment, so that
+// only its empty XDG_RUNTIME_DIR could name a bus: a box with no desktop session.
+func (s *Sandbox) WithoutBus() *Sandbox {
+	s.env = slices.DeleteFunc(s.env, func(kv string) bool { return strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") })
 	return s
 }
 

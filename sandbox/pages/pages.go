@@ -1,7 +1,8 @@
-// Package pages holds the sandbox's two HTML pages, embedded with no external asset:
-// the simulated MVPD login form (/sandbox/mvpd-login/<code>) and the browser link page
-// (/sandbox/link?code=…) that lets a browser join a profile as a secondary device.
-// Both are sandbox-only: the real service has neither.
+// Package pages holds the sandbox's HTML pages, embedded with no external asset: the
+// simulated MVPD login form (/sandbox/mvpd-login/<code>), the browser link page
+// (/sandbox/link?code=…) that lets a browser join a profile as a secondary device, and
+// the phone page (/sandbox/phone) that lets a browser play the signed-in phone. All are
+// sandbox-only: the real service has none of them.
 package pages
 
 import (
@@ -18,9 +19,12 @@ import (
 var files embed.FS
 
 var (
-	style  = mustRead("style.css")
-	linkJS = mustRead("link.js")
-	tmpl   = template.Must(template.New("").Funcs(template.FuncMap{"date": date}).ParseFS(files, "*.html"))
+	style = mustRead("style.css")
+	// Each page's script runs after sso.js, the calls both pages make.
+	ssoJS   = mustRead("sso.js")
+	linkJS  = ssoJS + "\n" + mustRead("link.js")
+	phoneJS = ssoJS + "\n" + mustRead("phone.js")
+	tmpl    = template.Must(template.New("").Funcs(template.FuncMap{"date": date}).ParseFS(files, "*.html"))
 )
 
 func mustRead(name string) string {
@@ -54,6 +58,11 @@ type Link struct {
 	ServiceProvider string
 }
 
+// Phone is what the phone page needs: the service provider it signs in to.
+type Phone struct {
+	ServiceProvider string
+}
+
 type page struct {
 	Nonce  string
 	Style  template.CSS
@@ -63,20 +72,22 @@ type page struct {
 
 // WriteMVPDLogin writes the MVPD login page with the given status.
 func WriteMVPDLogin(w http.ResponseWriter, status int, p MVPDLogin) error {
-	return write(w, status, "mvpd_login.html", p, false)
+	return write(w, status, "mvpd_login.html", p, "")
 }
 
 // WriteLink writes the browser link page.
 func WriteLink(w http.ResponseWriter, status int, l Link) error {
-	return write(w, status, "link.html", l, true)
+	return write(w, status, "link.html", l, linkJS)
 }
 
-func write(w http.ResponseWriter, status int, name string, data any, script bool) error {
+// WritePhone writes the phone page.
+func WritePhone(w http.ResponseWriter, status int, p Phone) error {
+	return write(w, status, "phone.html", p, phoneJS)
+}
+
+func write(w http.ResponseWriter, status int, name string, data any, script string) error {
 	nonce := newNonce()
-	p := page{Nonce: nonce, Style: template.CSS(style), Data: data}
-	if script {
-		p.Script = template.JS(linkJS)
-	}
+	p := page{Nonce: nonce, Style: template.CSS(style), Script: template.JS(script), Data: data}
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, name, p); err != nil {
 		return err
@@ -92,7 +103,7 @@ func write(w http.ResponseWriter, status int, name string, data any, script bool
 	return err
 }
 
-// CSP is the policy both pages are served with: nothing but this origin, and inline
+// CSP is the policy every page is served with: nothing but this origin, and inline
 // script and style only with the page's nonce.
 func CSP(nonce string) string {
 	n := "'nonce-" + nonce + "'"

@@ -1,0 +1,45 @@
+package sandbox
+
+import "time"
+
+func (m *memoryStore) Counts(now time.Time) (StoreCounts, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c := StoreCounts{Profiles: len(m.profiles), Clients: len(m.clients), PlatformSubscribers: len(m.subscribers)}
+	for _, ds := range m.devices {
+		c.Devices += len(ds)
+	}
+	for _, as := range m.mvpdAuths {
+		c.MVPDAuthentications += len(as)
+	}
+	for _, lc := range m.codes {
+		if now.Before(lc.NotAfter) {
+			c.LinkCodes++
+		}
+	}
+	for _, t := range m.tokens {
+		if now.Before(t.ExpiresAt) {
+			c.AccessTokens++
+		}
+	}
+	for _, l := range m.mvpdLogins {
+		if now.Before(l.NotAfter) {
+			c.MVPDLogins++
+		}
+	}
+	return c, nil
+}
+
+func (m *memoryStore) Reset() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.clients)
+	clear(m.tokens)
+	clear(m.profiles)
+	clear(m.devices)
+	clear(m.codes)
+	clear(m.mvpdLogins)
+	clear(m.mvpdAuths)
+	clear(m.subscribers)
+	return nil
+}
