@@ -20,6 +20,7 @@ import (
 // belongs to, and whether it is a poll (hidden unless asked for).
 type record struct {
 	ex   client.Exchange
+	url  string // ex.URL, terminal-safe
 	step string
 	poll bool
 }
@@ -113,7 +114,7 @@ func readableTimes(line string) string {
 // already redacted).
 func exchangeDetail(r record) []string {
 	ex := r.ex
-	out := []string{fmt.Sprintf("%s %s", ex.Method, ex.URL),
+	out := []string{fmt.Sprintf("%s %s", present.Safe(ex.Method), r.url),
 		fmt.Sprintf("step: %s · %s (%s) · %s · at %s", r.step, statusText(ex), statusWord(ex.Status), latency(ex), present.Clock(ex.Started))}
 	if ex.Err != "" {
 		out = append(out, "Failed: "+ex.Err)
@@ -144,7 +145,7 @@ func headerLines(h http.Header) []string {
 	var out []string
 	for _, n := range names {
 		for _, v := range h[n] {
-			out = append(out, "  "+n+": "+v)
+			out = append(out, "  "+present.Safe(n)+": "+present.Safe(v))
 			if strings.EqualFold(n, "X-Device-Info") {
 				out = append(out, deviceInfo(v)...)
 			}
@@ -163,9 +164,13 @@ func deviceInfo(v string) []string {
 	}
 	var buf bytes.Buffer
 	if json.Indent(&buf, raw, "    ", "  ") != nil {
-		return []string{"    decoded: " + strings.ToValidUTF8(string(raw), "?")}
+		return []string{"    decoded: " + present.Safe(string(raw))}
 	}
-	return strings.Split("    decoded: "+buf.String(), "\n")
+	lines := strings.Split("    decoded: "+buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = present.Safe(l)
+	}
+	return lines
 }
 
 func bodyLines(title string, body []byte) []string {
@@ -176,12 +181,12 @@ func bodyLines(title string, body []byte) []string {
 	var buf bytes.Buffer
 	if json.Indent(&buf, body, "  ", "  ") == nil {
 		for _, l := range strings.Split("  "+buf.String(), "\n") {
-			out = append(out, readableTimes(l))
+			out = append(out, readableTimes(present.Safe(l)))
 		}
 		return out
 	}
-	for _, l := range strings.Split(strings.ToValidUTF8(string(body), "?"), "\n") {
-		out = append(out, "  "+l)
+	for _, l := range strings.Split(string(body), "\n") {
+		out = append(out, "  "+present.Safe(l))
 	}
 	return out
 }
@@ -194,7 +199,7 @@ func indentJSON(prefix string, v map[string]any) []string {
 	lines := strings.Split(string(b), "\n")
 	lines[0] = prefix + lines[0]
 	for i, l := range lines {
-		lines[i] = readableTimes(l)
+		lines[i] = readableTimes(present.Safe(l))
 	}
 	return lines
 }

@@ -40,7 +40,7 @@ func newHTTPPanel() httpPanel {
 func (h *httpPanel) add(ex client.Exchange) {
 	follow := h.cursor >= len(h.shown)-1
 	step, poll := stepOf(ex)
-	h.recs = append(h.recs, record{ex: ex, step: step, poll: poll})
+	h.recs = append(h.recs, record{ex: ex, url: present.Safe(ex.URL), step: step, poll: poll})
 	if over := len(h.recs) - maxExchanges; over > 0 {
 		h.recs = append(h.recs[:0], h.recs[over:]...)
 	}
@@ -180,7 +180,7 @@ func (h *httpPanel) row(r record, cur string, width int, s Styles, selected bool
 	status := statusText(ex) + " · " + statusWord(ex.Status)
 	fixed := 2 + 9 + 19 + 7 + 1 + 30 + 7
 	pathW := max(8, width-fixed)
-	left := cur + present.Clock(ex.Started) + " " + pad(r.step, 18) + " " + pad(ex.Method, 6) + " " + pad(ex.URL, pathW) + " "
+	left := cur + present.Clock(ex.Started) + " " + pad(r.step, 18) + " " + pad(present.Safe(ex.Method), 6) + " " + pad(r.url, pathW) + " "
 	right := " " + latency(ex)
 	if selected {
 		return s.Selected.Render(cut(left+pad(status, 29)+right, width))
@@ -198,7 +198,7 @@ func (h *httpPanel) row(r record, cur string, width int, s Styles, selected bool
 // DetailView is the open exchange on the whole screen.
 func (h *httpPanel) DetailView(label string, width, height int, s Styles) string {
 	r, _ := h.current()
-	title := s.Bold.Render(ansi.Truncate(fmt.Sprintf("HTTP · %s · %s %s · %s (%s)", label, r.ex.Method, r.ex.URL, statusText(r.ex), statusWord(r.ex.Status)), width, "…"))
+	title := s.Bold.Render(ansi.Truncate(fmt.Sprintf("HTTP · %s · %s %s · %s (%s)", label, present.Safe(r.ex.Method), r.url, statusText(r.ex), statusWord(r.ex.Status)), width, "…"))
 	keys := s.Muted.Render(ansi.Truncate(fmt.Sprintf("↑/↓ pgup/pgdn scroll · %d%% · y copies as curl · E saves HAR · enter/esc back to the list", int(h.view.ScrollPercent()*100)), width, "…"))
 	lines := append([]string{title}, strings.Split(h.view.View(), "\n")...)
 	lines = fitLines(lines, width, height-1)

@@ -196,3 +196,33 @@ func checkHAR(t *testing.T, b []byte, entries int) {
 		}
 	}
 }
+
+// TestServerTextReachesTheScreenEscaped: what a server sends (headers, bodies, the URL,
+// device names) is drawn with its controls as visible escapes, never interpreted.
+func TestServerTextReachesTheScreenEscaped(t *testing.T) {
+	evil := "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202e"
+	info := base64.StdEncoding.EncodeToString([]byte(`{"model":"` + evil + `"}`))
+	ex := client.Exchange{Device: "phone", Method: "GET", URL: "/api/demo/list?x=" + evil, Status: 200,
+		RequestHeader:  http.Header{"X-Device-Info": {info}, "X-Evil": {evil}},
+		ResponseHeader: http.Header{"Content-Type": {"text/plain"}}, ResponseBody: []byte("line " + evil)}
+	tm := newTestModel(t, 120, 40, Options{})
+	send(tm.Model, ExchangeMsg(ex))
+	list := twoDeviceList()
+	e := list.Devices["dHYta2V5"]
+	e.Manufacturer, e.Model = "Evil"+evil, "TV"
+	list.Devices["dHYta2V5"] = e
+	tm.phone.list = list
+	tm.press("enter", "h", "P", "enter")
+	for _, screen := range []string{tm.Render(), strings.Join(exchangeDetail(tm.panes[0].http.recs[0]), "\n")} {
+		if strings.Contains(screen, "\x1b]") || strings.Contains(screen, "\x1b[2J") || strings.Contains(screen, "\u202e") || strings.Contains(screen, "\x07") {
+			t.Fatalf("server text reached the screen raw:\n%q", screen)
+		}
+	}
+	if d := strings.Join(exchangeDetail(tm.panes[0].http.recs[0]), "\n"); !strings.Contains(d, `\x1b]52`) {
+		t.Fatalf("the escapes should be visible:\n%s", d)
+	}
+	tm.press("esc", "esc")
+	if s := tm.Render(); strings.Contains(s, "\x1b]") || !strings.Contains(s, `Evil\x1b]52`) {
+		t.Fatalf("a device name from the server should be drawn escaped:\n%q", s)
+	}
+}

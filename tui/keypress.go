@@ -308,7 +308,7 @@ func (m *Model) describe(p *pane, keys []string) string {
 	for _, k := range keys {
 		for _, r := range p.table.devices {
 			if r.key == k {
-				n := present.DeviceName(r.entry)
+				n := present.Safe(present.DeviceName(r.entry))
 				if r.self {
 					n += " (this device)"
 				}

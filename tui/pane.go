@@ -6,6 +6,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // maxAutoCodes is how many codes the phone makes on its own after one expires; then
@@ -75,7 +76,7 @@ func newPane(label string, d Device, identity string) *pane {
 		p.say(levelInfo, "Type the code the phone shows, then press enter.")
 	}
 	if p.state.SignedIn {
-		p.say(levelInfo, "Resuming as "+p.state.Claims.Subject+".")
+		p.say(levelInfo, "Resuming as "+p.subject()+".")
 	}
 	return p
 }
@@ -124,6 +125,9 @@ func (p *pane) provider() (string, client.MVPDProfile, bool) {
 	sort.Strings(ids)
 	return ids[0], p.providers.Profiles[ids[0]], true
 }
+
+// subject is the profile's identity as the token names it, made terminal-safe.
+func (p *pane) subject() string { return present.Safe(p.state.Claims.Subject) }
 
 func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 

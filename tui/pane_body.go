@@ -71,11 +71,11 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	if p.canLegacy() {
 		authn := p.authnNote
 		if a := p.authn; a != nil {
-			name := a.MVPD
+			name := present.Safe(a.MVPD)
 			if mv, ok := assets.LookupMVPD(a.MVPD); ok {
 				name = mv.Name
 			}
-			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, present.Date(a.Expires.Time()))
+			authn = fmt.Sprintf("%s, user %s, expires %s", name, present.Safe(a.UserID), present.Date(a.Expires.Time()))
 		}
 		if authn != "" {
 			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
@@ -93,7 +93,7 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	if p.state.JoinedVia != "" {
 		via = " · joined by " + present.JoinedBy(p.state.JoinedVia)
 	}
-	lines := wrap("Service token: sub "+c.Subject+via, width)
+	lines := wrap("Service token: sub "+present.Safe(c.Subject)+via, width)
 	now := m.now()
 	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.When(now, unix(c.IssuedAt)), present.When(now, p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(now))))
 }

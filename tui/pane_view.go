@@ -117,7 +117,7 @@ type step struct {
 func (m *Model) stepsOf(p *pane) []step {
 	now := m.now()
 	signed := p.signedIn()
-	sub := p.state.Claims.Subject
+	sub := p.subject()
 	if p.primary() {
 		id := p.identity.Value()
 		if signed {
@@ -191,13 +191,13 @@ func (m *Model) providerText(p *pane, long bool) string {
 		name = mv.Name
 	}
 	if !long {
-		return name + " as " + prof.UserID()
+		return name + " as " + present.Safe(prof.UserID())
 	}
 	how := map[string]string{"regular": "signed in here", "serviceTokenSSO": "shared through the link", "platformSSO": "through the platform"}[prof.Type]
 	if how == "" {
 		how = prof.Type
 	}
-	return fmt.Sprintf("%s as %s, %s, until %s", name, prof.UserID(), how, present.Date(prof.NotAfter.Time()))
+	return fmt.Sprintf("%s as %s, %s, until %s", name, present.Safe(prof.UserID()), how, present.Date(prof.NotAfter.Time()))
 }
 
 func (m *Model) devicesDetail(p *pane) string {

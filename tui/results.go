@@ -41,16 +41,16 @@ func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
 	if p.canProvider() {
 		next = "p signs in with a TV provider, or l makes a link code for the TV."
 	}
-	p.say(levelOK, "Signed in as "+p.state.Claims.Subject+". Next: "+next)
+	p.say(levelOK, "Signed in as "+p.subject()+". Next: "+next)
 	return m.joinedCmds(msg.dev)
 }
 
 func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
 	p.codeIn.Reset()
 	if msg.op == opRoku {
-		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.state.Claims.Subject+"), not the phone's.")
+		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.subject()+"), not the phone's.")
 	} else {
-		p.say(levelOK, "Joined the profile of "+p.state.Claims.Subject+" with the link code.")
+		p.say(levelOK, "Joined the profile of "+p.subject()+" with the link code.")
 	}
 	return m.joinedCmds(msg.dev)
 }
@@ -89,7 +89,7 @@ func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
 	if r, ok := p.newcomer(); ok && p.card.showLink {
 		p.card.showLink, p.card.link, p.card.linkKnown = false, nil, nil
 		p.say(levelOK, fmt.Sprintf("The code was used: %s joined at %s. The profile has %d devices.",
-			present.DeviceName(r.entry), present.Clock(m.now()), len(p.table.devices)))
+			present.Safe(present.DeviceName(r.entry)), present.Clock(m.now()), len(p.table.devices)))
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (m *Model) providerSignedIn(p *pane, msg resultMsg) tea.Cmd {
 	if mv, ok := assets.LookupMVPD(msg.arg); ok {
 		name = mv.Name
 	}
-	p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, msg.login.UserID, present.Date(msg.login.NotAfter.Time())))
+	p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, present.Safe(msg.login.UserID), present.Date(msg.login.NotAfter.Time())))
 	return tea.Batch(m.readProviders(msg.dev)...)
 }
 

@@ -119,11 +119,11 @@ func (t *deviceTable) View(width, height int, now time.Time, s Styles) []string 
 		widths[c] = len(h)
 	}
 	for i, r := range t.devices {
-		name := present.DeviceName(r.entry)
+		name := present.Safe(present.DeviceName(r.entry))
 		if r.self {
 			name = "(this device) " + name
 		}
-		cells[i] = []string{name, r.entry.DeviceType, strings.TrimSpace(r.entry.OS + " " + r.entry.OSVersion),
+		cells[i] = []string{name, present.Safe(r.entry.DeviceType), present.Safe(strings.TrimSpace(r.entry.OS + " " + r.entry.OSVersion)),
 			present.Ago(now, r.entry.LastSeen.Time()), present.JoinedBy(r.entry.Type)}
 		for c, v := range cells[i] {
 			widths[c] = max(widths[c], ansi.StringWidth(v))

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // role is who takes a tour step's action.
@@ -202,9 +204,9 @@ func (m *Model) tourSummary() []string {
 	for _, p := range m.panes {
 		line := "· " + p.label + ": " + p.standing()
 		if p.signedIn() {
-			line += " as " + p.state.Claims.Subject + fmt.Sprintf(", %d devices on the profile", len(p.table.devices))
+			line += " as " + p.subject() + fmt.Sprintf(", %d devices on the profile", len(p.table.devices))
 			if _, prof, ok := p.provider(); ok {
-				line += ", TV provider user " + prof.UserID()
+				line += ", TV provider user " + present.Safe(prof.UserID())
 			}
 		}
 		out = append(out, line+fmt.Sprintf(", %d HTTP exchanges (h shows them, E saves them as HAR).", len(p.http.recs)))
