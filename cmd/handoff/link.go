@@ -15,7 +15,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
-	"github.com/handoff-sso/handoff/tui"
+	"github.com/handoff-sso/handoff/present"
 )
 
 const (
@@ -110,8 +110,8 @@ func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
 	}
 	err = s.ok(answer, func(w io.Writer) {
 		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), until(time.Now(), lc.NotAfter.Time()))
-		fmt.Fprintln(w, tui.BigDigits(lc.Code, false))
-		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", tui.GroupCode(lc.Code), lc.Code)
+		fmt.Fprintln(w, present.BigDigits(lc.Code, false))
+		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(lc.Code), lc.Code)
 		if qr != "" {
 			fmt.Fprint(w, "\n"+qr)
 		}
