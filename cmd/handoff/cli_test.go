@@ -371,8 +371,9 @@ func TestCLIExitCodes(t *testing.T) {
 		{[]string{"help", "sigin"}, "did you mean signin?"},
 		{[]string{"signin"}, "--sso-id"},
 		{[]string{"redeem"}, "code"},
-		{[]string{"redeem", "12345"}, "6 digits"},
-		{[]string{"redeem", "12a456"}, "only digits"},
+		{[]string{"redeem", "123"}, "4 to 32 letters or digits"},
+		{[]string{"redeem", "12#456"}, "only letters and digits"},
+		{[]string{"redeem", strings.Repeat("7", 33)}, "4 to 32 letters or digits"},
 		{[]string{"unlink"}, "--all-others"},
 		{[]string{"unlink", "--all-others", "somekey"}, "not both"},
 		{[]string{"link", "--link-url", "https://example.com/activate"}, "{code}"},
@@ -394,7 +395,7 @@ func TestCLIExitCodes(t *testing.T) {
 	}
 	// A usage error is still one JSON object with --json, whether the command found it
 	// or cobra did (before the flags were all read).
-	if bad := sh.json(exitUsage, "redeem", "123-45", "--device", "tv"); errorCode(t, bad) != "usage" || bad["device"] != "tv" {
+	if bad := sh.json(exitUsage, "redeem", "12-3", "--device", "tv"); errorCode(t, bad) != "usage" || bad["device"] != "tv" {
 		t.Errorf("bad code --json: %v", bad)
 	}
 	for _, args := range [][]string{{"signin", "--bogus"}, {"--json=true", "nosuchcommand"}, {"mvpd", "dance"}, {"devices", "--timeout", "0s"}} {

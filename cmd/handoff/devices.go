@@ -33,7 +33,7 @@ the key that 'handoff unlink' takes.`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(list, func(w io.Writer) {
+			return s.ok(list.Raw, list, func(w io.Writer) {
 				writeDeviceTable(w, list, d.State().Key, time.Now())
 			})
 		},
