@@ -114,6 +114,8 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 // (the seed names no closed set), one device a line, each value shortened.
 func writeOtherAttributes(w io.Writer, list *client.DeviceList, keys []string) {
 	header := false
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	defer tw.Flush()
 	for _, k := range keys {
 		dev := list.Devices[k]
 		var parts []string
@@ -127,10 +129,10 @@ func writeOtherAttributes(w io.Writer, list *client.DeviceList, keys []string) {
 			continue
 		}
 		if !header {
-			fmt.Fprintln(w, "\nother attributes (all of them in full: handoff devices --wide):")
+			fmt.Fprintln(tw, "\nother attributes (all of them in full: handoff devices --wide):")
 			header = true
 		}
-		fmt.Fprintf(w, "  %s  %s\n", present.Safe(k), strings.Join(parts, "  "))
+		fmt.Fprintf(tw, "  %s\t%s\n", present.Safe(k), strings.Join(parts, "  "))
 	}
 }
 

@@ -74,10 +74,13 @@ func TestDeviceTableShowsEveryAttribute(t *testing.T) {
 	out := buf.String()
 	// A number is shown as the server wrote it; attributes with no column are listed
 	// under the table, each device on its line.
-	for _, want := range []string{"iOS 18.1", "other attributes", "selfKey=  hdr=true  screen={\"width\":3840}", "nickname="} {
+	for _, want := range []string{"iOS 18.1", "other attributes", "nickname="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+	if !regexp.MustCompile(`(?m)^  selfKey= +hdr=true  screen=\{"width":3840\}$`).MatchString(out) {
+		t.Errorf("the other attributes of selfKey= are not on its line:\n%s", out)
 	}
 	// Shortened in the table, whole with --wide.
 	long := strings.Repeat("x", 200)

@@ -51,7 +51,7 @@ type sharedFlags struct {
 	// statementFile is --software-statement: a file, or "-" for stdin.
 	statementFile string
 	json, trace   bool
-	timeout                              time.Duration
+	timeout       time.Duration
 	// timeoutEnv is HANDOFF_TIMEOUT when it is not a duration: refused by check.
 	timeoutEnv string
 	flags      *pflag.FlagSet
