@@ -163,6 +163,9 @@ identity and secrets persist between runs under its --device name.`,
 			if err != nil {
 				return err
 			}
+			if a.sf.statementFile == "-" && a.e.stdinTTY {
+				return usagef("--software-statement - reads stdin, and here stdin is the terminal the screen needs: give the statement's file, or the statement itself in HANDOFF_SOFTWARE_STATEMENT")
+			}
 			statement, err := a.sf.softwareStatement(a.e)
 			if err != nil {
 				return err
