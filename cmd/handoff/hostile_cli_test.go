@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/handoff-sso/handoff/integration/seedserver"
 )
@@ -145,7 +146,9 @@ func TestCLIListOfSeveralMiB(t *testing.T) {
 	sh := seedShell(t, srv, server)
 	sh.json(exitOK, "signin", "--sso-id", "alice")
 
+	start := time.Now()
 	r := sh.must(0, sh.run("devices", "--json"), "devices", "--json")
+	t.Logf("devices --json: %d bytes for %d devices in %s", len(r.stdout), extra+1, time.Since(start).Round(time.Millisecond))
 	if len(r.stdout) < 4<<20 {
 		t.Fatalf("the list is %d bytes, want several MiB", len(r.stdout))
 	}
@@ -156,13 +159,17 @@ func TestCLIListOfSeveralMiB(t *testing.T) {
 		t.Fatalf("devices --json: %v, %d devices", err, len(list.Devices))
 	}
 	table := filepath.Join(t.TempDir(), "table")
+	start = time.Now()
 	r = sh.must(0, sh.run("devices"), "devices")
+	t.Logf("devices: %d lines in %s", strings.Count(r.stdout, "\n"), time.Since(start).Round(time.Millisecond))
 	_ = os.WriteFile(table, []byte(r.stdout), 0o600)
 	if n := strings.Count(r.stdout, "\n"); n < extra+2 || !strings.Contains(r.stdout, "this device") {
 		t.Errorf("devices prints %d lines for %d devices (see %s)", n, extra+1, table)
 	}
 
+	start = time.Now()
 	r = sh.must(0, sh.run("unlink", "--all-others", "--yes", "--json"), "unlink", "--all-others", "--yes", "--json")
+	t.Logf("unlink --all-others: %s", time.Since(start).Round(time.Millisecond))
 	var un struct {
 		UnlinkedDevices []string          `json:"unlinkedDevices"`
 		Batches         []json.RawMessage `json:"batches"`
@@ -171,6 +178,7 @@ func TestCLIListOfSeveralMiB(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &un); err != nil || len(un.UnlinkedDevices) != extra || len(un.Batches) < 2 || un.Device != "phone" {
 		t.Fatalf("unlink --all-others: %v, %d unlinked in %d calls", err, len(un.UnlinkedDevices), len(un.Batches))
 	}
+	t.Logf("unlink --all-others: %d devices in %d calls", len(un.UnlinkedDevices), len(un.Batches))
 	after := sh.json(exitOK, "devices")
 	if n := len(after["devices"].(map[string]any)); n != 1 {
 		t.Errorf("after unlink --all-others the profile has %d devices", n)
