@@ -42,7 +42,7 @@ server sent is shown with its control characters escaped (\x1b, \u202e).`,
 			}
 			return s.ok(list.Raw, list, func(w io.Writer) {
 				if wide {
-					writeDeviceDetails(w, list, d.State().Key)
+					writeDeviceDetails(w, list, d.State().Key, time.Now())
 					return
 				}
 				writeDeviceTable(w, list, d.State().Key, time.Now())
@@ -137,8 +137,8 @@ func writeOtherAttributes(w io.Writer, list *client.DeviceList, keys []string) {
 }
 
 // writeDeviceDetails is devices --wide: every attribute of every device, as received
-// and terminal-safe, one device after another.
-func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string) {
+// and terminal-safe, one device after another; lastSeen also says how long ago.
+func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string, now time.Time) {
 	if len(list.Devices) == 0 {
 		fmt.Fprintln(w, "no device in this profile")
 		return
@@ -155,7 +155,11 @@ func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string) {
 		dev := list.Devices[k]
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, name := range dev.Names() {
-			fmt.Fprintf(tw, "  %s\t%s\n", present.Safe(name), orDash(present.Safe(dev.Text(name))))
+			value := orDash(present.Safe(dev.Text(name)))
+			if name == "lastSeen" && dev.LastSeen != 0 {
+				value += " (" + ago(now, dev.LastSeen.Time()) + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", present.Safe(name), value)
 		}
 		tw.Flush()
 	}

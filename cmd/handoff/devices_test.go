@@ -53,7 +53,7 @@ func TestDeviceTableEscapesAHostileMember(t *testing.T) {
 	list := hostileList(t)
 	for name, write := range map[string]func(*bytes.Buffer){
 		"table": func(b *bytes.Buffer) { writeDeviceTable(b, list, "selfKey=", time.UnixMilli(1764600060000)) },
-		"wide":  func(b *bytes.Buffer) { writeDeviceDetails(b, list, "selfKey=") },
+		"wide":  func(b *bytes.Buffer) { writeDeviceDetails(b, list, "selfKey=", time.UnixMilli(1764600060000)) },
 	} {
 		var buf bytes.Buffer
 		write(&buf)
@@ -91,10 +91,10 @@ func TestDeviceTableShowsEveryAttribute(t *testing.T) {
 		t.Errorf("a long attribute is not shortened in the table:\n%s", buf.String())
 	}
 	buf.Reset()
-	writeDeviceDetails(&buf, list, "selfKey=")
+	writeDeviceDetails(&buf, list, "selfKey=", time.UnixMilli(1764600060000))
 	wide := buf.String()
 	if !regexp.MustCompile(`(?m)^  note +`+long+`$`).MatchString(wide) || !strings.Contains(wide, "selfKey=  (this device)") ||
-		!regexp.MustCompile(`(?m)^  osVersion +18\.1$`).MatchString(wide) {
+		!regexp.MustCompile(`(?m)^  osVersion +18\.1$`).MatchString(wide) || !regexp.MustCompile(`(?m)^  lastSeen +1764600000000 \(1 min ago\)$`).MatchString(wide) {
 		t.Errorf("--wide:\n%s", wide)
 	}
 }
