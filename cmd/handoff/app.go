@@ -68,6 +68,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.profilesCommand(), a.authnCommand(), a.devicesCommand(), a.unlinkCommand(),
 		a.refreshCommand(), a.rokuCommand(), a.whoamiCommand(), a.statusCommand(),
 		a.forgetCommand(), a.serveCommand(), a.phoneCommand(), a.tvCommand(),
+		a.tvcodeCommand(), a.activateCommand(), a.authorizeCommand(), a.sandboxCommand(),
 		versionCommand(),
 	)
 	root.SetHelpCommand(helpCommand())
