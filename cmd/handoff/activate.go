@@ -15,9 +15,9 @@ func (a *app) activateCommand() *cobra.Command {
 	var mvpd, user string
 	var legacy bool
 	cmd := &cobra.Command{
-		Use:   "activate CODE --mvpd ID --user USER",
-		Short: "the second screen: sign in with the code a TV shows (handoff tvcode)",
-		Long: `The second screen of the direction most TV apps use: it activates the code the TV shows (handoff tvcode) on the sandbox's activation page and signs in there with the TV provider as USER, as a person does in a browser. The TV that showed the code then holds that authentication; it notices with 'handoff tvcode --wait' and plays with 'handoff authorize'. The same page takes REST v2 codes and legacy v1 registration codes alike. The providers the sandbox knows: ` + mvpdIDs() + `.`,
+		Use:     "activate CODE --mvpd ID --user USER",
+		Short:   "the second screen: sign in with the code a TV shows (handoff tvcode)",
+		Long:    `The second screen of the direction most TV apps use: it activates the code the TV shows (handoff tvcode) on the sandbox's activation page and signs in there with the TV provider as USER, as a person does in a browser. The TV that showed the code then holds that authentication; it notices with 'handoff tvcode --wait' and plays with 'handoff authorize'. The same page takes REST v2 codes and legacy v1 registration codes alike. The providers the sandbox knows: ` + mvpdIDs() + `.`,
 		Example: "handoff activate K7M2PQ9 --mvpd Cox --user tv-viewer",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := a.step(cmd, "phone")

@@ -31,7 +31,7 @@ func (sc *sandboxCmd) faultAddCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add --route 'METHOD PATH' --status CODE [--times N | --rate P] [--delay D] [--drop]",
 		Short: "make a route answer an error status, wait, or drop the connection",
-		Long: `Makes the sandbox fail calls to one route, PATH as the spec writes it (POST /api/{sp}/link): it answers --status in that API's own error shape, waits --delay first, or with --drop closes the connection without an answer. Every call fails, or the next --times N calls (then the fault clears), or each call with probability --rate P. The first fault that matches a call applies.`,
+		Long:  `Makes the sandbox fail calls to one route, PATH as the spec writes it (POST /api/{sp}/link): it answers --status in that API's own error shape, waits --delay first, or with --drop closes the connection without an answer. Every call fails, or the next --times N calls (then the fault clears), or each call with probability --rate P. The first fault that matches a call applies.`,
 		Example: "handoff sandbox fault add --route 'POST /api/{sp}/link' --status 503 --times 2\n" +
 			"handoff sandbox fault add --route 'GET /api/v2/{sp}/profiles/code/{code}' --status 500 --rate 0.3\n" +
 			"handoff sandbox fault add --route 'POST /api/{sp}/serviceToken' --drop --delay 2s",
