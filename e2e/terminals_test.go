@@ -58,7 +58,7 @@ func TestRokuJoinsWithoutACode(t *testing.T) {
 	term := newTerm(t, 160, 50, binary(t)+" --memory --tv-preset roku")
 	term.waitText("Or press R to sign in with Roku", 10*time.Second)
 	term.keys("Tab", "R")
-	term.waitText("Joined the profile of roku-", 10*time.Second)
-	term.waitFor("the Roku listed as joined through the platform", 10*time.Second,
-		regexp.MustCompile(`\(this device\) Roku.*platform`).MatchString)
+	term.waitText("Joined by Roku identity", 10*time.Second)
+	term.waitFor("the Roku listed as joined by its Roku identity", 10*time.Second,
+		regexp.MustCompile(`\(this device\) Roku.*Roku identity`).MatchString)
 }

@@ -134,6 +134,12 @@ func (f *fakeDevice) Unlink(_ context.Context, keys ...string) (*client.UnlinkRe
 	if err := f.step("Unlink"); err != nil {
 		return nil, err
 	}
+	// As the client does: unlinking itself ends this device's membership.
+	if slices.Contains(keys, f.st.Key) {
+		f.mu.Lock()
+		f.st.Unlinked, f.st.SignedIn = true, false
+		f.mu.Unlock()
+	}
 	return &client.UnlinkResult{Status: "OK", UnlinkedDevices: keys}, nil
 }
 

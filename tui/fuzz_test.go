@@ -30,7 +30,7 @@ func FuzzKeysAndPaste(f *testing.F) {
 			send(tm.Model, tea.PasteMsg{Content: paste})
 		}
 		for _, p := range tm.panes {
-			if strings.TrimFunc(p.codeIn.Value(), codeRune) != "" || len([]rune(p.codeIn.Value())) > p.codeIn.limit {
+			if strings.TrimFunc(p.codeIn.Value(), codeRune) != "" || len([]rune(p.codeIn.Value())) > p.codeIn.in.CharLimit {
 				t.Fatalf("code entry holds %q", p.codeIn.Value())
 			}
 		}

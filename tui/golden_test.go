@@ -38,11 +38,20 @@ var screens = []struct {
 	{"http-panel", Options{}, func(t *testing.T, tm testModel) { tm.linked(t); traffic(tm); tm.press("h") }},
 	{"http-detail", Options{}, func(t *testing.T, tm testModel) { tm.linked(t); traffic(tm); tm.press("h", "up", "enter") }},
 	{"help", Options{}, func(_ *testing.T, tm testModel) { tm.press("?") }},
-	{"tour", Options{Tour: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "]") }},
+	{"tour", Options{Tour: true}, func(_ *testing.T, tm testModel) { tm.press("]", "enter") }},
+	{"tour-summary", Options{Tour: true}, func(t *testing.T, tm testModel) {
+		tm.linked(t)
+		for range tourSteps {
+			tm.press("]")
+		}
+	}},
+	{"keyring-notice", Options{Notices: []string{"No OS keyring answers (no Secret Service on the session bus): secrets stay in memory for this run. To keep them, install and unlock gnome-keyring or KeePassXC, or pass --keystore file."}},
+		func(*testing.T, testModel) {}},
+	{"http-polls", Options{}, func(t *testing.T, tm testModel) { tm.linked(t); traffic(tm); tm.press("h", "P") }},
 	{"unreachable", Options{}, func(_ *testing.T, tm testModel) {
 		tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
 		_, cmd := tm.Update(press("enter"))
-		tm.Update(cmd())
+		tm.Update(stepResult(cmd))
 	}},
 	{"qr-full-screen", Options{}, func(_ *testing.T, tm testModel) { tm.press("enter", "l", "z") }},
 	{"plain", Options{Plain: true}, func(_ *testing.T, tm testModel) { tm.press("enter", "l") }},
@@ -72,7 +81,7 @@ func traffic(tm testModel) {
 }
 
 func TestGoldenViews(t *testing.T) {
-	for _, size := range []struct{ w, h int }{{120, 40}, {80, 24}} {
+	for _, size := range []struct{ w, h int }{{120, 40}, {80, 24}, {100, 30}, {200, 60}} {
 		for _, sc := range screens {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, size.w, size.h), func(t *testing.T) {
 				tm := newTestModel(t, size.w, size.h, sc.opts)

@@ -47,3 +47,17 @@ func press(s string) tea.KeyPressMsg {
 func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
 func pasteMsg(s string) tea.PasteMsg { return tea.PasteMsg{Content: s} }
+
+// stepResult runs what a key started and returns the step's answer, leaving out the
+// spinner's tick that comes with it.
+func stepResult(cmd tea.Cmd) tea.Msg {
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if r, ok := c().(resultMsg); ok {
+				return r
+			}
+		}
+	}
+	return msg
+}

@@ -1,196 +1,206 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"sort"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
-// onHTTPKey moves in the HTTP panel; it reports whether the key was the panel's.
-func (m *Model) onHTTPKey(msg tea.KeyPressMsg, p *pane) bool {
-	k := m.keys
+// maxExchanges bounds the HTTP panel's memory.
+const maxExchanges = 200
+
+// httpPanel is one device's HTTP exchanges: a list with a cursor (polls hidden unless
+// asked for) and one exchange in full, on the whole screen, in a viewport.
+type httpPanel struct {
+	recs      []record
+	shown     []int // indices into recs of the rows the list shows
+	cursor    int   // into shown
+	showPolls bool
+	detail    bool
+	view      viewport.Model
+	note      string // news of the panel (where a HAR file went), in its title until a key
+}
+
+func newHTTPPanel() httpPanel {
+	v := viewport.New()
+	v.SoftWrap = true
+	// h closes the panel and l makes a code: the viewport scrolls sideways by arrow only.
+	v.KeyMap.Left, v.KeyMap.Right = key.NewBinding(key.WithKeys("left")), key.NewBinding(key.WithKeys("right"))
+	v.KeyMap.HalfPageUp, v.KeyMap.HalfPageDown = key.NewBinding(key.WithKeys("ctrl+u")), key.NewBinding(key.WithKeys("ctrl+d"))
+	return httpPanel{view: v}
+}
+
+func (h *httpPanel) add(ex client.Exchange) {
+	follow := h.cursor >= len(h.shown)-1
+	step, poll := stepOf(ex)
+	h.recs = append(h.recs, record{ex: ex, url: present.Safe(ex.URL), step: step, poll: poll})
+	if over := len(h.recs) - maxExchanges; over > 0 {
+		h.recs = append(h.recs[:0], h.recs[over:]...)
+	}
+	h.reshow(follow && !h.detail)
+}
+
+// reshow works out the rows shown; follow keeps the cursor on the newest.
+func (h *httpPanel) reshow(follow bool) {
+	var at *record
+	if h.cursor < len(h.shown) && h.shown[h.cursor] < len(h.recs) {
+		at = &h.recs[h.shown[h.cursor]]
+	}
+	h.shown = h.shown[:0]
+	h.cursor = 0
+	for i := range h.recs {
+		if h.showPolls || !h.recs[i].poll {
+			if &h.recs[i] == at {
+				h.cursor = len(h.shown)
+			}
+			h.shown = append(h.shown, i)
+		}
+	}
+	if follow || at == nil {
+		h.cursor = max(0, len(h.shown)-1)
+	}
+}
+
+// polls counts the hidden rows.
+func (h *httpPanel) polls() int {
+	n := 0
+	for _, r := range h.recs {
+		if r.poll {
+			n++
+		}
+	}
+	return n
+}
+
+// current is the exchange under the cursor.
+func (h *httpPanel) current() (record, bool) {
+	if h.cursor >= len(h.shown) {
+		return record{}, false
+	}
+	return h.recs[h.shown[h.cursor]], true
+}
+
+func (h *httpPanel) open(width, height int) {
+	r, ok := h.current()
+	if !ok {
+		return
+	}
+	h.detail = true
+	h.view.SetContentLines(exchangeDetail(r))
+	h.view.GotoTop()
+	h.layout(width, height)
+}
+
+// layout sizes the full-screen detail: all but its title and its key line.
+func (h *httpPanel) layout(width, height int) {
+	h.view.SetWidth(width)
+	h.view.SetHeight(max(1, height-2))
+}
+
+func (h *httpPanel) close() { h.detail = false }
+
+// httpHeight is the HTTP panel's height under a header of head lines.
+func (m *Model) httpHeight(head int) int { return max(6, (m.height-head-1)*2/5) }
+
+// Update moves the cursor, or scrolls the open exchange; it reports whether the key
+// was the panel's.
+func (h *httpPanel) Update(msg tea.KeyPressMsg, k KeyMap, width, height int) bool {
+	h.note = ""
 	switch {
+	case h.detail && key.Matches(msg, k.Next), h.detail && key.Matches(msg, k.Back):
+		h.close()
+	case h.detail:
+		vk := h.view.KeyMap
+		if !key.Matches(msg, vk.Up, vk.Down, vk.PageDown, vk.PageUp, vk.HalfPageUp, vk.HalfPageDown, vk.Left, vk.Right) {
+			return false
+		}
+		h.view, _ = h.view.Update(msg)
 	case key.Matches(msg, k.Up):
-		if p.httpDetail {
-			m.scrollDetail(p, -1)
-		} else {
-			p.httpCursor = max(0, p.httpCursor-1)
-		}
+		h.cursor = max(0, h.cursor-1)
 	case key.Matches(msg, k.Down):
-		if p.httpDetail {
-			m.scrollDetail(p, 1)
-		} else {
-			p.httpCursor = max(0, min(len(p.exchanges)-1, p.httpCursor+1))
-		}
-	case msg.String() == "pgdown" && p.httpDetail:
-		m.scrollDetail(p, 10)
-	case msg.String() == "pgup" && p.httpDetail:
-		m.scrollDetail(p, -10)
-	case key.Matches(msg, k.Next) && len(p.exchanges) > 0:
-		if p.httpDetail {
-			p.closeDetail()
-		} else {
-			m.openDetail(p)
-		}
-	case key.Matches(msg, k.Back):
-		if p.httpDetail {
-			p.closeDetail()
-		} else {
-			m.showHTTP = false
-		}
+		h.cursor = max(0, min(len(h.shown)-1, h.cursor+1))
+	case key.Matches(msg, k.Next):
+		h.open(width, height)
+	case key.Matches(msg, k.Polls):
+		h.showPolls = !h.showPolls
+		h.reshow(false)
 	default:
 		return false
 	}
 	return true
 }
 
-// openDetail lays out the exchange under the cursor in full, here in Update, so that
-// View neither encodes JSON nor wraps it on every frame.
-func (m *Model) openDetail(p *pane) {
-	p.httpDetail, p.httpScroll = true, 0
-	m.layoutDetail(p)
-}
-
-// layoutDetail wraps the open exchange at the screen's width.
-func (m *Model) layoutDetail(p *pane) {
-	if !p.httpDetail || len(p.exchanges) == 0 {
-		return
+// View is the list, in a width×height strip under the devices.
+func (h *httpPanel) View(label string, width, height int, s Styles) string {
+	polls := "P shows the polls"
+	if h.showPolls {
+		polls = "P hides the polls"
 	}
-	p.httpLines = p.httpLines[:0]
-	for _, l := range exchangeDetail(p.exchanges[min(p.httpCursor, len(p.exchanges)-1)]) {
-		p.httpLines = append(p.httpLines, wrap(l, max(1, m.width))...)
-	}
-	m.scrollDetail(p, 0)
-}
-
-// scrollDetail moves the open exchange by n lines, no further than its last page.
-func (m *Model) scrollDetail(p *pane, n int) {
-	p.httpScroll = max(0, min(p.httpScroll+n, len(p.httpLines)-m.httpRows()))
-}
-
-func (p *pane) closeDetail() { p.httpDetail, p.httpLines, p.httpScroll = false, nil, 0 }
-
-// httpHeight is the HTTP panel's height under a header of head lines; httpRows is
-// what of it shows exchanges (the rest is its rule and title).
-func (m *Model) httpHeight(head int) int { return max(6, (m.height-head-1)*2/5) }
-func (m *Model) httpRows() int           { return m.httpHeight(len(m.header())) - 2 }
-
-// httpPanel lists the focused device's exchanges, or one exchange in full.
-func (m *Model) httpPanel(p *pane, width, height int) string {
-	s := m.styles
-	title := fmt.Sprintf("HTTP · %s · %d %s · ↑/↓ move · enter details · esc back", p.label, len(p.exchanges), plural(len(p.exchanges), "exchange", "exchanges"))
+	title := fmt.Sprintf("HTTP · %s · %d shown, %d polls %s · ↑/↓ · enter full view · y copies as curl · E saves HAR · %s · esc",
+		label, len(h.shown), h.polls(), map[bool]string{true: "shown", false: "hidden"}[h.showPolls], polls)
 	sep := strings.Repeat("─", width)
 	if s.Plain {
 		sep = strings.Repeat("-", width)
 	}
+	if h.note != "" {
+		title = fmt.Sprintf("HTTP · %s · %s", label, h.note)
+	}
 	lines := []string{s.Muted.Render(sep), s.Bold.Render(ansi.Truncate(title, width, "…"))}
 	rows := height - len(lines)
-	switch {
-	case len(p.exchanges) == 0:
+	if len(h.shown) == 0 {
 		lines = append(lines, "No exchanges yet: every request this device makes shows here, secrets redacted.")
-	case p.httpDetail:
-		start := min(p.httpScroll, len(p.httpLines))
-		lines = append(lines, p.httpLines[start:min(len(p.httpLines), start+rows)]...)
-	default:
-		start := max(0, min(p.httpCursor-rows+1, len(p.exchanges)-rows))
-		for i := start; i < len(p.exchanges) && i < start+rows; i++ {
-			line := exchangeLine(p.exchanges[i])
-			if i == p.httpCursor {
-				line = s.Selected.Render(ansi.Truncate("▸ "+line, width, "…"))
-			} else {
-				line = "  " + line
+		return fit(strings.Join(lines, "\n"), width, height)
+	}
+	start := max(0, min(h.cursor-rows+1, len(h.shown)-rows))
+	for i := start; i < len(h.shown) && i < start+rows; i++ {
+		r := h.recs[h.shown[i]]
+		cur := "  "
+		if i == h.cursor {
+			cur = "▸ "
+			if s.Plain {
+				cur = "> "
 			}
-			lines = append(lines, line)
 		}
+		lines = append(lines, h.row(r, cur, width, s, i == h.cursor))
 	}
-	return fit(strings.Join(lines, "\n"), width, height)
+	return strings.Join(fitLines(lines, width, height), "\n")
 }
 
-func exchangeLine(ex client.Exchange) string {
-	status := "no answer"
-	if ex.Status != 0 {
-		status = fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))
+// row is one exchange: time, step, method, path, status in colour and in a word,
+// latency; the path gives way first.
+func (h *httpPanel) row(r record, cur string, width int, s Styles, selected bool) string {
+	ex := r.ex
+	status := statusText(ex) + " · " + statusWord(ex.Status)
+	fixed := 2 + 9 + 19 + 7 + 1 + 30 + 7
+	pathW := max(8, width-fixed)
+	left := cur + present.Clock(ex.Started) + " " + pad(r.step, 18) + " " + pad(present.Safe(ex.Method), 6) + " " + pad(r.url, pathW) + " "
+	right := " " + latency(ex)
+	if selected {
+		return s.Selected.Render(cut(left+pad(status, 29)+right, width))
 	}
-	latency := ex.Latency.Round(time.Millisecond).String()
-	if ex.Latency < time.Millisecond {
-		latency = "<1ms"
+	st := s.OK
+	switch {
+	case ex.Status == 0 || ex.Status >= 500:
+		st = s.Err
+	case ex.Status >= 400:
+		st = s.Warn
 	}
-	return fmt.Sprintf("%s  %-6s %-30s %-16s %s", ex.Started.Local().Format("15:04:05"), ex.Method, ex.URL, status, latency)
+	return cut(left+st.Render(pad(status, 29))+right, width)
 }
 
-// exchangeDetail is one exchange in full: headers, bodies and the tokens in them,
-// as the client recorded them (secrets already redacted).
-func exchangeDetail(ex client.Exchange) []string {
-	out := []string{exchangeLine(ex)}
-	if ex.Err != "" {
-		out = append(out, "Failed: "+ex.Err)
-	}
-	out = append(out, "", "Request headers:")
-	out = append(out, headerLines(ex.RequestHeader)...)
-	out = append(out, bodyLines("Request body:", ex.RequestBody)...)
-	out = append(out, "", "Response headers:")
-	out = append(out, headerLines(ex.ResponseHeader)...)
-	out = append(out, bodyLines("Response body:", ex.ResponseBody)...)
-	for _, t := range ex.Tokens {
-		out = append(out, "", "Token in "+t.Where+" (decoded, not verified):")
-		out = append(out, indentJSON("  header ", t.Header)...)
-		out = append(out, indentJSON("  claims ", t.Claims)...)
-		if exp, ok := t.Claims["exp"].(float64); ok {
-			out = append(out, "  expires "+time.Unix(int64(exp), 0).Local().Format(time.DateTime))
-		}
-	}
-	return out
-}
-
-func headerLines(h http.Header) []string {
-	if len(h) == 0 {
-		return []string{"  (none)"}
-	}
-	names := make([]string, 0, len(h))
-	for n := range h {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var out []string
-	for _, n := range names {
-		for _, v := range h[n] {
-			out = append(out, "  "+n+": "+v)
-		}
-	}
-	return out
-}
-
-func bodyLines(title string, body []byte) []string {
-	if len(body) == 0 {
-		return nil
-	}
-	out := []string{"", title}
-	var buf bytes.Buffer
-	if json.Indent(&buf, body, "  ", "  ") == nil {
-		return append(out, strings.Split("  "+buf.String(), "\n")...)
-	}
-	for _, l := range strings.Split(strings.ToValidUTF8(string(body), "?"), "\n") {
-		out = append(out, "  "+l)
-	}
-	return out
-}
-
-func indentJSON(prefix string, v map[string]any) []string {
-	b, err := json.MarshalIndent(v, "    ", "  ")
-	if err != nil {
-		return nil
-	}
-	lines := strings.Split(string(b), "\n")
-	lines[0] = prefix + lines[0]
-	return lines
+// DetailView is the open exchange on the whole screen.
+func (h *httpPanel) DetailView(label string, width, height int, s Styles) string {
+	r, _ := h.current()
+	title := s.Bold.Render(ansi.Truncate(fmt.Sprintf("HTTP · %s · %s %s · %s (%s)", label, present.Safe(r.ex.Method), r.url, statusText(r.ex), statusWord(r.ex.Status)), width, "…"))
+	keys := s.Muted.Render(ansi.Truncate(fmt.Sprintf("↑/↓ pgup/pgdn scroll · %d%% · y copies as curl · E saves HAR · enter/esc back to the list", int(h.view.ScrollPercent()*100)), width, "…"))
+	lines := append([]string{title}, strings.Split(h.view.View(), "\n")...)
+	lines = fitLines(lines, width, height-1)
+	return strings.Join(append(lines, fitLines([]string{keys}, width, 1)...), "\n")
 }

@@ -8,72 +8,103 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
-// onKey routes a key: to whatever holds the keyboard first (help, the identity being
-// edited, the provider list, an unlink question, the HTTP panel, the code entry),
-// else to the focused device's actions.
+// onKey routes a key by layer, then by the focused device's mode: whatever holds the
+// keyboard first, else the device's actions. The tour's keys work everywhere.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
-	if m.showHelp || m.showQR {
-		m.showHelp, m.showQR = false, false
-		return nil
+	if cmd, ok := m.onTourKey(msg); ok {
+		return cmd
 	}
 	p := m.focused()
+	switch m.layer() {
+	case layerHelp:
+		vk := m.helpView.KeyMap
+		if key.Matches(msg, vk.Up, vk.Down, vk.PageUp, vk.PageDown) {
+			m.helpView, _ = m.helpView.Update(msg)
+			return nil
+		}
+		m.showHelp = false
+		return nil
+	case layerQR:
+		m.showQR = false
+		return nil
+	case layerHTTP:
+		if cmd, ok := m.onHTTPKey(msg, p); ok {
+			return cmd
+		}
+	}
 	if p == nil {
 		return tea.Quit
 	}
-	switch {
-	case p.editing:
+	switch p.mode() {
+	case modeEditIdentity:
 		return m.onEditKey(msg, p)
-	case p.picking:
+	case modePickProvider:
 		return m.onPickKey(msg, p)
-	case p.typingUser:
+	case modeProviderUser:
 		return m.onUserKey(msg, p)
-	case p.confirm != nil:
+	case modeConfirmUnlink:
 		keys := p.confirm
 		p.confirm = nil
+		p.release()
 		if key.Matches(msg, k.Yes) {
 			p.say(levelInfo, "Unlinking…")
 			return m.start(m.focus, opUnlink, "", keys)
 		}
 		p.say(levelInfo, "Nothing was unlinked.")
 		return nil
-	case m.showHTTP && m.onHTTPKey(msg, p):
-		return nil
-	case p.entering() && !key.Matches(msg, k.Next) && p.codeIn.update(msg):
-		return nil
+	case modeTypingCode:
+		if cmd, ok := m.onCodeKey(msg, p); ok {
+			return cmd
+		}
+	case modeCodeEntry:
+		// A digit starts typing the code; letters stay commands until then.
+		if msg.Text != "" && msg.Text[0] >= '0' && msg.Text[0] <= '9' {
+			p.hold(modeTypingCode)
+			p.codeIn.Update(msg)
+			return nil
+		}
 	}
+	return m.onDeviceKey(msg, p)
+}
+
+// onDeviceKey is the focused device's actions, when nothing holds the keyboard.
+func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
+	k := m.keys
+	md := p.mode()
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.openHelp()
 	case key.Matches(msg, k.Switch):
 		m.focus = (m.focus + 1) % len(m.panes)
 	case key.Matches(msg, k.SwitchBack):
 		m.focus = (m.focus + len(m.panes) - 1) % len(m.panes)
 	case key.Matches(msg, k.HTTP):
 		m.showHTTP = !m.showHTTP
-		p.closeDetail()
+		p.http.close()
 	case key.Matches(msg, k.Tour):
-		m.tourOn = !m.tourOn
-		m.advanceTour()
-	case key.Matches(msg, k.TourNext) && m.tourOn:
-		m.tourStep = min(m.tourStep+1, len(tourSteps)-1)
-	case key.Matches(msg, k.TourPrev) && m.tourOn:
-		m.tourStep = max(m.tourStep-1, 0)
+		m.tour.on = !m.tour.on
+		if m.tour.on {
+			m.tourGo(m.tour.step)
+		}
 	case key.Matches(msg, k.Next):
 		return m.next(p)
-	case key.Matches(msg, k.Edit) && p.primary() && !p.signedIn():
-		p.editing = true
+	case key.Matches(msg, k.TypeCode) && md == modeCodeEntry:
+		p.hold(modeTypingCode)
+		p.say(levelInfo, "Type the code the phone shows (letters and digits), then enter; esc stops typing.")
+	case key.Matches(msg, k.Edit) && md == modeIdentity:
+		p.hold(modeEditIdentity)
 		p.say(levelInfo, "Type the identity, enter to sign in with it, esc to keep the old one.")
-	case key.Matches(msg, k.Provider) && p.primary() && p.signedIn() && p.canProvider():
+	case key.Matches(msg, k.Provider) && md == modeDevices && p.primary() && p.canProvider():
 		m.pick(p)
 	case key.Matches(msg, k.SignOut) && p.primary() && p.signedIn() && p.canProvider():
 		if _, _, has := p.provider(); !has {
@@ -82,27 +113,27 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		p.say(levelInfo, "Signing out of the TV provider…")
 		return m.start(m.focus, opSignOut, "", nil)
-	case key.Matches(msg, k.Roku) && p.entering() && p.canRoku():
+	case key.Matches(msg, k.Roku) && md == modeCodeEntry && p.canRoku():
 		p.say(levelInfo, "Signing in with Roku as "+DefaultRokuUser+"…")
 		return m.start(m.focus, opRoku, DefaultRokuUser, nil)
 	case key.Matches(msg, k.Link) && p.primary() && p.signedIn():
-		p.autoCodes = 0
+		p.card.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
-	case key.Matches(msg, k.ShowQR) && p.link != nil && p.showLink && p.qr != "":
+	case key.Matches(msg, k.ShowQR) && md == modeLinkCard && p.card.qr != "":
 		m.showQR = true
-	case key.Matches(msg, k.Copy) && p.link != nil && p.showLink:
-		p.say(levelOK, "Copied "+GroupCode(p.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
-		return tea.SetClipboard(p.link.Code)
+	case key.Matches(msg, k.Copy) && md == modeLinkCard:
+		p.say(levelOK, "Copied "+present.GroupCode(p.card.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
+		return tea.SetClipboard(p.card.link.Code)
 	case key.Matches(msg, k.DevicesTab), key.Matches(msg, k.Back):
-		if p.showLink {
-			p.showLink = false
+		if p.card.showLink {
+			p.card.showLink = false
 			p.say(levelInfo, "Code hidden; it stays valid until it expires. l makes a new one.")
 		}
 		if p.signedIn() {
 			return tea.Batch(append(m.readProviders(m.focus), m.start(m.focus, opList, "", nil))...)
 		}
-	case (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)) && p.primary() && !p.signedIn():
+	case (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)) && md == modeIdentity:
 		step := 1
 		if key.Matches(msg, k.Up) {
 			step = len(identities) - 1
@@ -110,48 +141,55 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		i := (slices.Index(identities, p.identity.Value()) + step) % len(identities)
 		p.identity.SetValue(identities[i])
 		p.say(levelInfo, "Press enter to sign in as "+identities[i]+".")
-	case key.Matches(msg, k.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(msg, k.Down):
-		p.cursor = max(0, min(len(p.devices)-1, p.cursor+1))
-	case key.Matches(msg, k.Select) && p.cursor < len(p.devices):
-		r := p.devices[p.cursor]
-		if p.selected[r.key] {
-			delete(p.selected, r.key)
-		} else {
-			p.selected[r.key] = true
-		}
-	case key.Matches(msg, k.Unlink) && p.signedIn() && len(p.devices) > 0:
-		p.confirm = p.toUnlink()
+	case md == modeDevices && p.table.Update(msg, k):
+	case key.Matches(msg, k.Unlink) && p.signedIn() && len(p.table.devices) > 0:
+		p.confirm = p.table.toUnlink()
+		p.hold(modeConfirmUnlink)
 		p.say(levelWarn, "Unlink "+m.describe(p, p.confirm)+"? y: unlink · n/enter: keep (default)")
+	case key.Matches(msg, k.Ghosts) && p.signedIn() && len(m.ghosts(p)) > 0:
+		p.confirm = m.ghosts(p)
+		p.hold(modeConfirmUnlink)
+		p.say(levelWarn, "Unlink the leftovers, "+m.describe(p, p.confirm)+"? y: unlink · n/enter: keep (default)")
 	case key.Matches(msg, k.Refresh) && p.signedIn():
 		p.say(levelInfo, "Refreshing the service token…")
 		return m.start(m.focus, opRefresh, "", nil)
-	case key.Matches(msg, k.SignInAgain) && (p.unlinked || !p.state.SignedIn):
+	case key.Matches(msg, k.SignInAgain) && (p.unlinked() || !p.state.SignedIn):
 		return m.signInAgain(p)
 	}
 	return nil
 }
 
+// onCodeKey is the TV's code entry while it has the keyboard; false hands the key on
+// (tab, ?, the tour's keys).
+func (m *Model) onCodeKey(msg tea.KeyPressMsg, p *pane) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(msg, m.keys.Next):
+		return m.next(p), true
+	case key.Matches(msg, m.keys.Back):
+		p.release()
+		p.say(levelInfo, "Stopped typing: letters are commands again; a digit or i types the code.")
+		return nil, true
+	}
+	return nil, p.codeIn.Update(msg)
+}
+
 func (m *Model) pick(p *pane) {
-	p.picking, p.typingUser = true, false
+	p.hold(modePickProvider)
 	p.say(levelInfo, "Choose a TV provider: ↑/↓ move, enter chooses it, esc cancels.")
 }
 
 // onPickKey moves in the TV provider list (step 3).
 func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
-	list := assets.MVPDs()
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		p.mvpdCursor = max(0, p.mvpdCursor-1)
-	case key.Matches(msg, m.keys.Down):
-		p.mvpdCursor = min(len(list)-1, p.mvpdCursor+1)
+	case p.picker.Update(msg, m.keys):
 	case key.Matches(msg, m.keys.Next):
-		p.picking, p.typingUser = false, true
-		p.say(levelInfo, "Type the user id at "+list[p.mvpdCursor].Name+", then enter; esc goes back to the list.")
+		p.hold(modeProviderUser)
+		p.say(levelInfo, "Type the user id at "+p.picker.chosen().Name+", then enter; esc goes back to the list.")
 	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.Provider):
-		p.picking = false
+		p.release()
 		p.say(levelInfo, "No TV provider chosen. p opens the list again; l makes a link code.")
+	case key.Matches(msg, m.keys.Quit), key.Matches(msg, m.keys.Help), key.Matches(msg, m.keys.Switch):
+		return m.onDeviceKey(msg, p)
 	}
 	return nil
 }
@@ -160,19 +198,19 @@ func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 func (m *Model) onUserKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		user := strings.TrimSpace(p.providerUser.Value())
+		user := strings.TrimSpace(p.picker.user.Value())
 		if user == "" {
 			p.say(levelErr, "The user id is empty: type one, such as "+DefaultProviderUser+".")
 			return nil
 		}
-		p.typingUser = false
-		mv := assets.MVPDs()[p.mvpdCursor]
+		p.release()
+		mv := p.picker.chosen()
 		p.say(levelInfo, "Signing in with "+mv.Name+" as "+user+"…")
 		return m.start(m.focus, opMVPD, mv.ID, []string{user})
 	case key.Matches(msg, m.keys.Back):
 		m.pick(p)
-	default:
-		p.providerUser.update(msg)
+	case !p.picker.user.Update(msg) && key.Matches(msg, m.keys.Switch):
+		return m.onDeviceKey(msg, p)
 	}
 	return nil
 }
@@ -180,23 +218,43 @@ func (m *Model) onUserKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 func (m *Model) onEditKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		p.editing = false
+		p.release()
 		return m.next(p)
 	case key.Matches(msg, m.keys.Back):
-		p.editing = false
+		p.release()
 		p.say(levelInfo, "Press enter to sign in as "+p.identity.Value()+".")
-	default:
-		p.identity.update(msg)
+	case !p.identity.Update(msg) && key.Matches(msg, m.keys.Switch):
+		return m.onDeviceKey(msg, p)
 	}
 	return nil
 }
 
+// onPaste puts pasted text into the entry the device's mode has open; a paste on a
+// TV waiting for its code starts typing it.
+func (m *Model) onPaste(msg tea.PasteMsg) {
+	p := m.focused()
+	if p == nil {
+		return
+	}
+	switch p.mode() {
+	case modeEditIdentity:
+		p.identity.Update(msg)
+	case modeProviderUser:
+		p.picker.user.Update(msg)
+	case modeCodeEntry:
+		p.hold(modeTypingCode)
+		fallthrough
+	case modeTypingCode:
+		p.codeIn.Update(msg)
+	}
+}
+
 // next does the focused device's next step of the flow.
 func (m *Model) next(p *pane) tea.Cmd {
-	switch {
-	case p.unlinked && p.primary():
+	switch md := p.mode(); {
+	case md == modeUnlinked:
 		return m.signInAgain(p)
-	case p.primary() && !p.signedIn():
+	case md == modeIdentity:
 		id := strings.TrimSpace(p.identity.Value())
 		if id == "" {
 			p.say(levelErr, "The identity is empty: press e and type one, such as "+DefaultIdentity+".")
@@ -204,21 +262,24 @@ func (m *Model) next(p *pane) tea.Cmd {
 		}
 		p.say(levelInfo, "Signing in as "+id+"…")
 		return m.start(m.focus, opSignIn, id, nil)
-	case p.primary() && !p.showLink && p.canProvider() && p.providers != nil && len(p.providers.Profiles) == 0:
+	case md == modeDevices && p.primary() && p.canProvider() && p.providers != nil && len(p.providers.Profiles) == 0:
 		m.pick(p)
-	case p.primary() && !p.showLink:
-		p.autoCodes = 0
+	case md == modeDevices && p.primary():
+		p.card.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
-	case p.primary():
+	case md == modeLinkCard:
 		p.say(levelInfo, "The TV is next: type the code there (tab switches device).")
-	case !p.signedIn():
+	case md == modeCodeEntry && p.codeIn.Value() == "":
+		p.hold(modeTypingCode)
+		p.say(levelInfo, "Type the code the phone shows, then enter.")
+	case md == modeCodeEntry, md == modeTypingCode:
 		code, err := client.NormalizeLinkCode(p.codeIn.Value())
 		if err != nil {
 			p.say(levelErr, client.Explain(err))
 			return nil
 		}
-		p.say(levelInfo, "Joining with "+GroupCode(code)+"…")
+		p.say(levelInfo, "Joining with "+present.GroupCode(code)+"…")
 		return m.start(m.focus, opRedeem, code, nil)
 	default:
 		return m.start(m.focus, opList, "", nil)
@@ -227,12 +288,12 @@ func (m *Model) next(p *pane) tea.Cmd {
 }
 
 func (m *Model) signInAgain(p *pane) tea.Cmd {
-	p.unlinked = false
+	p.startedOver = true
 	p.state.SignedIn = false
-	p.devices, p.listed = nil, false
-	p.link, p.showLink = nil, false
+	p.table.devices, p.table.listed = nil, false
+	p.card.link, p.card.showLink = nil, false
 	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
-	p.picking, p.typingUser = false, false
+	p.release()
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+p.identity.Value()+", or e to type another identity.")
 	} else {
@@ -245,9 +306,9 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 func (m *Model) describe(p *pane, keys []string) string {
 	names := make([]string, 0, len(keys))
 	for _, k := range keys {
-		for _, r := range p.devices {
+		for _, r := range p.table.devices {
 			if r.key == k {
-				n := deviceName(r.entry)
+				n := present.Safe(present.DeviceName(r.entry))
 				if r.self {
 					n += " (this device)"
 				}

@@ -11,7 +11,8 @@ type KeyMap struct {
 	Refresh, SignInAgain               key.Binding
 	Provider, SignOut, Roku, ShowQR    key.Binding
 	HTTP, Tour, TourNext, TourPrev     key.Binding
-	Back                               key.Binding
+	Polls, CopyCurl, SaveHAR, Fresh    key.Binding
+	TypeCode, Ghosts, Back             key.Binding
 }
 
 // DefaultKeyMap is the key map; letters never collide with what the code entry takes
@@ -47,6 +48,12 @@ func DefaultKeyMap() KeyMap {
 		TourNext:    b("]", "tour: next", "]"),
 		TourPrev:    b("[", "tour: back", "["),
 		Back:        b("esc", "back", "esc"),
+		Polls:       b("P", "HTTP: show/hide polls", "P"),
+		CopyCurl:    b("y", "HTTP: copy as curl", "y"),
+		SaveHAR:     b("E", "HTTP: save as HAR", "E"),
+		Fresh:       b("f", "tour: fresh start", "f"),
+		TypeCode:    b("i", "type the code", "i"),
+		Ghosts:      b("x", "unlink leftovers of earlier runs", "x"),
 	}
 }
 
@@ -54,9 +61,9 @@ func DefaultKeyMap() KeyMap {
 // Model.shortHelp: the keys that act now.)
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.Refresh, k.SignInAgain},
+		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.TypeCode, k.Refresh, k.SignInAgain},
 		{k.Provider, k.SignOut, k.Roku, k.Link, k.Copy, k.ShowQR, k.DevicesTab, k.Back},
-		{k.Up, k.Down, k.Select, k.Unlink, k.Yes, k.No},
-		{k.HTTP, k.Tour, k.TourNext, k.TourPrev, k.Help, k.Quit},
+		{k.Up, k.Down, k.Select, k.Unlink, k.Ghosts, k.Yes, k.No},
+		{k.HTTP, k.Polls, k.CopyCurl, k.SaveHAR, k.Tour, k.TourNext, k.TourPrev, k.Fresh, k.Help, k.Quit},
 	}
 }

@@ -6,31 +6,6 @@ import (
 	"github.com/handoff-sso/handoff/client"
 )
 
-// op is one step a device runs over the network.
-type op int
-
-const (
-	opSignIn op = iota
-	opRedeem
-	opFresh   // EnsureFresh: refresh the service token when it is about to expire
-	opRefresh // Refresh, asked for with a key
-	opLink
-	opList
-	opUnlink
-	opMVPD     // step 3: sign in with a TV provider
-	opProfiles // read the profile's TV provider authentications
-	opRoku     // join through the Roku platform identity
-	opAuthn    // read the TV provider authentication through the v1 API
-	opSignOut  // end the profile's TV provider authentication
-)
-
-func (o op) doing() string {
-	return [...]string{"signing in", "joining with the code", "refreshing the token",
-		"refreshing the token", "asking for a link code", "listing devices", "unlinking",
-		"signing in with the TV provider", "reading the TV provider sign-in", "signing in with Roku", "reading the v1 authentication",
-		"signing out of the TV provider"}[o]
-}
-
 // resultMsg is the outcome of one step of one device, with the device's state as it
 // was right after.
 type resultMsg struct {

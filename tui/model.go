@@ -6,19 +6,21 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/handoff-sso/handoff/client"
 )
 
-// pollEvery is how often a signed-in device reads its profile's devices: that is how
-// a phone sees the TV join and a TV learns that it was unlinked. The TV provider
-// sign-ins change seldom and are read less often, so that the HTTP panel is not
-// drowned in polls.
+// pollEvery is how often a signed-in device reads its profile's devices and its TV
+// provider sign-ins: that is how a phone sees the TV join, a TV learns that it was
+// unlinked or that the phone signed in with a TV provider, within 5 s. The HTTP panel
+// hides these polls unless asked.
 const (
 	pollEvery         = 5 * time.Second
-	providerPollEvery = 30 * time.Second
+	providerPollEvery = 5 * time.Second
 )
 
 // The identities offered first: the D2C account, the TV provider account and the Roku
@@ -56,6 +58,10 @@ type Options struct {
 	Probe func(context.Context) error
 	Dark  bool // the background assumed until the terminal answers
 	Now   func() time.Time
+	// RevealSecrets keeps secrets in what y copies and E saves (--reveal-secrets):
+	// only what the client's trace holds, which it redacts itself.
+	RevealSecrets bool
+	HARDir        string // where E writes HAR files; "": the system's temporary directory
 }
 
 // Model is the root model.
@@ -72,14 +78,18 @@ type Model struct {
 	panes []*pane
 	focus int
 
+	spin     spinner.Model // turns while a step the user asked for runs (not in --plain)
+	spinning bool
+
 	showHTTP bool
 	showHelp bool
-	showQR   bool // the focused device's QR image alone on the screen
+	helpView viewport.Model // the help, scrolled when it is taller than the screen
+	showQR   bool           // the focused device's QR image alone on the screen
 
 	serverDown    string // why the server cannot be reached, while it cannot
 	probeAttempts int
-	tourOn        bool
-	tourStep      int
+	tour          tour
+	chrome        chrome
 }
 
 // New builds the model; it makes no network call (Init starts the work).
@@ -91,12 +101,11 @@ func New(opts Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
-	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), colour: !opts.Plain, tourOn: opts.Tour}
-	m.setStyles(opts.Dark)
+	m := &Model{opts: opts, now: now, keys: DefaultKeyMap(), help: help.New(), helpView: viewport.New(), spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), colour: !opts.Plain, tour: tour{on: opts.Tour}}
 	for _, d := range opts.Devices {
 		m.panes = append(m.panes, newPane(d.Label, d.Device, opts.Identity))
 	}
-	m.advanceTour()
+	m.setStyles(opts.Dark)
 	return m
 }
 
@@ -105,6 +114,9 @@ func (m *Model) setStyles(dark bool) {
 	m.help.Styles = m.styles.Help
 	for _, p := range m.panes {
 		m.drawLink(p)
+		for _, e := range p.entries() {
+			e.setStyles(m.styles)
+		}
 	}
 }
 
@@ -133,18 +145,53 @@ func (m *Model) start(dev int, o op, arg string, keys []string) tea.Cmd {
 		return nil
 	}
 	p.busy[o] = true
-	return runStep(p.dev, dev, o, arg, keys)
+	run := runStep(p.caps, dev, o, arg, keys)
+	if steps[o].quiet || m.opts.Plain || m.spinning {
+		return run
+	}
+	m.spinning = true
+	return tea.Batch(run, m.spin.Tick)
 }
 
-// Update handles one message; it never blocks.
+// inFlight is whether a step the user asked for is running on any device.
+func (m *Model) inFlight() bool {
+	for _, p := range m.panes {
+		for o, busy := range p.busy {
+			if busy && !steps[o].quiet {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Update handles one message; it never blocks. What changes only with the model (the
+// tour's box, the bottom bar) is drawn here, once per message, not on every frame.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	m.drawChrome()
+	return m, cmd
+}
+
+// chrome is the screen's parts drawn in Update.
+type chrome struct {
+	tour string // the tour's box; "" when it is off
+	foot string // the bottom bar
+}
+
+func (m *Model) drawChrome() {
+	m.chrome = chrome{foot: fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)[0]}
+	if m.tour.on && m.width > 0 {
+		m.chrome.tour = m.tour.View(m.width, m.styles, m.tourDone(m.tour.step), m.tourWhere(), m.tourSummary())
+	}
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		for _, p := range m.panes {
-			m.layoutDetail(p)
-		}
+		m.layout()
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case tea.ColorProfileMsg:
@@ -152,12 +199,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, p := range m.panes {
 			m.drawLink(p)
 		}
+	case spinner.TickMsg:
+		if !m.inFlight() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
 	case tickMsg:
 		return m, tea.Batch(append(m.onTick(), tick())...)
 	case resultMsg:
-		cmd := m.onResult(msg)
-		m.advanceTour()
-		return m, cmd
+		return m, m.onResult(msg)
+	case harWrittenMsg:
+		m.onHARWritten(msg)
 	case retryMsg:
 		return m, m.start(msg.dev, msg.op, msg.arg, msg.keys)
 	case probeMsg:
@@ -167,26 +222,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ExchangeMsg:
 		for _, p := range m.panes {
 			if p.state.Name == msg.Device {
-				p.addExchange(client.Exchange(msg))
+				p.http.add(client.Exchange(msg))
 			}
 		}
 	case tea.PasteMsg:
-		if p := m.focused(); p != nil {
-			switch {
-			case p.editing:
-				p.identity.update(msg)
-			case p.typingUser:
-				p.providerUser.update(msg)
-			case p.entering():
-				p.codeIn.update(msg)
-			}
-		}
+		m.onPaste(msg)
 	case tea.KeyPressMsg:
-		cmd := m.onKey(msg)
-		m.advanceTour()
-		return m, cmd
+		return m, m.onKey(msg)
 	}
 	return m, nil
+}
+
+// layout gives each part its room when the screen's size changes: the entries their
+// width, the HTTP detail the whole screen.
+func (m *Model) layout() {
+	w := m.width
+	if len(m.panes) == 2 && !m.styles.Plain && w >= sideBySide {
+		w /= 2
+	}
+	if !m.styles.Plain {
+		w -= 4
+	}
+	for _, p := range m.panes {
+		for _, e := range p.entries() {
+			e.SetWidth(w)
+		}
+		p.http.layout(m.width, m.height)
+		m.drawLink(p)
+	}
+	if m.showHelp {
+		y := m.helpView.YOffset()
+		m.openHelp()
+		m.helpView.SetYOffset(y)
+	}
 }
 
 // onProbe keeps the server's reachability on screen, probing again with backoff
@@ -219,13 +287,13 @@ func (m *Model) onTick() []tea.Cmd {
 		if !p.state.NotAfter.IsZero() && p.state.NotAfter.Sub(now) < refreshMargin && p.attempts[opFresh] == 0 && !p.refreshRefused {
 			cmds = append(cmds, m.start(i, opFresh, "", nil))
 		}
-		if p.showLink && p.link != nil && !p.linkStale && !now.Before(p.link.NotAfter.Time()) && !p.busy[opLink] {
-			if p.autoCodes < maxAutoCodes {
-				p.autoCodes++
-				p.say(levelInfo, fmt.Sprintf("The code expired: making a new one (%d of %d).", p.autoCodes, maxAutoCodes))
+		if p.card.showLink && p.card.link != nil && !p.card.linkStale && !now.Before(p.card.link.NotAfter.Time()) && !p.busy[opLink] {
+			if p.card.autoCodes < maxAutoCodes {
+				p.card.autoCodes++
+				p.say(levelInfo, fmt.Sprintf("The code expired: making a new one (%d of %d).", p.card.autoCodes, maxAutoCodes))
 				cmds = append(cmds, m.start(i, opLink, "", nil))
 			} else {
-				p.linkStale = true
+				p.card.linkStale = true
 				p.say(levelWarn, "The code expired. Press l for a new one.")
 			}
 		}

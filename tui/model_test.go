@@ -81,8 +81,8 @@ func (tm testModel) linked(t testing.TB) {
 	send(tm.Model, tea.PasteMsg{Content: "482 913"})
 	tm.press("enter", "tab")
 	run(tm.Model, tm.start(0, opList, "", nil), 0)
-	if !tm.panes[1].signedIn() || len(tm.panes[0].devices) != 2 {
-		t.Fatalf("flow did not complete: tv signed in %v, phone lists %d devices", tm.panes[1].signedIn(), len(tm.panes[0].devices))
+	if !tm.panes[1].signedIn() || len(tm.panes[0].table.devices) != 2 {
+		t.Fatalf("flow did not complete: tv signed in %v, phone lists %d devices", tm.panes[1].signedIn(), len(tm.panes[0].table.devices))
 	}
 }
 
@@ -97,8 +97,8 @@ func TestPhoneSignsInThenMakesALinkCode(t *testing.T) {
 	}
 	tm.press("l")
 	p := tm.panes[0]
-	if !p.showLink || p.link.Code != "482913" || p.qr == "" {
-		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.showLink, p.link, len(p.qr))
+	if !p.card.showLink || p.card.link.Code != "482913" || p.card.qr == "" {
+		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.card.showLink, p.card.link, len(p.card.qr))
 	}
 	s := tm.screen()
 	for _, want := range []string{"code 482 913", "expires in 9:58", "QR: http://127.0.0.1:8765/sandbox/link?code=482913"} {
@@ -125,17 +125,20 @@ func TestLinkCodeRenewsThreeTimesThenWaitsForAKey(t *testing.T) {
 		*tm.now = tm.now.Add(11 * time.Minute)
 		tm.phone.code = fmt.Sprintf("10000%d", i)
 		// The fake's codes expire relative to fixedNow; move them with the clock.
-		tm.panes[0].link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
+		tm.panes[0].card.link.NotAfter = client.Millis(tm.now.Add(-time.Second).UnixMilli())
 		run(tm.Model, tea.Batch(tm.onTick()...), 0)
+		if st := tm.panes[0].status; i <= maxAutoCodes && !strings.Contains(st, fmt.Sprintf("The last code expired; this is a new one (%d of %d", i, maxAutoCodes)) {
+			t.Fatalf("renewal %d should say so: %q", i, st)
+		}
 	}
 	if got := tm.phone.count("Link"); got != 1+maxAutoCodes {
 		t.Fatalf("Link called %d times, want %d (one by hand, %d on expiry)", got, 1+maxAutoCodes, maxAutoCodes)
 	}
-	if !tm.panes[0].linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
+	if !tm.panes[0].card.linkStale || !strings.Contains(tm.screen(), "The code expired. Press l for a new one.") {
 		t.Fatalf("after %d renewals the phone should wait for a key:\n%s", maxAutoCodes, tm.screen())
 	}
 	tm.press("l")
-	if tm.phone.count("Link") != 2+maxAutoCodes || tm.panes[0].linkStale || tm.panes[0].autoCodes != 0 {
+	if tm.phone.count("Link") != 2+maxAutoCodes || tm.panes[0].card.linkStale || tm.panes[0].card.autoCodes != 0 {
 		t.Fatal("l should make a new code and restart the automatic renewals")
 	}
 }
@@ -162,12 +165,18 @@ func TestCodeEntrySaysWhatIsWrong(t *testing.T) {
 	if len(tm.tv.calls) != 0 {
 		t.Fatalf("a short code must not reach the server; calls %v", tm.tv.calls)
 	}
-	tm.wantScreen(t, "6 digits, this one has 2", "short code not explained")
+	if st := tm.panes[1].status; !strings.Contains(st, "letters or digits, this one has 2") {
+		t.Fatalf("short code not explained: %q", st)
+	}
 	tm.press("backspace", "backspace")
 	send(tm.Model, tea.PasteMsg{Content: "000000"})
 	tm.tv.err = &client.APIError{HTTPStatus: 400, Code: "invalid_parameter_code", Message: "bad code"}
 	tm.press("enter")
 	tm.wantScreen(t, "The link code is wrong, expired or already used", "refused code not explained")
+	if v := tm.panes[1].codeIn.Value(); v != "" {
+		t.Fatalf("a refused code should be cleared from the entry, it holds %q", v)
+	}
+	send(tm.Model, tea.PasteMsg{Content: "000000"})
 	tm.tv.err = &client.APIError{HTTPStatus: 429, Code: "too_many_requests", RetryAfter: 7 * time.Minute}
 	tm.press("enter")
 	tm.wantScreen(t, "wait 7m0s", "too many tries not explained with the wait")
@@ -177,7 +186,7 @@ func TestUnlinkAsksAndDefaultsToNo(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.linked(t)
 	tm.press("down", "u")
-	tm.wantScreen(t, "Unlink 1 device: Samsung QN65S95D?", "no confirmation")
+	tm.wantScreen(t, "Unlink 1 device: Samsung Tizen TV?", "no confirmation")
 	tm.press("enter")
 	if slices.Contains(tm.phone.calls, "Unlink") {
 		t.Fatal("enter at the confirmation must keep the device (default No)")
@@ -197,7 +206,7 @@ func TestUnlinkedDeviceSaysSoAndSignsInAgain(t *testing.T) {
 	run(tm.Model, tm.start(1, opList, "", nil), 0)
 	tm.wantScreen(t, "This device was unlinked from the profile", "TV does not say it was unlinked")
 	tm.press("tab")
-	if !tm.panes[1].entering() || !strings.Contains(tm.screen(), "code ›") {
+	if tm.panes[1].mode() != modeCodeEntry || !strings.Contains(tm.screen(), "code ›") {
 		t.Fatalf("an unlinked TV should offer the code entry at once:\n%s", tm.screen())
 	}
 	tm.tv.mu.Lock()
@@ -214,8 +223,7 @@ func TestUnreachableServerRetriesWithBackoff(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.phone.err = &client.UnreachableError{Server: "http://127.0.0.1:8765"}
 	_, cmd := tm.Update(press("enter"))
-	msg := cmd()
-	_, retry := tm.Update(msg)
+	_, retry := tm.Update(stepResult(cmd))
 	if retry == nil {
 		t.Fatal("a network error should schedule a retry")
 	}
@@ -236,7 +244,7 @@ func TestServerFailureIsExplainedNotFatal(t *testing.T) {
 	tm.press("enter")
 	tm.phone.err = &client.APIError{HTTPStatus: 500, Code: "internal_error", Trace: "abc"}
 	_, cmd := tm.Update(press("l"))
-	_, retry := tm.Update(cmd())
+	_, retry := tm.Update(stepResult(cmd))
 	if retry == nil || !strings.Contains(tm.panes[0].status, "The SSO service failed (HTTP 500, trace abc)") {
 		t.Fatalf("a 5xx should be explained and retried: %s", tm.panes[0].status)
 	}
@@ -290,7 +298,7 @@ func TestHTTPPanelShowsExchangesAndDetails(t *testing.T) {
 	send(tm.Model, ExchangeMsg{Device: "tv", Method: "GET", URL: "/api/demo/list"})
 	tm.press("h")
 	s := tm.screen()
-	if !strings.Contains(s, "HTTP · Phone · 1 exchange") || !strings.Contains(s, "POST   /api/demo/serviceToken") || !strings.Contains(s, "201 Created") {
+	if !strings.Contains(s, "HTTP · Phone · 1 shown") || !strings.Contains(s, "POST   /api/demo/serviceToken") || !strings.Contains(s, "201 Created") {
 		t.Fatalf("panel lacks the exchange:\n%s", s)
 	}
 	tm.press("enter")
@@ -306,25 +314,41 @@ func TestHTTPPanelShowsExchangesAndDetails(t *testing.T) {
 	}
 }
 
-func TestTourFollowsTheFlow(t *testing.T) {
+func TestTourStaysOnEachStepUntilTheUserMovesOn(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Tour: true})
-	if !strings.Contains(tm.screen(), "Tour 1/6") {
-		t.Fatalf("tour not shown:\n%s", tm.screen())
+	tm.wantScreen(t, "Tour · Welcome", "the tour should start with its welcome")
+	tm.wantScreen(t, "f starts fresh", "the welcome should offer a fresh profile")
+	tm.press("f")
+	if tm.tour.step != 1 || !strings.HasPrefix(tm.panes[0].identity.Value(), "tour-") {
+		t.Fatalf("f should start fresh at step 1 with a new identity; at %d as %q", tm.tour.step, tm.panes[0].identity.Value())
 	}
 	tm.press("enter")
-	if tm.tourStep != 2 || !strings.Contains(tm.screen(), "Tour 3/6 · The TV provider") {
-		t.Fatalf("after signing in the tour should be at step 3, is at %d", tm.tourStep+1)
+	if tm.tour.step != 1 {
+		t.Fatalf("signing in must not move the tour on; it is at page %d", tm.tour.step)
 	}
-	tm.press("]")
-	if s := tm.screen(); tm.tourStep != 3 || !strings.Contains(s, "◀ tour: l asks for a code") {
+	tm.wantScreen(t, "Tour 1/6", "the tour should stay on step 1")
+	tm.wantScreen(t, "Done on screen. ] goes on", "the tour should say the step is done")
+	tm.press("]", "]", "]")
+	if s := tm.screen(); !strings.Contains(s, "Tour 4/6") || !strings.Contains(s, "◀ tour: l asks for a code") {
 		t.Fatalf("the next action should be highlighted on the phone:\n%s", s)
 	}
-	tm.press("l")
-	if tm.tourStep != 4 {
-		t.Fatalf("after the code the tour should point at the TV, is at %d", tm.tourStep+1)
+	tm.press("l", "]")
+	if tm.tour.step != 5 || tm.focus != 1 {
+		t.Fatalf("step 5 should give the keyboard to the TV: page %d, focus %d", tm.tour.step, tm.focus)
 	}
-	tm.press("t")
-	if strings.Contains(tm.screen(), "Tour 5/6") {
+	tm.press("4", "[")
+	if tm.tour.step != 4 || tm.panes[1].codeIn.Value() != "4" {
+		t.Fatalf("[ should go back even while the code is typed: page %d, entry %q", tm.tour.step, tm.panes[1].codeIn.Value())
+	}
+	for range len(tourSteps) + 2 {
+		tm.press("]")
+	}
+	tm.wantScreen(t, "Tour · Summary", "the tour should end with a summary")
+	tm.wantScreen(t, "Phone: signed in as tour-", "the summary should say what the phone did")
+	tm.press("[")
+	tm.wantScreen(t, "The browser", "[ should work on the last page")
+	tm.press("esc", "t")
+	if strings.Contains(tm.screen(), "Tour ·") {
 		t.Fatal("t should close the tour")
 	}
 }
@@ -352,8 +376,11 @@ func TestHelpListsEveryKey(t *testing.T) {
 				t.Errorf("%dx%d: help lacks %s (%q %q)", size[0], size[1], k.Type().Field(i).Name, b.Help().Key, b.Help().Desc)
 			}
 		}
-		if !strings.Contains(s, "(the default is") || !strings.Contains(s, "No).") {
-			t.Errorf("%dx%d: the last line of the help is cut:\n%s", size[0], size[1], s)
+		for range 40 {
+			tm.press("down")
+		}
+		if s := tm.screen(); !strings.Contains(s, "makes its token stop working.") {
+			t.Errorf("%dx%d: the help's last line cannot be scrolled to:\n%s", size[0], size[1], s)
 		}
 		tm.press("x")
 		if tm.showHelp {
@@ -404,11 +431,11 @@ func TestTokenIsRefreshedBeforeItExpires(t *testing.T) {
 func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "enter")
-	if !tm.panes[0].picking {
+	if !(tm.panes[0].mode() == modePickProvider) {
 		t.Fatal("after signing in, enter should open the TV provider list")
 	}
 	tm.press("down", "enter")
-	if p := tm.panes[0]; p.picking || !p.typingUser || !strings.Contains(tm.screen(), "user id › "+DefaultProviderUser) {
+	if p := tm.panes[0]; (p.mode() == modePickProvider) || (p.mode() != modeProviderUser) || !strings.Contains(tm.screen(), "user id › "+DefaultProviderUser) {
 		t.Fatalf("choosing a provider should ask for the user id, offering %s:\n%s", DefaultProviderUser, tm.screen())
 	}
 	tm.press("ctrl+u")
@@ -420,7 +447,7 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 		t.Fatalf("phone does not show its TV provider:\n%s", s)
 	}
 	tm.press("enter")
-	if !tm.panes[0].showLink {
+	if !tm.panes[0].card.showLink {
 		t.Fatal("with a provider, enter should go on to the link code")
 	}
 	tm.phone.list, tm.tv.list = twoDeviceList(), twoDeviceList()
@@ -436,11 +463,11 @@ func TestTVProviderSignInIsSharedWithTheTV(t *testing.T) {
 func TestProviderStepsHideWithoutClientSupport(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{Devices: []DeviceSpec{}})
 	tm.press("enter", "p")
-	if s := tm.screen(); tm.panes[0].picking || !strings.Contains(s, "– 3 TV provider      not in this build") {
+	if s := tm.screen(); (tm.panes[0].mode() == modePickProvider) || !strings.Contains(s, "– 3 TV provider      not in this build") {
 		t.Fatalf("without TV provider steps, p does nothing and the step says why:\n%s", s)
 	}
 	tm.press("enter")
-	if !tm.panes[0].showLink {
+	if !tm.panes[0].card.showLink {
 		t.Fatal("without TV provider steps, enter makes a link code")
 	}
 }
@@ -457,7 +484,7 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 	if !slices.Contains(tm.tv.calls, "RokuSignIn "+DefaultRokuUser) || !tm.panes[1].signedIn() {
 		t.Fatalf("R should sign in with Roku; calls %v", tm.tv.calls)
 	}
-	if !strings.Contains(tm.panes[1].status, "through its Roku identity") {
+	if !strings.Contains(tm.panes[1].status, "Joined by Roku identity") {
 		t.Fatalf("status: %q", tm.panes[1].status)
 	}
 }
@@ -465,14 +492,14 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 func TestStylesFollowTheTerminal(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "l")
-	colourQR := tm.panes[0].qr
+	colourQR := tm.panes[0].card.qr
 	send(tm.Model, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
-	darkQR := tm.panes[0].qr
+	darkQR := tm.panes[0].card.qr
 	if darkQR == colourQR || strings.Contains(darkQR, "\x1b[") {
 		t.Fatal("without colours the QR image should be drawn in the terminal's own colours")
 	}
 	send(tm.Model, tea.BackgroundColorMsg{Color: color.White})
-	if tm.styles.Dark || tm.panes[0].qr == darkQR {
+	if tm.styles.Dark || tm.panes[0].card.qr == darkQR {
 		t.Fatal("a light background should switch the styles and redraw the QR image for it")
 	}
 }
@@ -498,6 +525,9 @@ func TestTourOnOneDevicePointsAtTheOtherTerminal(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
 	send(m, press("enter"))
 	send(m, press("l"))
+	for range 5 {
+		send(m, press("]"))
+	}
 	if s := ansi.Strip(m.Render()); !strings.Contains(s, "TV (in another terminal: handoff tv --server http://127.0.0.1:8765)") {
 		t.Fatalf("the tour should say where the TV is:\n%s", s)
 	}
@@ -535,4 +565,22 @@ func TestIdentityCanBeChosen(t *testing.T) {
 	tm = newTestModel(t, 120, 40, Options{})
 	tm.press("e", "ctrl+u", "x", "esc", "down", "enter")
 	tm.phone.wantCall(t, "SignIn "+DefaultIdentity, "from a typed identity, ↓ goes back to the first demo one")
+}
+
+func TestSpinnerTurnsWhileAStepRunsButNotInPlain(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	_, cmd := tm.Update(press("enter"))
+	if !tm.spinning || !strings.Contains(tm.screen(), tm.spin.View()+" signing in…") {
+		t.Fatalf("a sign-in in flight should show the spinner:\n%s", tm.screen())
+	}
+	run(tm.Model, cmd, 0)
+	tm.Update(tm.spin.Tick())
+	if tm.spinning {
+		t.Fatal("the spinner should stop once nothing runs")
+	}
+	plain := newTestModel(t, 120, 40, Options{Plain: true})
+	plain.Update(press("enter"))
+	if plain.spinning || !strings.Contains(plain.screen(), "· signing in…") {
+		t.Fatalf("--plain should say it works in words, without a spinner:\n%s", plain.screen())
+	}
 }

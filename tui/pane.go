@@ -6,14 +6,12 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // maxAutoCodes is how many codes the phone makes on its own after one expires; then
 // it waits for a key, so that a forgotten screen does not keep minting codes.
 const maxAutoCodes = 3
-
-// maxExchanges bounds the HTTP panel's memory.
-const maxExchanges = 200
 
 // level says how a status line reads: the words carry the meaning, colour only helps.
 type level int
@@ -29,82 +27,56 @@ const (
 // the screen shows.
 type pane struct {
 	label string
-	dev   Device
+	caps  caps
 	state client.DeviceState
 
-	identity lineInput // the phone's D2C identity (step 1)
-	editing  bool
-	codeIn   lineInput // the TV's code entry (step 5)
+	held mode // a mode entered on purpose (see mode.go)
 
-	link      *client.LinkCode
-	showLink  bool
-	autoCodes int
-	linkStale bool
-	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
-	digits    []string        // the code in large type
-	qr        string
-	qrWidth   int
-	qrHeight  int
-	qrErr     error
-	qrc       qrCache
+	identity entry // the phone's D2C identity (step 1)
+	codeIn   entry // the TV's code entry (step 5)
+
+	card linkCard // step 4: the link code the phone shows
 
 	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
 	providerNote string                 // why they could not be read
 	authn        *client.Authentication // the same, through the v1 API (TVs only)
 	authnNote    string
-	lastProvider time.Time // when the two were last read
-	picking      bool      // the phone is choosing a TV provider
-	mvpdCursor   int
-	providerUser lineInput // the TV provider user id, typed once the provider is chosen
-	typingUser   bool
+	lastProvider time.Time      // when the two were last read
+	picker       providerPicker // step 3: the TV provider and the user id there
 
-	devices  []deviceRow
-	listed   bool
-	cursor   int
-	selected map[string]bool
-	confirm  []string // keys waiting for a yes
+	table         deviceTable // step 6: the profile's devices
+	ghostsOffered int         // how many leftovers the status last offered to unlink
+	confirm       []string    // keys waiting for a yes
 
-	exchanges  []client.Exchange
-	httpCursor int
-	httpDetail bool
-	httpLines  []string // the open exchange, laid out at the screen's width
-	httpScroll int
+	http httpPanel
 
 	busy           map[op]bool
 	refreshRefused bool // the service refused to refresh this token
 	attempts       map[op]int
 	lastPoll       time.Time
-	unlinked       bool
+	startedOver    bool // the user took in that it was unlinked and starts again
 
 	status      string
 	statusLevel level
 }
 
-// deviceRow is one line of the devices table.
-type deviceRow struct {
-	key   string
-	entry client.DeviceEntry
-	self  bool
-}
-
 func newPane(label string, d Device, identity string) *pane {
 	p := &pane{
-		label: label, dev: d, state: d.State(),
-		selected: map[string]bool{}, busy: map[op]bool{}, attempts: map[op]int{},
+		label: label, caps: capsOf(d), state: d.State(),
+		busy: map[op]bool{}, attempts: map[op]int{},
 	}
-	p.unlinked = p.state.Unlinked
-	p.identity = lineInput{prompt: "X-SSO-ID › ", limit: 128}
+	p.http = newHTTPPanel()
+	p.identity = newEntry("X-SSO-ID › ", "", 128, nil, false)
 	p.identity.SetValue(identity)
-	p.providerUser = lineInput{prompt: "user id › ", limit: 64}
-	p.providerUser.SetValue(DefaultProviderUser)
-	p.codeIn = lineInput{prompt: "code › ", placeholder: "123 456", limit: 16, accept: codeRune}
+	p.picker = newProviderPicker()
+	p.codeIn = newEntry("code › ", "123 456", 40, codeRune, true)
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
 	} else {
-		p.say(levelInfo, "Type the six digits the phone shows, then press enter.")
+		p.say(levelInfo, "Type the code the phone shows, then press enter.")
 	}
 	if p.state.SignedIn {
-		p.say(levelInfo, "Resuming as "+p.state.Claims.Subject+".")
+		p.say(levelInfo, "Resuming as "+p.subject()+".")
 	}
 	return p
 }
@@ -115,7 +87,7 @@ func (p *pane) primary() bool { return p.state.Preset.Role != assets.RoleSeconda
 // terminals the other device's news must still reach the eye.
 func (p *pane) standing() string {
 	switch {
-	case p.unlinked:
+	case p.unlinked():
 		return "unlinked"
 	case p.signedIn() && p.primary():
 		return "signed in"
@@ -128,19 +100,17 @@ func (p *pane) standing() string {
 }
 
 // canProvider is whether the device has the TV provider steps.
-func (p *pane) canProvider() bool { _, ok := p.dev.(ProviderDevice); return ok }
+func (p *pane) canProvider() bool { return p.caps.provider != nil }
 
 // canLegacy is whether the device reads the v1 authentication: the TV, as the
 // flow's step 5 says.
 func (p *pane) canLegacy() bool {
-	_, ok := p.dev.(LegacyDevice)
-	return ok && !p.primary()
+	return p.caps.legacy != nil && !p.primary()
 }
 
 // canRoku is whether the device can join through the Roku platform identity.
 func (p *pane) canRoku() bool {
-	_, ok := p.dev.(PlatformDevice)
-	return ok && p.state.Preset.PlatformSSO
+	return p.caps.platform != nil && p.state.Preset.PlatformSSO
 }
 
 // provider is the profile's first TV provider sign-in, in id order.
@@ -156,85 +126,30 @@ func (p *pane) provider() (string, client.MVPDProfile, bool) {
 	return ids[0], p.providers.Profiles[ids[0]], true
 }
 
+// subject is the profile's identity as the token names it, made terminal-safe.
+func (p *pane) subject() string { return present.Safe(p.state.Claims.Subject) }
+
 func (p *pane) say(l level, s string) { p.status, p.statusLevel = s, l }
 
 // signedIn is whether the device holds a token the service still honours.
-func (p *pane) signedIn() bool { return p.state.SignedIn && !p.unlinked }
+func (p *pane) signedIn() bool { return p.state.SignedIn && !p.state.Unlinked }
 
-// entering is whether keys go to the TV's code entry.
-func (p *pane) entering() bool { return !p.primary() && !p.signedIn() }
+// unlinked is whether the service unlinked this device and the screen still says so:
+// the client's state is the one source, until the user starts again.
+func (p *pane) unlinked() bool { return p.state.Unlinked && !p.startedOver }
 
-func (p *pane) setDevices(list *client.DeviceList) {
-	p.listed = true
-	p.devices = p.devices[:0]
-	for k, e := range list.Devices {
-		p.devices = append(p.devices, deviceRow{key: k, entry: e, self: k == p.state.Key})
-	}
-	sort.Slice(p.devices, func(i, j int) bool {
-		a, b := p.devices[i], p.devices[j]
-		if a.self != b.self {
-			return a.self
-		}
-		if a.entry.LastSeen != b.entry.LastSeen {
-			return a.entry.LastSeen > b.entry.LastSeen
-		}
-		return a.key < b.key
-	})
-	for k := range p.selected {
-		if !p.has(k) {
-			delete(p.selected, k)
-		}
-	}
-	p.cursor = max(0, min(p.cursor, len(p.devices)-1))
-}
+// entries are the pane's text entries, for styling and layout.
+func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.picker.user} }
 
-func (p *pane) has(key string) bool {
-	for _, r := range p.devices {
-		if r.key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// joined returns a device that appeared since the link code was made.
-func (p *pane) joined() (deviceRow, bool) {
-	if p.linkKnown == nil {
+// newcomer returns a device that appeared since the link code was made.
+func (p *pane) newcomer() (deviceRow, bool) {
+	if p.card.linkKnown == nil {
 		return deviceRow{}, false
 	}
-	for _, r := range p.devices {
-		if !p.linkKnown[r.key] && !r.self {
+	for _, r := range p.table.devices {
+		if !p.card.linkKnown[r.key] && !r.self {
 			return r, true
 		}
 	}
 	return deviceRow{}, false
 }
-
-// toUnlink is what `u` acts on: the selected devices, or the one under the cursor.
-func (p *pane) toUnlink() []string {
-	var keys []string
-	for _, r := range p.devices {
-		if p.selected[r.key] {
-			keys = append(keys, r.key)
-		}
-	}
-	if len(keys) == 0 && p.cursor < len(p.devices) {
-		keys = []string{p.devices[p.cursor].key}
-	}
-	return keys
-}
-
-func (p *pane) addExchange(ex client.Exchange) {
-	follow := p.httpCursor >= len(p.exchanges)-1
-	p.exchanges = append(p.exchanges, ex)
-	if over := len(p.exchanges) - maxExchanges; over > 0 {
-		p.exchanges = append(p.exchanges[:0], p.exchanges[over:]...)
-		p.httpCursor = max(0, p.httpCursor-over)
-	}
-	if follow && !p.httpDetail {
-		p.httpCursor = len(p.exchanges) - 1
-	}
-}
-
-// codeRune is what the code entry takes: digits and the separators people type or paste.
-func codeRune(r rune) bool { return (r >= '0' && r <= '9') || r == ' ' || r == '-' }

@@ -8,41 +8,51 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
-	"github.com/handoff-sso/handoff/client"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // paneBody is what the device shows under its checklist.
 func (m *Model) paneBody(p *pane, width, height int) []string {
 	s := m.styles
 	var out []string
-	if p.unlinked {
+	switch md := p.mode(); md {
+	case modeUnlinked:
 		out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
-		if p.primary() {
-			return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+		return append(out, wrap("Its service token no longer works. Press s (or enter) to sign in again.", width)...)
+	case modeIdentity, modeEditIdentity:
+		out = append(out, wrap("Step 1: the D2C identity (the streaming service's own account) this phone signs in with, sent as X-SSO-ID.", width)...)
+		hint := "enter signs in · ↑/↓ another demo identity · e types one"
+		if md == modeEditIdentity {
+			hint = "enter signs in with it · esc keeps the old one · ←/→ ctrl+w ctrl+u edit"
 		}
-		out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
-		return append(out, p.codeIn.View(true, s))
-	}
-	switch {
-	case p.primary() && !p.signedIn():
-		out = append(out, wrap("Step 1: the D2C identity this phone signs in with, sent as X-SSO-ID.", width)...)
-		return append(out, p.identity.View(p.editing, s), s.Muted.Render("enter signs in · ↑/↓ another demo identity · e types one"))
-	case !p.primary() && !p.signedIn():
-		out = append(out, wrap("Type the six digits the phone shows (its step 4), then press enter.", width)...)
-		out = append(out, p.codeIn.View(true, s), s.Muted.Render("digits, space or dash; paste works; backspace deletes"))
-		if p.canRoku() {
+		return append(out, p.identity.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+	case modeCodeEntry, modeTypingCode:
+		if p.unlinked() {
+			out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
+			out = append(out, wrap("Its service token no longer works. Type a new code from the phone to join again.", width)...)
+		} else {
+			out = append(out, wrap("Step 5: type the code the phone shows (its step 4), then press enter.", width)...)
+		}
+		hint := "a digit, i or enter starts typing; letters, digits, space or dash; paste works"
+		if md == modeTypingCode {
+			hint = "typing: letters and digits go in · enter joins · esc stops typing"
+		}
+		out = append(out, p.codeIn.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+		if p.canRoku() && md == modeCodeEntry {
 			out = append(out, "")
-			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV.", width) {
+			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV, which gets its own profile (the Roku subscriber's).", width) {
 				out = append(out, s.StepNext.Render(l))
 			}
 		}
 		return out
-	case p.picking:
-		return m.providerList(p, height)
-	case p.typingUser:
-		return m.providerUserEntry(p, width)
-	case p.showLink && p.link != nil:
-		return m.linkCard(p, width, height)
+	case modePickProvider:
+		return p.picker.ListView(width, height, s)
+	case modeProviderUser:
+		return p.picker.UserView(width, s)
+	case modeLinkCard:
+		token := m.tokenLines(p, width)
+		return p.card.View(width, height, m.now(), m.styles, token[len(token)-1], m.countdown)
 	}
 	out = append(out, m.tokenLines(p, width)...)
 	if _, _, has := p.provider(); has || !p.primary() {
@@ -61,47 +71,18 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 	if p.canLegacy() {
 		authn := p.authnNote
 		if a := p.authn; a != nil {
-			name := a.MVPD
+			name := present.Safe(a.MVPD)
 			if mv, ok := assets.LookupMVPD(a.MVPD); ok {
 				name = mv.Name
 			}
-			authn = fmt.Sprintf("%s, user %s, expires %s", name, a.UserID, a.Expires.Time().Local().Format("2 Jan 2006"))
+			authn = fmt.Sprintf("%s, user %s, expires %s", name, present.Safe(a.UserID), present.Date(a.Expires.Time()))
 		}
 		if authn != "" {
 			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
 		}
 	}
 	out = append(out, "")
-	return append(out, m.deviceTable(p, width, height-len(out))...)
-}
-
-// providerList is step 3's choice of TV provider.
-func (m *Model) providerList(p *pane, height int) []string {
-	s := m.styles
-	list := assets.MVPDs()
-	out := []string{s.Bold.Render("Step 3: sign in with your TV provider"), s.Muted.Render("↑/↓ move · enter chooses it · esc cancels")}
-	rows := max(1, height-len(out))
-	start := max(0, min(p.mvpdCursor-rows+1, len(list)-rows))
-	for i := start; i < len(list) && i < start+rows; i++ {
-		line := "  " + list[i].Name
-		if i == p.mvpdCursor {
-			cur := "▸ "
-			if s.Plain {
-				cur = "> "
-			}
-			line = s.Selected.Render(cur + list[i].Name)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-// providerUserEntry is step 3's user id, typed once the provider is chosen.
-func (m *Model) providerUserEntry(p *pane, width int) []string {
-	s := m.styles
-	out := []string{s.Bold.Render("Step 3: sign in with " + assets.MVPDs()[p.mvpdCursor].Name)}
-	out = append(out, wrap("The user id at the TV provider; the sandbox's provider takes any.", width)...)
-	return append(out, p.providerUser.View(true, s), s.Muted.Render("enter signs in · esc goes back to the list · ctrl+u clears"))
+	return append(out, p.table.View(width, height-len(out), m.now(), m.styles)...)
 }
 
 // tokenLines are the service token, decoded: whose it is, how the device got it, when
@@ -110,55 +91,11 @@ func (m *Model) tokenLines(p *pane, width int) []string {
 	c := p.state.Claims
 	via := ""
 	if p.state.JoinedVia != "" {
-		via = " · joined by " + joinedVia(p.state.JoinedVia)
-		switch p.state.JoinedVia {
-		case "regular":
-			via = " · signed in with X-SSO-ID"
-		case "platformSSO":
-			via = " · joined through its platform identity"
-		}
+		via = " · joined by " + present.JoinedBy(p.state.JoinedVia)
 	}
-	lines := wrap("Service token: sub "+c.Subject+via, width)
-	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", clock(unix(c.IssuedAt)), clock(p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(m.now()))))
-}
-
-// linkCard is step 4: the code in large type, its countdown and its QR image.
-func (m *Model) linkCard(p *pane, width, height int) []string {
-	s := m.styles
+	lines := wrap("Service token: sub "+present.Safe(c.Subject)+via, width)
 	now := m.now()
-	l := p.link
-	left := l.NotAfter.Time().Sub(now)
-	total := l.NotAfter.Time().Sub(l.NotBefore.Time())
-	var out []string
-	token := m.tokenLines(p, width)
-	out = append(out, token[len(token)-1], "")
-	if width >= bigDigitsWidth {
-		out = append(out, p.digits...)
-	}
-	state := "expires in " + m.countdown(left)
-	if p.linkStale || left <= 0 {
-		state = "expired: press l for a new one"
-	}
-	out = append(out, s.Bold.Render("code "+GroupCode(l.Code))+" · "+state)
-	if !s.Plain {
-		out = append(out, bar(s, min(width, 40), left, total)+" "+m.countdown(left))
-	}
-	room := height - len(out) - 1
-	switch {
-	case p.qrErr != nil:
-		out = append(out, "The QR image could not be drawn; the code above works the same.")
-	case s.Plain:
-		// A screen reader would spell the image out block by block.
-		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
-	case p.qrWidth > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", p.qrWidth))
-	case p.qrHeight > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", p.qrHeight-room))
-	default:
-		out = append(out, strings.Split(p.qr, "\n")...)
-	}
-	out = append(out, s.Muted.Render(ansi.Truncate("QR: "+client.LinkURL(p.state.Server, p.state.SP, l.Code), width, "…")))
-	return out
+	return append(lines, fmt.Sprintf("issued %s · expires %s (in %s)", present.When(now, unix(c.IssuedAt)), present.When(now, p.state.NotAfter), m.countdown(p.state.NotAfter.Sub(now))))
 }
 
 // wrap breaks plain text into lines of at most width cells.
@@ -170,7 +107,7 @@ func wrap(s string, width int) []string {
 // screen reader is not told of a change every second.
 func (m *Model) countdown(d time.Duration) string {
 	if !m.styles.Plain || d <= 0 {
-		return countdown(d)
+		return present.Countdown(d)
 	}
 	if d < time.Minute {
 		return "under a minute"

@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/handoff-sso/handoff/assets"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // renderPane draws device i in a width×height box, as exactly height lines of
@@ -29,7 +31,7 @@ func (m *Model) renderPane(i, width, height int) []string {
 	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
 	status := m.statusLines(p, iw)
 	room := ih - len(head) - len(status)
-	compact := p.showLink || room < 18
+	compact := p.card.showLink || room < 18
 	steps := m.steps(p, iw, compact)
 	body := m.paneBody(p, iw, room-len(steps))
 	lines := append(head, steps...)
@@ -68,16 +70,20 @@ func (m *Model) paneSubtitle(p *pane) string {
 func (m *Model) statusLines(p *pane, width int) []string {
 	s := m.styles
 	var busy []string
-	for o := opSignIn; o <= opSignOut; o++ {
-		if p.busy[o] && o != opList && o != opFresh && o != opProfiles && o != opAuthn {
-			busy = append(busy, o.doing())
+	for o := range steps {
+		if p.busy[op(o)] && !steps[o].quiet {
+			busy = append(busy, steps[o].doing)
 		}
 	}
 	text := p.status
+	style, mark := s.Muted, "· "
 	if len(busy) > 0 && p.statusLevel != levelErr {
 		text = strings.Join(busy, ", ") + "…"
+		if !s.Plain {
+			mark = m.spin.View() + " "
+		}
+		return fitStatus(wrap(mark+text, width), width, style)
 	}
-	style, mark := s.Muted, "· "
 	switch p.statusLevel {
 	case levelOK:
 		style, mark = s.OK, "✓ "
@@ -86,7 +92,12 @@ func (m *Model) statusLines(p *pane, width int) []string {
 	case levelErr:
 		style, mark = s.Err, "✗ "
 	}
-	lines := wrap(mark+text, width)
+	return fitStatus(wrap(mark+text, width), width, style)
+}
+
+// fitStatus keeps a status to three lines, each styled on its own so that the colour
+// survives the wrap.
+func fitStatus(lines []string, width int, style Ink) []string {
 	if len(lines) > 3 {
 		lines = lines[:3]
 		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
@@ -106,7 +117,7 @@ type step struct {
 func (m *Model) stepsOf(p *pane) []step {
 	now := m.now()
 	signed := p.signedIn()
-	sub := p.state.Claims.Subject
+	sub := p.subject()
 	if p.primary() {
 		id := p.identity.Value()
 		if signed {
@@ -118,12 +129,12 @@ func (m *Model) stepsOf(p *pane) []step {
 		}
 		link := "l makes a code"
 		switch {
-		case p.showLink && p.link != nil:
-			link = "code " + GroupCode(p.link.Code)
-		case len(p.devices) > 1:
-			link = fmt.Sprintf("%d devices on the profile", len(p.devices))
+		case p.card.showLink && p.card.link != nil:
+			link = "code " + present.GroupCode(p.card.link.Code)
+		case len(p.table.devices) > 1:
+			link = fmt.Sprintf("%d devices on the profile", len(p.table.devices))
 		}
-		linked := signed && len(p.devices) > 1
+		linked := signed && len(p.table.devices) > 1
 		provider := m.providerStep(p, "3 TV provider", true)
 		if linked && !provider.done && !provider.off {
 			// The flow went on without it: it is no longer the next step.
@@ -180,23 +191,23 @@ func (m *Model) providerText(p *pane, long bool) string {
 		name = mv.Name
 	}
 	if !long {
-		return name + " as " + prof.UserID()
+		return name + " as " + present.Safe(prof.UserID())
 	}
 	how := map[string]string{"regular": "signed in here", "serviceTokenSSO": "shared through the link", "platformSSO": "through the platform"}[prof.Type]
 	if how == "" {
 		how = prof.Type
 	}
-	return fmt.Sprintf("%s as %s, %s, until %s", name, prof.UserID(), how, prof.NotAfter.Time().Local().Format("2 Jan 2006"))
+	return fmt.Sprintf("%s as %s, %s, until %s", name, present.Safe(prof.UserID()), how, present.Date(prof.NotAfter.Time()))
 }
 
 func (m *Model) devicesDetail(p *pane) string {
 	switch {
 	case !p.signedIn():
 		return "after signing in"
-	case !p.listed:
+	case !p.table.listed:
 		return "listing…"
 	}
-	return fmt.Sprintf("%d on this profile", len(p.devices))
+	return fmt.Sprintf("%d on this profile", len(p.table.devices))
 }
 
 // steps draws the checklist: one line per step, or one line in all when room is short.
@@ -230,7 +241,7 @@ func (m *Model) steps(p *pane, width int, compact bool) []string {
 		if i == next && tourHere {
 			out = append(out, ansi.Truncate(s.StepNext.Render("  ◀ tour: "+action), width, "…"))
 		}
-		short = append(short, style.Render(strings.TrimSpace(mark)+" "+strings.SplitN(st.name, " ", 2)[1]))
+		short = append(short, style.Render(strings.TrimSpace(mark)+" "+st.name))
 	}
 	if compact {
 		line := strings.Join(short, "  ")

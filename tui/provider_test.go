@@ -11,12 +11,12 @@ import (
 func TestProviderUserEntry(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "p", "enter", "ctrl+u", "enter")
-	if p := tm.panes[0]; !p.typingUser || !strings.Contains(p.status, "The user id is empty") {
-		t.Fatalf("an empty user id should be refused in words and keep the entry: typing %v, %q", p.typingUser, p.status)
+	if p := tm.panes[0]; (p.mode() != modeProviderUser) || !strings.Contains(p.status, "The user id is empty") {
+		t.Fatalf("an empty user id should be refused in words and keep the entry: typing %v, %q", (p.mode() == modeProviderUser), p.status)
 	}
 	send(tm.Model, pasteMsg("pat"))
 	tm.press("esc")
-	if p := tm.panes[0]; !p.picking || p.typingUser {
+	if p := tm.panes[0]; !(p.mode() == modePickProvider) || (p.mode() == modeProviderUser) {
 		t.Fatal("esc in the user id should go back to the provider list")
 	}
 	tm.press("enter", "enter")
@@ -51,5 +51,25 @@ func TestProviderSignOut(t *testing.T) {
 	tm.press("tab", "d")
 	if s := tm.screen(); !strings.Contains(s, "TV provider: none on this profile yet") || !strings.Contains(s, "none for this device (HTTP 404)") {
 		t.Fatalf("the TV, reading again, should show no provider:\n%s", s)
+	}
+}
+
+// TestTVSeesANewProviderSignInWithinFiveSeconds: the phone signs in with a TV provider
+// after the TV joined; the TV's next read, at most 5 s later, shows it.
+func TestTVSeesANewProviderSignInWithinFiveSeconds(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	tm.linked(t)
+	if _, _, has := tm.panes[1].provider(); has {
+		t.Fatal("no TV provider yet")
+	}
+	tm.press("p", "enter", "enter")
+	if _, _, has := tm.panes[0].provider(); !has {
+		t.Fatal("the phone should be signed in with the TV provider")
+	}
+	*tm.now = tm.now.Add(pollEvery)
+	_, cmd := tm.Update(tickMsg(*tm.now))
+	run(tm.Model, cmd, 0)
+	if _, prof, has := tm.panes[1].provider(); !has || prof.UserID() != DefaultProviderUser {
+		t.Fatal("the TV should see the phone's TV provider sign-in within 5 s")
 	}
 }

@@ -28,11 +28,11 @@ func TestTraceRelayFeedsTheHTTPPanel(t *testing.T) {
 		t.Fatal(err)
 	}
 	final := prog.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	got := final.panes[0].exchanges
-	if len(got) != 3 || got[0].URL != "/api/demo/serviceToken" || got[2].URL != "/api/demo/zzz-last" {
+	got := final.panes[0].http.recs
+	if len(got) != 3 || got[0].ex.URL != "/api/demo/serviceToken" || got[2].ex.URL != "/api/demo/zzz-last" {
 		t.Fatalf("the phone's panel holds %+v", got)
 	}
-	if len(final.panes[1].exchanges) != 1 {
+	if len(final.panes[1].http.recs) != 1 {
 		t.Fatal("the TV's exchange should go to the TV")
 	}
 }

@@ -2,95 +2,131 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
-// onResult takes in the outcome of a step: the device's new state, what the step
-// brought back, and the step that follows on its own, if any.
+// onResult takes in the outcome of a step: the device's new state, then what the
+// step's entry in the table does with its answer.
 func (m *Model) onResult(msg resultMsg) tea.Cmd {
 	p := m.panes[msg.dev]
 	p.busy[msg.op] = false
 	p.state = msg.state
+	if msg.err != nil && client.IsUnlinked(msg.err) {
+		// The step's verdict, in case the state was read before the client noted it.
+		p.state.Unlinked, p.state.SignedIn = true, false
+	}
+	if !p.state.Unlinked {
+		p.startedOver = false
+	}
 	if msg.err != nil {
+		if f := steps[msg.op].failed; f != nil && f(p, msg.err) {
+			return nil
+		}
 		return m.onError(msg, p)
 	}
 	p.attempts[msg.op] = 0
 	if msg.token != nil {
 		p.refreshRefused = false
 	}
-	switch msg.op {
-	case opSignIn:
-		p.unlinked = false
-		next := "l makes a link code for the TV."
-		if p.canProvider() {
-			next = "p signs in with a TV provider, or l makes a link code for the TV."
-		}
-		p.say(levelOK, "Signed in as "+p.state.Claims.Subject+". Next: "+next)
-		return m.joinedCmds(msg.dev)
-	case opRedeem, opRoku:
-		p.unlinked = false
-		p.codeIn.Reset()
-		via := ""
-		if msg.op == opRoku {
-			via = " through its Roku identity"
-		}
-		p.say(levelOK, "Joined the profile of "+p.state.Claims.Subject+via+".")
-		return m.joinedCmds(msg.dev)
-	case opMVPD:
-		name := msg.arg
-		if mv, ok := assets.LookupMVPD(msg.arg); ok {
-			name = mv.Name
-		}
-		p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, msg.login.UserID, msg.login.NotAfter.Time().Local().Format("2 Jan 2006")))
-		return tea.Batch(m.readProviders(msg.dev)...)
-	case opSignOut:
-		p.providers, p.providerNote = nil, ""
-		p.say(levelOK, "Signed out of the TV provider: no device of the profile shares it any more. p signs in again.")
-		return tea.Batch(m.readProviders(msg.dev)...)
-	case opProfiles:
-		p.providers, p.providerNote = msg.profiles, ""
-	case opAuthn:
-		p.authn, p.authnNote = msg.authn, ""
-	case opRefresh:
-		p.say(levelOK, "Service token refreshed; it now expires at "+clock(p.state.NotAfter)+".")
-	case opFresh:
-		if p.signedIn() && !p.listed {
-			return m.start(msg.dev, opList, "", nil)
-		}
-	case opLink:
-		p.link, p.showLink, p.linkStale = msg.code, true, false
-		p.linkKnown = map[string]bool{}
-		for _, r := range p.devices {
-			p.linkKnown[r.key] = true
-		}
-		m.drawLink(p)
-		p.say(levelOK, "Type "+GroupCode(msg.code.Code)+" on the TV, or scan the QR image. c copies it.")
-	case opList:
-		p.setDevices(msg.list)
-		if r, ok := p.joined(); ok && p.showLink {
-			p.showLink, p.link, p.linkKnown = false, nil, nil
-			p.say(levelOK, fmt.Sprintf("%s joined with the code. The profile has %d devices.", deviceName(r.entry), len(p.devices)))
-		}
-	case opUnlink:
-		n := len(msg.unlinked.UnlinkedDevices)
-		clear(p.selected)
-		for _, k := range msg.unlinked.UnlinkedDevices {
-			if k == p.state.Key {
-				p.unlinked = true
-			}
-		}
-		p.say(levelOK, fmt.Sprintf("Unlinked %d %s.", n, plural(n, "device", "devices")))
-		if !p.unlinked {
-			return m.start(msg.dev, opList, "", nil)
-		}
-		p.say(levelWarn, "This device unlinked itself. Press s to sign in again.")
+	return steps[msg.op].done(m, p, msg)
+}
+
+func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
+	next := "l makes a link code for the TV."
+	if p.canProvider() {
+		next = "p signs in with a TV provider, or l makes a link code for the TV."
 	}
+	p.say(levelOK, "Signed in as "+p.subject()+". Next: "+next)
+	return m.joinedCmds(msg.dev)
+}
+
+func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
+	p.codeIn.Reset()
+	if msg.op == opRoku {
+		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.subject()+"), not the phone's.")
+	} else {
+		p.say(levelOK, "Joined the profile of "+p.subject()+" with the link code.")
+	}
+	return m.joinedCmds(msg.dev)
+}
+
+func (m *Model) freshened(p *pane, msg resultMsg) tea.Cmd {
+	if p.signedIn() && !p.table.listed {
+		return m.start(msg.dev, opList, "", nil)
+	}
+	return nil
+}
+
+func (m *Model) refreshed(p *pane, _ resultMsg) tea.Cmd {
+	p.say(levelOK, "Service token refreshed; it now expires at "+present.When(m.now(), p.state.NotAfter)+".")
+	return nil
+}
+
+func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
+	renewed := p.card.link != nil && p.card.showLink
+	p.card.link, p.card.showLink, p.card.linkStale = msg.code, true, false
+	p.card.linkKnown = map[string]bool{}
+	for _, r := range p.table.devices {
+		p.card.linkKnown[r.key] = true
+	}
+	m.drawLink(p)
+	text := "Type " + present.GroupCode(msg.code.Code) + " on the TV, or scan the QR image. c copies it."
+	if renewed && p.card.autoCodes > 0 {
+		text = fmt.Sprintf("The last code expired; this is a new one (%d of %d made on their own): %s", p.card.autoCodes, maxAutoCodes, text)
+	}
+	p.say(levelOK, text)
+	return nil
+}
+
+func (m *Model) listed(p *pane, msg resultMsg) tea.Cmd {
+	p.table.set(msg.list, p.state.Key)
+	defer m.offerGhosts(p)
+	if r, ok := p.newcomer(); ok && p.card.showLink {
+		p.card.showLink, p.card.link, p.card.linkKnown = false, nil, nil
+		p.say(levelOK, fmt.Sprintf("The code was used: %s joined at %s. The profile has %d devices.",
+			present.Safe(present.DeviceName(r.entry)), present.Clock(m.now()), len(p.table.devices)))
+	}
+	return nil
+}
+
+func (m *Model) unlinkedSome(p *pane, msg resultMsg) tea.Cmd {
+	n := len(msg.unlinked.UnlinkedDevices)
+	clear(p.table.selected)
+	if p.unlinked() {
+		p.say(levelWarn, "This device unlinked itself. Press s to sign in again.")
+		return nil
+	}
+	p.say(levelOK, fmt.Sprintf("Unlinked %d %s.", n, plural(n, "device", "devices")))
+	return m.start(msg.dev, opList, "", nil)
+}
+
+func (m *Model) providerSignedIn(p *pane, msg resultMsg) tea.Cmd {
+	name := msg.arg
+	if mv, ok := assets.LookupMVPD(msg.arg); ok {
+		name = mv.Name
+	}
+	p.say(levelOK, fmt.Sprintf("Signed in with %s as %s until %s; linked devices share it.", name, present.Safe(msg.login.UserID), present.Date(msg.login.NotAfter.Time())))
+	return tea.Batch(m.readProviders(msg.dev)...)
+}
+
+func (m *Model) providerSignedOut(p *pane, msg resultMsg) tea.Cmd {
+	p.providers, p.providerNote = nil, ""
+	p.say(levelOK, "Signed out of the TV provider: no device of the profile shares it any more. p signs in again.")
+	return tea.Batch(m.readProviders(msg.dev)...)
+}
+
+func (m *Model) gotProfiles(p *pane, msg resultMsg) tea.Cmd {
+	p.providers, p.providerNote = msg.profiles, ""
+	return nil
+}
+
+func (m *Model) gotAuthn(p *pane, msg resultMsg) tea.Cmd {
+	p.authn, p.authnNote = msg.authn, ""
 	return nil
 }
 
@@ -115,23 +151,6 @@ func (m *Model) readProviders(dev int) []tea.Cmd {
 
 func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	err := msg.err
-	if msg.op == opProfiles && !msg.state.Unlinked && !client.IsUnlinked(err) {
-		// Read on every poll: say it where the TV provider shows, not in the status.
-		p.providerNote = client.Explain(err)
-		return nil
-	}
-	if msg.op == opAuthn {
-		p.authn = nil
-		switch {
-		case client.IsNoAuthentication(err):
-			p.authnNote = "none for this device (HTTP 404)"
-		case client.IsAuthenticationExpired(err):
-			p.authnNote = "expired (HTTP 410)"
-		default:
-			p.authnNote = client.Explain(err)
-		}
-		return nil
-	}
 	if transient(err) {
 		p.attempts[msg.op]++
 		n := p.attempts[msg.op]
@@ -144,10 +163,9 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		// Refused once, refused every second: wait for a new token or a key.
 		p.refreshRefused = true
 	}
-	if msg.state.Unlinked || client.IsUnlinked(err) {
-		p.unlinked = true
-		p.showLink, p.link = false, nil
-		p.picking, p.typingUser = false, false
+	if p.unlinked() {
+		p.card.showLink, p.card.link = false, nil
+		p.release()
 		again := "Press s to sign in again."
 		if !p.primary() {
 			again = "Type a new code from the phone to join again."
@@ -155,18 +173,18 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 		p.say(levelErr, "This device was unlinked from the profile. "+again)
 		return nil
 	}
+	if msg.op == opRedeem && client.IsCodeRejected(err) {
+		// The code will not work a second time: clear it so the next one is typed fresh.
+		p.codeIn.Reset()
+		p.say(levelErr, client.Explain(err)+" The entry was cleared for the next code.")
+		return nil
+	}
 	p.say(levelErr, client.Explain(err))
 	return nil
 }
 
-// drawLink draws the link code's large digits and QR image once per code and style,
-// so that View only places them.
+// drawLink draws the phone's code in large type and its QR images for the screen's
+// size and colours, in Update, so that View only places them.
 func (m *Model) drawLink(p *pane) {
-	if p.link == nil {
-		p.digits, p.qr, p.qrErr = nil, "", nil
-		return
-	}
-	p.digits = strings.Split(m.styles.Digits.Render(BigDigits(p.link.Code, m.styles.Plain)), "\n")
-	p.qr, p.qrErr = p.qrc.get(client.LinkURL(p.state.Server, p.state.SP, p.link.Code), m.colour, m.styles.Dark)
-	p.qrWidth, p.qrHeight = lipgloss.Width(p.qr), strings.Count(p.qr, "\n")+1
+	p.card.draw(p.state.Server, p.state.SP, m.styles, m.colour, m.width, m.height)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/handoff-sso/handoff/client"
 )
 
@@ -20,8 +22,8 @@ func TestAStepWithoutAnAnswerIsExplainedNotACrash(t *testing.T) {
 	tm.Update(windowSize(120, 40))
 	tm.press("enter", "l")
 	p := tm.panes[0]
-	if p.link != nil || p.showLink || !strings.HasPrefix(p.status, "Something unexpected went wrong") {
-		t.Fatalf("link %v shown %v, status %q", p.link, p.showLink, p.status)
+	if p.card.link != nil || p.card.showLink || !strings.HasPrefix(p.status, "Something unexpected went wrong") {
+		t.Fatalf("link %v shown %v, status %q", p.card.link, p.card.showLink, p.status)
 	}
 	tm.wantScreen(t, "Something unexpected", "the failure is not on screen")
 }
@@ -37,40 +39,43 @@ func TestNoDevicesDrawsAScreen(t *testing.T) {
 	}
 }
 
-// TestHTTPDetailIsLaidOutInUpdate checks that the open exchange scrolls no further
-// than its last page and that drawing it changes nothing.
+// TestHTTPDetailIsLaidOutInUpdate checks that the open exchange fills the screen,
+// scrolls no further than its last page, and that drawing it changes nothing.
 func TestHTTPDetailIsLaidOutInUpdate(t *testing.T) {
 	tm := newTestModel(t, 120, 30, Options{})
 	traffic(tm)
 	tm.press("h", "up", "enter")
 	p := tm.panes[0]
-	if len(p.httpLines) == 0 {
+	if !p.http.detail || p.http.view.TotalLineCount() == 0 {
 		t.Fatal("enter should lay the exchange out")
+	}
+	if n := strings.Count(tm.Render(), "\n") + 1; n != 30 || !strings.Contains(tm.Render(), "Response headers:") {
+		t.Fatalf("the exchange should take the whole screen (%d lines):\n%s", n, tm.Render())
 	}
 	for range 100 {
 		tm.press("down")
 	}
-	last := len(p.httpLines) - tm.httpRows()
-	if last <= 0 || p.httpScroll != last {
-		t.Fatalf("scrolled to %d of %d lines, %d rows: want the last page at %d", p.httpScroll, len(p.httpLines), tm.httpRows(), last)
+	if !p.http.view.AtBottom() {
+		t.Fatal("100 downs should reach the last page")
 	}
+	last := p.http.view.YOffset()
 	before := tm.Render()
-	if tm.Render() != before || p.httpScroll != last {
+	if tm.Render() != before || p.http.view.YOffset() != last {
 		t.Fatal("drawing the panel changed it")
 	}
-	tm.wantScreen(t, "expires 2026-11-22 14:59:00", "the last page lacks the token's expiry")
+	tm.wantScreen(t, "← 22 Nov 2026", "the token's expiry is not written as a date")
 	tm.press("up")
-	if p.httpScroll != last-1 {
-		t.Fatalf("one up from the end should show line %d, shows %d", last-1, p.httpScroll)
+	if p.http.view.YOffset() != last-1 {
+		t.Fatalf("one up from the end should show line %d, shows %d", last-1, p.http.view.YOffset())
 	}
 	send(tm.Model, windowSize(70, 30))
-	for _, l := range p.httpLines {
-		if w := len([]rune(l)); w > 70 {
+	for _, l := range strings.Split(tm.Render(), "\n") {
+		if w := ansi.StringWidth(l); w > 70 {
 			t.Fatalf("after a resize a line is %d wide: %q", w, l)
 		}
 	}
 	tm.press("esc")
-	if p.httpDetail || p.httpLines != nil {
+	if p.http.detail {
 		t.Fatal("esc should close the exchange")
 	}
 }

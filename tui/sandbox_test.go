@@ -89,23 +89,23 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 	}
 	run(s.Model, s.start(0, opList, "", nil), 0)
 	for i, p := range s.panes {
-		if len(p.devices) != 2 {
-			t.Fatalf("device %d lists %d devices, want 2", i, len(p.devices))
+		if len(p.table.devices) != 2 {
+			t.Fatalf("device %d lists %d devices, want 2", i, len(p.table.devices))
 		}
 	}
-	if !strings.Contains(s.panes[0].status, "joined with the code") || s.panes[0].showLink {
+	if !strings.Contains(s.panes[0].status, "The code was used: Samsung") || s.panes[0].card.showLink {
 		t.Fatalf("the phone should notice the TV joined and put the code away: %q", s.panes[0].status)
 	}
 	s.press("tab")
-	for s.panes[0].devices[s.panes[0].cursor].self {
+	for s.panes[0].table.devices[s.panes[0].table.cursor].self {
 		s.press("down")
 	}
 	s.press("u", "y")
-	if len(s.panes[0].devices) != 1 {
-		t.Fatalf("after unlinking the phone lists %d devices", len(s.panes[0].devices))
+	if len(s.panes[0].table.devices) != 1 {
+		t.Fatalf("after unlinking the phone lists %d devices", len(s.panes[0].table.devices))
 	}
 	run(s.Model, s.start(1, opList, "", nil), 0)
-	if !s.panes[1].unlinked || !strings.Contains(ansi.Strip(s.Render()), "This device was unlinked from the profile") {
+	if !s.panes[1].unlinked() || !strings.Contains(ansi.Strip(s.Render()), "This device was unlinked from the profile") {
 		t.Fatalf("the TV should say it was unlinked:\n%s", ansi.Strip(s.Render()))
 	}
 
@@ -118,7 +118,7 @@ func TestFlowAgainstTheSandbox(t *testing.T) {
 	s.press("tab", "s")
 	send(s.Model, pasteMsg(m[1]+m[2]))
 	s.press("enter")
-	if !s.panes[1].signedIn() || s.panes[1].unlinked {
+	if !s.panes[1].signedIn() || s.panes[1].unlinked() {
 		t.Fatalf("the TV should join again after it was unlinked: %q", s.panes[1].status)
 	}
 
@@ -155,7 +155,7 @@ func TestDevicesResumeAfterRestart(t *testing.T) {
 		t.Fatal("the phone should resume signed in from its store")
 	}
 	run(s.Model, s.Init(), 0)
-	if !s.panes[0].listed || len(s.panes[0].devices) != 1 {
+	if !s.panes[0].table.listed || len(s.panes[0].table.devices) != 1 {
 		t.Fatalf("on start the phone should check its token and list its devices: %q", s.panes[0].status)
 	}
 }
@@ -163,7 +163,7 @@ func TestDevicesResumeAfterRestart(t *testing.T) {
 func TestTVProviderAgainstTheSandbox(t *testing.T) {
 	s := newSandboxed(t, sandbox.Config{})
 	s.press("enter", "enter")
-	if !s.panes[0].picking {
+	if !(s.panes[0].mode() == modePickProvider) {
 		t.Fatalf("after signing in, enter should offer the TV providers: %q", s.panes[0].status)
 	}
 	s.press("enter", "enter")

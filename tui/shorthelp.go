@@ -3,7 +3,8 @@ package tui
 import "charm.land/bubbles/v2/key"
 
 // shortHelp is the bottom bar: the keys that do something now, on the focused device,
-// named for what they do there.
+// named for what they do there. The keys that always work (tab, ?, q) come first, so
+// that a narrow bar cuts the others.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
 	p := m.focused()
@@ -11,43 +12,60 @@ func (m *Model) shortHelp() []key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
 	}
-	var out []key.Binding
-	switch {
-	case p == nil:
-	case p.editing:
-		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "keep the old identity")}
-	case p.picking:
-		return []key.Binding{k.Up, k.Down, as(k.Next, "choose it"), as(k.Back, "cancel")}
-	case p.typingUser:
-		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "back to the list")}
-	case p.confirm != nil:
-		return []key.Binding{as(k.Yes, "unlink"), as(k.No, "keep (default)")}
-	case m.showHTTP:
-		out = []key.Binding{k.Up, k.Down, as(k.Next, "details"), as(k.Back, "back")}
-	case p.unlinked:
-		out = []key.Binding{k.SignInAgain}
-	case p.primary() && !p.signedIn():
-		out = []key.Binding{as(k.Next, "sign in"), k.Edit}
-	case p.primary() && p.showLink:
-		out = []key.Binding{k.Copy, k.ShowQR, as(k.Link, "new code"), as(k.DevicesTab, "hide the code")}
-	case p.primary():
-		if p.canProvider() {
-			out = append(out, as(k.Provider, "TV provider"))
-			if _, _, has := p.provider(); has {
-				out = append(out, as(k.SignOut, "provider sign-out"))
-			}
+	var always []key.Binding
+	if len(m.panes) > 1 {
+		always = append(always, k.Switch)
+	}
+	always = append(always, k.Help, k.Quit)
+	if m.tour.on {
+		always = append(always, as(k.TourNext, "tour next"), as(k.TourPrev, "back"))
+	}
+	if p == nil {
+		return always
+	}
+	if m.layer() == layerHTTP {
+		if p.http.detail {
+			return append(always, as(k.Back, "list"), as(k.CopyCurl, "copy as curl"), as(k.SaveHAR, "save as HAR"))
 		}
-		out = append(out, as(k.Link, "link a device"), k.Select, k.Unlink)
-	case !p.signedIn():
-		out = []key.Binding{as(k.Next, "join with the code")}
+		return append(always, as(k.Next, "full view"), as(k.Back, "close"), as(k.CopyCurl, "copy as curl"), as(k.SaveHAR, "save as HAR"), as(k.Polls, "polls"))
+	}
+	var out []key.Binding
+	switch p.mode() {
+	case modeEditIdentity:
+		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "keep the old identity"), as(k.Quit, "quit (ctrl+c)")}
+	case modePickProvider:
+		return append([]key.Binding{as(k.Next, "choose it"), as(k.Back, "cancel")}, always...)
+	case modeProviderUser:
+		return []key.Binding{as(k.Next, "sign in"), as(k.Back, "back to the list"), k.Switch}
+	case modeTypingCode:
+		return []key.Binding{as(k.Next, "join with the code"), as(k.Back, "stop typing"), k.Switch, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
+	case modeConfirmUnlink:
+		return []key.Binding{as(k.Yes, "unlink"), as(k.No, "keep (default)")}
+	case modeUnlinked:
+		out = []key.Binding{k.SignInAgain}
+	case modeIdentity:
+		out = []key.Binding{as(k.Next, "sign in"), k.Edit}
+	case modeLinkCard:
+		out = []key.Binding{k.Copy, k.ShowQR, as(k.Link, "new code"), as(k.DevicesTab, "hide the code")}
+	case modeCodeEntry:
+		out = []key.Binding{as(k.TypeCode, "type the code")}
 		if p.canRoku() {
 			out = append(out, k.Roku)
 		}
-	default:
-		out = []key.Binding{k.Select, k.Unlink, k.Refresh}
+	case modeDevices:
+		if p.primary() {
+			out = append(out, as(k.Link, "link a device"))
+			if p.canProvider() {
+				out = append(out, as(k.Provider, "TV provider"))
+				if _, _, has := p.provider(); has {
+					out = append(out, as(k.SignOut, "provider sign-out"))
+				}
+			}
+		}
+		out = append(out, k.Unlink)
+		if len(m.ghosts(p)) > 0 {
+			out = append(out, as(k.Ghosts, "unlink leftovers"))
+		}
 	}
-	if len(m.panes) > 1 {
-		out = append(out, k.Switch)
-	}
-	return append(out, k.Help, k.Quit, k.HTTP, k.Tour)
+	return append(append(always, out...), k.HTTP, k.Tour)
 }

@@ -13,26 +13,26 @@ type Styles struct {
 	Plain bool
 	Dark  bool
 
-	Title      lipgloss.Style // the top bar
-	Muted      lipgloss.Style
-	Bold       lipgloss.Style
+	Title      Ink // the top bar
+	Muted      Ink
+	Bold       Ink
 	Pane       Frame // a device's frame
 	PaneFocus  Frame // the focused device's frame
-	PaneTitle  lipgloss.Style
-	Tab        lipgloss.Style
-	TabActive  lipgloss.Style
-	StepDone   lipgloss.Style
-	StepNext   lipgloss.Style // the next action; the tour highlights it too
-	StepLater  lipgloss.Style
-	OK         lipgloss.Style
-	Warn       lipgloss.Style
-	Err        lipgloss.Style
-	Digits     lipgloss.Style
-	Selected   lipgloss.Style // the row under the cursor
-	Header     lipgloss.Style // table headers
+	PaneTitle  Ink
+	Tab        Ink
+	TabActive  Ink
+	StepDone   Ink
+	StepNext   Ink // the next action; the tour highlights it too
+	StepLater  Ink
+	OK         Ink
+	Warn       Ink
+	Err        Ink
+	Digits     Ink
+	Selected   Ink // the row under the cursor
+	Header     Ink // table headers
 	Tour       lipgloss.Style
-	BarFull    lipgloss.Style
-	BarEmpty   lipgloss.Style
+	BarFull    Ink
+	BarEmpty   Ink
 	Help       help.Styles
 	BarFullCh  string
 	BarEmptyCh string
@@ -42,13 +42,14 @@ type Styles struct {
 // colours and block characters that screen readers stumble on.
 func NewStyles(dark, plain bool) Styles {
 	if plain {
-		n := lipgloss.NewStyle()
+		n := inkOf(lipgloss.NewStyle())
+		p := lipgloss.NewStyle()
 		return Styles{
 			Plain: true, Dark: dark,
 			Title: n, Muted: n, Bold: n, PaneTitle: n, Tab: n, TabActive: n,
 			StepDone: n, StepNext: n, StepLater: n, OK: n, Warn: n, Err: n, Digits: n, Selected: n,
-			Header: n, Tour: n, BarFull: n, BarEmpty: n,
-			Help:      help.Styles{ShortKey: n, ShortDesc: n, ShortSeparator: n, Ellipsis: n, FullKey: n, FullDesc: n, FullSeparator: n},
+			Header: n, Tour: p, BarFull: n, BarEmpty: n,
+			Help:      help.Styles{ShortKey: p, ShortDesc: p, ShortSeparator: p, Ellipsis: p, FullKey: p, FullDesc: p, FullSeparator: p},
 			BarFullCh: "#", BarEmptyCh: "-",
 		}
 	}
@@ -58,31 +59,36 @@ func NewStyles(dark, plain bool) Styles {
 	green := ld(lipgloss.Color("#1B7F3B"), lipgloss.Color("#6BD68A"))
 	yellow := ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#F2C85B"))
 	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
-	frame := ld(lipgloss.Color("#C8C8C8"), lipgloss.Color("#4A4A4A"))
+	// Borders are not text, but must still read (3:1 on the background, WCAG 1.4.11);
+	// every text colour here reaches 4.5:1 on black and on white (styles_test.go).
+	frame := ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#767676"))
 	base := lipgloss.NewStyle()
 	return Styles{
-		Dark:       dark,
-		Title:      base.Bold(true).Foreground(accent),
-		Muted:      base.Foreground(muted),
-		Bold:       base.Bold(true),
-		Pane:       Frame{Border: lipgloss.RoundedBorder(), Paint: base.Foreground(frame)},
-		PaneFocus:  Frame{Border: lipgloss.ThickBorder(), Paint: base.Foreground(accent)},
-		PaneTitle:  base.Bold(true).Foreground(accent),
-		Tab:        base.Foreground(muted).Padding(0, 1),
-		TabActive:  base.Bold(true).Reverse(true).Padding(0, 1),
-		StepDone:   base.Foreground(green),
-		StepNext:   base.Bold(true).Foreground(accent),
-		StepLater:  base.Foreground(muted),
-		OK:         base.Foreground(green),
-		Warn:       base.Foreground(yellow),
-		Err:        base.Bold(true).Foreground(red),
-		Digits:     base.Bold(true).Foreground(accent),
-		Selected:   base.Reverse(true),
-		Header:     base.Bold(true),
-		Tour:       base.Border(lipgloss.NormalBorder(), true, false).BorderForeground(accent).Foreground(accent),
-		BarFull:    base.Foreground(accent),
-		BarEmpty:   base.Foreground(frame),
-		Help:       help.DefaultStyles(dark),
+		Dark:      dark,
+		Title:     inkOf(base.Bold(true).Foreground(accent)),
+		Muted:     inkOf(base.Foreground(muted)),
+		Bold:      inkOf(base.Bold(true)),
+		Pane:      Frame{Border: lipgloss.RoundedBorder(), Paint: inkOf(base.Foreground(frame))},
+		PaneFocus: Frame{Border: lipgloss.ThickBorder(), Paint: inkOf(base.Foreground(accent))},
+		PaneTitle: inkOf(base.Bold(true).Foreground(accent)),
+		Tab:       inkOf(base.Foreground(muted).Padding(0, 1)),
+		TabActive: inkOf(base.Bold(true).Reverse(true).Padding(0, 1)),
+		StepDone:  inkOf(base.Foreground(green)),
+		StepNext:  inkOf(base.Bold(true).Foreground(accent)),
+		StepLater: inkOf(base.Foreground(muted)),
+		OK:        inkOf(base.Foreground(green)),
+		Warn:      inkOf(base.Foreground(yellow)),
+		Err:       inkOf(base.Bold(true).Foreground(red)),
+		Digits:    inkOf(base.Bold(true).Foreground(accent)),
+		Selected:  inkOf(base.Reverse(true)),
+		Header:    inkOf(base.Bold(true)),
+		Tour:      base.Border(lipgloss.NormalBorder(), true, false).BorderForeground(accent).Foreground(accent),
+		BarFull:   inkOf(base.Foreground(accent)),
+		BarEmpty:  inkOf(base.Foreground(frame)),
+		Help: help.Styles{
+			ShortKey: base.Bold(true), ShortDesc: base.Foreground(muted), ShortSeparator: base.Foreground(muted), Ellipsis: base.Foreground(muted),
+			FullKey: base.Bold(true), FullDesc: base.Foreground(muted), FullSeparator: base.Foreground(muted),
+		},
 		BarFullCh:  "█",
 		BarEmptyCh: "░",
 	}
@@ -93,7 +99,7 @@ func NewStyles(dark, plain bool) Styles {
 // the pane again on each frame.
 type Frame struct {
 	Border lipgloss.Border
-	Paint  lipgloss.Style
+	Paint  Ink
 }
 
 // draw boxes lines that are each exactly inner cells wide, with one space of padding.
@@ -106,4 +112,28 @@ func (f Frame) draw(lines []string, inner int) []string {
 		out = append(out, left+l+right)
 	}
 	return append(out, f.Paint.Render(b.BottomLeft+strings.Repeat(b.Bottom, inner+2)+b.BottomRight))
+}
+
+// Ink is a style whose opening and closing sequences are worked out once, so that
+// painting one line of text is two concatenations instead of a Style.Render, which
+// measures and rebuilds its input on every frame. Text of several lines still goes
+// through Render.
+type Ink struct {
+	lipgloss.Style
+	pre, post string
+}
+
+func inkOf(st lipgloss.Style) Ink {
+	const probe = "X" // no SGR sequence holds an X
+	pre, post, _ := strings.Cut(st.Render(probe), probe)
+	return Ink{Style: st, pre: pre, post: post}
+}
+
+// Render paints text as Style.Render would.
+func (i Ink) Render(strs ...string) string {
+	s := strings.Join(strs, " ")
+	if strings.ContainsAny(s, "\n\t") {
+		return i.Style.Render(s)
+	}
+	return i.pre + s + i.post
 }

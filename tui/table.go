@@ -5,8 +5,90 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
+
+// deviceTable is the profile's devices as last listed, with a cursor and a selection
+// for unlinking.
+type deviceTable struct {
+	devices  []deviceRow
+	listed   bool
+	cursor   int
+	selected map[string]bool
+}
+
+// deviceRow is one line of the devices table.
+type deviceRow struct {
+	key   string
+	entry client.DeviceEntry
+	self  bool
+}
+
+// set takes in a new list of the profile's devices; self is this device's key.
+func (t *deviceTable) set(list *client.DeviceList, self string) {
+	t.listed = true
+	t.devices = t.devices[:0]
+	for _, k := range present.SortDevices(list.Devices, self) {
+		t.devices = append(t.devices, deviceRow{key: k, entry: list.Devices[k], self: k == self})
+	}
+	for k := range t.selected {
+		if !t.has(k) {
+			delete(t.selected, k)
+		}
+	}
+	t.cursor = max(0, min(t.cursor, len(t.devices)-1))
+}
+
+func (t *deviceTable) has(key string) bool {
+	for _, r := range t.devices {
+		if r.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// toUnlink is what `u` acts on: the selected devices, or the one under the cursor.
+func (t *deviceTable) toUnlink() []string {
+	var keys []string
+	for _, r := range t.devices {
+		if t.selected[r.key] {
+			keys = append(keys, r.key)
+		}
+	}
+	if len(keys) == 0 && t.cursor < len(t.devices) {
+		keys = []string{t.devices[t.cursor].key}
+	}
+	return keys
+}
+
+// Update moves the cursor and toggles the selection; it reports whether the key was
+// the table's.
+func (t *deviceTable) Update(msg tea.KeyPressMsg, k KeyMap) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		t.cursor = max(0, t.cursor-1)
+	case key.Matches(msg, k.Down):
+		t.cursor = max(0, min(len(t.devices)-1, t.cursor+1))
+	case key.Matches(msg, k.Select) && t.cursor < len(t.devices):
+		r := t.devices[t.cursor]
+		if t.selected == nil {
+			t.selected = map[string]bool{}
+		}
+		t.selected[r.key] = !t.selected[r.key]
+		if !t.selected[r.key] {
+			delete(t.selected, r.key)
+		}
+	default:
+		return false
+	}
+	return true
+}
 
 func unix(sec int64) time.Time {
 	if sec == 0 {
@@ -18,59 +100,85 @@ func unix(sec int64) time.Time {
 // deviceTable draws the profile's devices: who is this device, what each is, when it
 // was last seen and how it joined; the cursor row and the selection are marked with
 // symbols, not only colour.
-func (m *Model) deviceTable(p *pane, width, height int) []string {
-	s := m.styles
+func (t *deviceTable) View(width, height int, now time.Time, s Styles) []string {
 	switch {
 	case height < 3:
 		return nil
-	case !p.listed:
+	case !t.listed:
 		return []string{"Listing the profile's devices…"}
-	case len(p.devices) == 0:
+	case len(t.devices) == 0:
 		return []string{"No devices on this profile."}
 	}
-	out := []string{s.Bold.Render(fmt.Sprintf("Devices on this profile: %d", len(p.devices)))}
-	const typeW, osW, seenW, joinW = 12, 11, 11, 10
-	showType := width >= 72
-	flex := width - 6 - osW - seenW - joinW
-	if showType {
-		flex -= typeW
+	out := []string{s.Bold.Render(fmt.Sprintf("Devices on this profile: %d", len(t.devices)))}
+	// Columns as wide as what they hold; the name takes the rest, and the type, then
+	// the OS, give way when the name would be cut.
+	head := []string{"Device", "Type", "OS", "Last seen", "Joined by"}
+	cells := make([][]string, len(t.devices))
+	widths := make([]int, len(head))
+	for c, h := range head {
+		widths[c] = len(h)
 	}
-	head := "      " + pad("Device", flex) + " "
-	if showType {
-		head += pad("Type", typeW-1) + " "
+	for i, r := range t.devices {
+		name := present.Safe(present.DeviceName(r.entry))
+		if r.self {
+			name = "(this device) " + name
+		}
+		cells[i] = []string{name, present.Safe(r.entry.DeviceType), present.Safe(strings.TrimSpace(r.entry.OS + " " + r.entry.OSVersion)),
+			present.Ago(now, r.entry.LastSeen.Time()), present.JoinedBy(r.entry.Type)}
+		for c, v := range cells[i] {
+			widths[c] = max(widths[c], ansi.StringWidth(v))
+		}
 	}
-	head += pad("OS", osW-1) + " " + pad("Last seen", seenW-1) + " " + pad("Joined by", joinW)
-	out = append(out, s.Header.Render(ansi.Truncate(head, width, "")))
+	show := []bool{true, true, true, true, true}
+	const lead = 6 // cursor and selection marks
+	room := func() int {
+		w := width - lead
+		for c := 1; c < len(head); c++ {
+			if show[c] {
+				w -= widths[c] + 1
+			}
+		}
+		return w
+	}
+	for _, drop := range []int{1, 2} {
+		if room() >= widths[0] {
+			break
+		}
+		show[drop] = false
+	}
+	widths[0] = max(8, room())
+	line := func(row []string) string {
+		var b strings.Builder
+		for c, v := range row {
+			if show[c] {
+				if c > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(pad(v, widths[c]))
+			}
+		}
+		return b.String()
+	}
+	out = append(out, s.Header.Render(ansi.Truncate("      "+line(head), width, "…")))
 	rows := height - len(out) - 1
-	start := max(0, min(p.cursor-rows+1, len(p.devices)-rows))
-	now := m.now()
-	for i := start; i < len(p.devices) && i < start+rows; i++ {
-		r := p.devices[i]
+	start := max(0, min(t.cursor-rows+1, len(t.devices)-rows))
+	for i := start; i < len(t.devices) && i < start+rows; i++ {
+		r := t.devices[i]
 		cur, sel := "  ", "[ ] "
-		if i == p.cursor {
+		if i == t.cursor {
 			cur = "▸ "
 			if s.Plain {
 				cur = "> "
 			}
 		}
-		if p.selected[r.key] {
+		if t.selected[r.key] {
 			sel = "[x] "
 		}
-		name := deviceName(r.entry)
-		if r.self {
-			name = "(this device) " + name
+		l := ansi.Truncate(cur+sel+line(cells[i]), width, "…")
+		if i == t.cursor {
+			l = s.Selected.Render(l)
 		}
-		line := cur + sel + pad(name, flex) + " "
-		if showType {
-			line += pad(r.entry.DeviceType, typeW-1) + " "
-		}
-		line += pad(strings.TrimSpace(r.entry.OS+" "+r.entry.OSVersion), osW-1) + " " +
-			pad(ago(now, r.entry.LastSeen.Time()), seenW-1) + " " + pad(joinedVia(r.entry.Type), joinW)
-		line = ansi.Truncate(line, width, "")
-		if i == p.cursor {
-			line = s.Selected.Render(line)
-		}
-		out = append(out, line)
+		out = append(out, l)
 	}
 	out = append(out, s.Muted.Render("↑/↓ move · space selects · u unlinks"))
 	return out

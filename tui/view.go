@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/handoff-sso/handoff/present"
 )
 
 // The smallest terminal the interface draws in, and the width from which the two
@@ -35,15 +37,25 @@ func (m *Model) Render() string {
 			MinWidth, MinHeight, m.width, m.height)
 		return fit(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(m.width).Align(lipgloss.Center).Render(msg)), m.width, m.height)
 	}
-	if m.showHelp {
-		return fit(m.helpScreen(), m.width, m.height)
-	}
-	if p := m.focused(); m.showQR && p != nil && p.link != nil && p.showLink {
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", GroupCode(p.link.Code), m.countdown(p.link.NotAfter.Time().Sub(m.now())))
-		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.qr+"\n"+caption), "\n"), m.width, m.height), "\n")
+	p := m.focused()
+	switch m.layer() {
+	case layerHelp:
+		lines := fitLines(strings.Split(m.helpView.View(), "\n"), m.width, m.height-1)
+		more := "any key closes the help"
+		if !m.helpView.AtTop() || !m.helpView.AtBottom() {
+			more = fmt.Sprintf("↑/↓ pgup/pgdn scroll (%d%%) · any other key closes the help", int(m.helpView.ScrollPercent()*100))
+		}
+		return strings.Join(append(lines, fitLines([]string{m.styles.Muted.Render(more)}, m.width, 1)...), "\n")
+	case layerQR:
+		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
+		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.card.bigQR(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
+	case layerHTTP:
+		if p.http.detail {
+			return p.http.DetailView(p.label, m.width, m.height, m.styles)
+		}
 	}
 	head := m.header()
-	foot := fitLines([]string{m.help.ShortHelpView(m.shortHelp())}, m.width, 1)
+	foot := []string{m.chrome.foot}
 	bodyH := m.height - len(head) - 1
 	httpH := 0
 	if m.showHTTP {
@@ -53,7 +65,7 @@ func (m *Model) Render() string {
 	// measured again as a whole.
 	parts := append(head, m.devicesArea(m.width, bodyH-httpH))
 	if httpH > 0 {
-		parts = append(parts, m.httpPanel(m.focused(), m.width, httpH))
+		parts = append(parts, p.http.View(p.label, m.width, httpH, m.styles))
 	}
 	return strings.Join(append(parts, foot...), "\n")
 }
@@ -63,15 +75,17 @@ func (m *Model) Render() string {
 func (m *Model) header() []string {
 	top := []string{m.titleBar()}
 	for _, n := range m.opts.Notices {
-		top = append(top, ansi.Truncate(m.styles.Warn.Render("! "+n), m.width, "…"))
+		for _, l := range wrap("! "+n, m.width) {
+			top = append(top, m.styles.Warn.Render(l))
+		}
 	}
 	if m.serverDown != "" {
 		for _, l := range wrap("! "+m.serverDown, m.width) {
 			top = append(top, m.styles.Warn.Render(l))
 		}
 	}
-	if m.tourOn {
-		top = append(top, m.tourBox())
+	if m.chrome.tour != "" {
+		top = append(top, m.chrome.tour)
 	}
 	lines := strings.Split(strings.Join(top, "\n"), "\n")
 	return fitLines(lines, m.width, len(lines))
@@ -126,43 +140,13 @@ func (m *Model) titleBar() string {
 	return ansi.Truncate(s, m.width, "…")
 }
 
-func (m *Model) tourBox() string {
-	s := tourSteps[m.tourStep]
-	who := "Phone"
-	if !s.phone {
-		who = "TV"
-	}
-	if m.tourStep == len(tourSteps)-1 {
-		who = "Either device"
-	} else if !m.hasRole(s.phone) {
-		cmd := "handoff phone"
-		if !s.phone {
-			cmd = "handoff tv"
-		}
-		who += fmt.Sprintf(" (in another terminal: %s --server %s)", cmd, m.opts.Server)
-	}
-	lines := []string{
-		fmt.Sprintf("Tour %d/%d · %s — %s", m.tourStep+1, len(tourSteps), s.title, s.story),
-		fmt.Sprintf("Next: %s: %s.   ([ back, ] next, t ends the tour)", who, s.action),
-	}
-	w := m.width
-	if !m.styles.Plain {
-		w -= m.styles.Tour.GetHorizontalFrameSize()
-	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(ansi.Wordwrap(l, w, " "), w*2, "…")
-	}
-	return m.styles.Tour.Width(m.width).Render(strings.Join(lines, "\n"))
-}
-
-// hasRole is whether a phone (primary) or a TV is on this screen.
-func (m *Model) hasRole(primary bool) bool {
-	for _, p := range m.panes {
-		if p.primary() == primary {
-			return true
-		}
-	}
-	return false
+// openHelp lays the help out at the screen's size, in Update.
+func (m *Model) openHelp() {
+	m.showHelp = true
+	m.helpView.SetWidth(m.width)
+	m.helpView.SetHeight(max(1, m.height-1))
+	m.helpView.SetContent(m.helpScreen())
+	m.helpView.GotoTop()
 }
 
 func (m *Model) helpScreen() string {
@@ -177,19 +161,23 @@ func (m *Model) helpScreen() string {
 		half := (len(groups) + 1) / 2
 		keys = h.FullHelpView(groups[:half]) + "\n" + h.FullHelpView(groups[half:])
 	}
-	text := []string{m.styles.Title.Render("handoff · keys") + "  (any key closes this)", keys, ""}
+	text := []string{m.styles.Title.Render("handoff · keys"), keys, ""}
 	for _, l := range []string{
-		"Code entry (TV): digits, space and dash; pasting \"123 456\" or \"123-456\" works; backspace, ctrl+u clears.",
+		"Code entry (TV): a digit, i or enter starts typing; letters and digits (codes may hold both), spaces and dashes; paste works; ←/→ move, ctrl+w deletes a word, ctrl+u clears; esc stops typing.",
 		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
 		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + "), enter signs in; o signs the whole profile out.",
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
+		"HTTP panel (h): the polls (the device list read every few seconds) are hidden until P; enter shows one exchange in full; y copies it as a curl command, E saves them all as a HAR file (secrets redacted).",
+		"",
+		"Words: D2C account — the streaming service's own account (direct-to-consumer), sent as X-SSO-ID, the shared identifier of the phone's profile. Service provider (sp) — the streaming app the service signs in for. MVPD (TV provider) — the cable or satellite company that sells the TV subscription. Link code — the short code the phone shows and the TV types to join the same profile. Service token — the JWT each device gets; unlinking a device makes its token stop working.",
 	} {
 		text = append(text, wrap(l, m.width)...)
 	}
 	return strings.Join(text, "\n")
 }
 
-// fitLines cuts or pads lines to exactly width×height cells, measuring each line once.
+// fitLines cuts or pads lines to exactly width×height cells, measuring each line once;
+// a cut line ends in an ellipsis, so that a cut word never passes for a whole one.
 func fitLines(lines []string, width, height int) []string {
 	out := make([]string, height)
 	blank := strings.Repeat(" ", width)
@@ -199,9 +187,9 @@ func fitLines(lines []string, width, height int) []string {
 			continue
 		}
 		l := lines[i]
-		w := ansi.StringWidth(l)
+		w := cells(l)
 		if w > width {
-			l, w = ansi.Truncate(l, width, ""), width
+			l, w = ansi.Truncate(l, width, "…"), width
 		}
 		out[i] = l + blank[:width-w]
 	}
@@ -210,17 +198,5 @@ func fitLines(lines []string, width, height int) []string {
 
 // fit cuts or pads s to exactly width×height cells so that the frame never scrolls.
 func fit(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
-			lines[i] = ansi.Truncate(l, width, "")
-		}
-	}
-	for len(lines) < height {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(fitLines(strings.Split(s, "\n"), width, height), "\n")
 }

@@ -41,7 +41,7 @@ Exits 0 when authorized; 1 when denied, or when the device has no TV provider au
 			if !dec.Authorized {
 				return s.denied(dec)
 			}
-			return s.printAnswer(nil, dec, func(w io.Writer) {
+			return s.ok(nil, dec, func(w io.Writer) {
 				fmt.Fprintf(w, "%s may play %s (TV provider %s)\n", s.device(), present.Safe(dec.Resource), present.Safe(mvpdName(dec.MVPD)))
 				if dec.Token != nil {
 					fmt.Fprintf(w, "media token valid until %s\n", until(time.Now(), dec.Token.NotAfter.Time()))
@@ -63,7 +63,7 @@ func (s *step) denied(dec *client.Decision) error {
 		reason += " [" + dec.Error.Code + "]"
 	}
 	msg := present.Safe(fmt.Sprintf("%s may not play %s: %s", s.device(), dec.Resource, reason))
-	if err := s.printAnswer(nil, dec, func(io.Writer) {}); err != nil {
+	if err := s.ok(nil, dec, func(io.Writer) {}); err != nil {
 		return err
 	}
 	fmt.Fprintln(s.a.e.stderr, "handoff:", msg)

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/handoff-sso/handoff/tui"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // terminalQR draws content as a QR image with the TUI's renderer (explicit black and
@@ -16,7 +16,7 @@ import (
 // bright white of the 16 ANSI colours, which every terminal has: the image scans on
 // light and dark backgrounds alike, whatever colour depth the terminal offers.
 func terminalQR(content string) (string, error) {
-	qr, err := tui.RenderQR(content, true, false)
+	qr, err := present.RenderQR(content, true, false)
 	if err != nil {
 		return "", err
 	}

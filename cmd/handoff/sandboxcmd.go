@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -72,9 +71,9 @@ func (sc *sandboxCmd) run(cmd *cobra.Command, call adminCall) error {
 		human(a.e.stdout)
 		return nil
 	}
-	out := present.SafeJSON(raw)
-	if !strings.HasSuffix(string(out), "\n") {
-		out = append(out, '\n')
+	out, err := answerJSON(raw, nil, "")
+	if err != nil {
+		return sc.fail(cmd, &client.ProtocolError{Problem: "its answer could not be printed as JSON"})
 	}
 	_, _ = a.e.stdout.Write(out)
 	return nil
@@ -92,9 +91,7 @@ func (sc *sandboxCmd) fail(cmd *cobra.Command, err error) error {
 	}
 	fmt.Fprintln(a.e.stderr, "handoff:", msg)
 	if a.sf.json {
-		obj := errorObject(err, "")
-		obj.Error.Message = msg
-		_ = present.EncodeJSON(a.e.stdout, obj)
+		_, _ = a.e.stdout.Write(output{e: a.e, json: true}.errorJSON(err, msg))
 	}
 	var usage *usageError
 	if errors.As(err, &usage) || client.IsBadInput(err) {

@@ -12,7 +12,6 @@ import (
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
-	"github.com/handoff-sso/handoff/tui"
 )
 
 // tvcodeFlags are the flags of handoff tvcode.
@@ -77,14 +76,14 @@ func (a *app) runTVCode(cmd *cobra.Command, f tvcodeFlags) error {
 	// The code's lifetime counts from now on this computer: the sandbox clock may
 	// be shifted (handoff sandbox clock), and the code's times are on it.
 	expires := time.Now().Add(code.NotAfter.Time().Sub(code.NotBefore.Time()))
-	err = s.printAnswer(nil, code, func(w io.Writer) {
+	err = s.ok(nil, code, func(w io.Writer) {
 		kind := "Code"
 		if code.Legacy {
 			kind = "Registration code (legacy v1)"
 		}
 		shown := present.Safe(code.Code)
 		fmt.Fprintf(w, "%s from %s, valid until %s:\n\n", kind, s.device(), until(time.Now(), expires))
-		fmt.Fprintln(w, tui.BigDigits(code.Code, false))
+		fmt.Fprintln(w, present.BigDigits(code.Code, false))
 		fmt.Fprintf(w, "\n%s   on a second screen: open %s and type it in\n", shown, present.Safe(code.ActivationURL))
 		if qr != "" {
 			fmt.Fprint(w, "\n"+qr)
@@ -121,7 +120,7 @@ func (s *step) waitForCodeSignIn(d *client.Device, code *client.TVCode, expires,
 	case err != nil:
 		return s.fail(err)
 	}
-	return s.printAnswer(nil, signedInAnswer{Status: "SIGNED_IN", CodeSignIn: signIn}, func(w io.Writer) {
+	return s.ok(nil, signedInAnswer{Status: "SIGNED_IN", CodeSignIn: signIn}, func(w io.Writer) {
 		fmt.Fprintf(w, "%s signed in with %s as %s\n", s.device(), present.Safe(mvpdName(signIn.MVPD)), present.Safe(signIn.UserID))
 		fmt.Fprintf(w, "TV provider authentication valid until %s: handoff authorize RESOURCE plays\n", until(time.Now(), signIn.NotAfter.Time()))
 	})

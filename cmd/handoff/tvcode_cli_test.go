@@ -93,7 +93,7 @@ func TestCLITVCodeSecondScreen(t *testing.T) {
 		}
 		// Before any sign-in the TV may not play: exit 1, the API's refusal.
 		before := sh.json(exitRefused, "authorize", "live", "--device", tv)
-		if errorCode(t, before) != "authenticated_profile_missing" || before["device"] != tv {
+		if apiCode(t, before) != "authenticated_profile_missing" || before["device"] != tv {
 			t.Errorf("%s authorize before the sign-in: %v", tv, before)
 		}
 
@@ -123,7 +123,7 @@ func TestCLITVCodeSecondScreen(t *testing.T) {
 			t.Errorf("%s tvcode --wait: exit %d, stderr %s", tv, code, stderr.String())
 		}
 		// The code is spent: a second activation is refused.
-		if again := sh.json(exitRefused, "activate", code, "--mvpd", "Cox", "--user", "someone-else"); errorCode(t, again) != "invalid_parameter_code" {
+		if again := sh.json(exitRefused, "activate", code, "--mvpd", "Cox", "--user", "someone-else"); apiCode(t, again) != "invalid_parameter_code" {
 			t.Errorf("%s code activated twice: %v", tv, again)
 		}
 
@@ -180,4 +180,15 @@ func TestCLITVCodeWaitEndsWhenTheSandboxClockPassesExpiry(t *testing.T) {
 	if back := sh.json(exitOK, "sandbox", "clock", "reset"); back["shifted"] != false {
 		t.Errorf("clock reset: %v", back)
 	}
+}
+
+// apiCode is the error code of an error line, in the SSO envelope (error.code) or, as
+// REST v2 sends its errors, flat (code).
+func apiCode(t *testing.T, obj map[string]any) string {
+	t.Helper()
+	if _, ok := obj["error"].(map[string]any); ok {
+		return errorCode(t, obj)
+	}
+	code, _ := obj["code"].(string)
+	return code
 }

@@ -1,4 +1,4 @@
-package tui
+package present
 
 import (
 	"strings"
@@ -20,11 +20,27 @@ const (
 // the terminal's own foreground: the light ones on a dark terminal, the dark ones on a
 // light terminal.
 func RenderQR(payload string, colour, dark bool) (string, error) {
+	return RenderQRScaled(payload, colour, dark, 1)
+}
+
+// QRModules is how many modules wide (and high) payload's QR image is, quiet zone
+// included: at scale s it takes s×QRModules columns and about s×QRModules/2 lines.
+func QRModules(payload string) (int, error) {
+	q, err := qrcode.New(payload, qrcode.Medium)
+	if err != nil {
+		return 0, err
+	}
+	return len(q.Bitmap()), nil
+}
+
+// RenderQRScaled is RenderQR with each module drawn scale cells wide and scale half
+// lines high, for large terminals where an image seen across the room helps.
+func RenderQRScaled(payload string, colour, dark bool, scale int) (string, error) {
 	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
 		return "", err
 	}
-	bits := q.Bitmap() // true is a dark module
+	bits := upscale(q.Bitmap(), max(1, scale)) // true is a dark module
 	if !colour {
 		return halfBlocks(bits, !dark), nil
 	}
@@ -49,30 +65,28 @@ func RenderQR(payload string, colour, dark bool) (string, error) {
 	return b.String(), nil
 }
 
+func upscale(bits [][]bool, s int) [][]bool {
+	if s == 1 {
+		return bits
+	}
+	out := make([][]bool, 0, len(bits)*s)
+	for _, row := range bits {
+		wide := make([]bool, 0, len(row)*s)
+		for _, px := range row {
+			for range s {
+				wide = append(wide, px)
+			}
+		}
+		for range s {
+			out = append(out, wide)
+		}
+	}
+	return out
+}
+
 func moduleColour(dark bool) string {
 	if dark {
 		return qrBlack
 	}
 	return qrWhite
-}
-
-// qrCache keeps the last drawn image: a code's QR is encoded once, not on each frame.
-type qrCache struct {
-	key, out string
-	err      error
-}
-
-func (c *qrCache) get(payload string, colour, dark bool) (string, error) {
-	key := payload
-	if colour {
-		key += "|colour"
-	}
-	if dark {
-		key += "|dark"
-	}
-	if c.key != key {
-		c.key = key
-		c.out, c.err = RenderQR(payload, colour, dark)
-	}
-	return c.out, c.err
 }

@@ -1,4 +1,4 @@
-package tui
+package present
 
 import (
 	"image"
@@ -136,17 +136,22 @@ func TestQRScansOnLightAndDarkTerminals(t *testing.T) {
 	}
 }
 
-func TestQRIsDrawnOncePerCode(t *testing.T) {
-	var c qrCache
-	a, _ := c.get("http://x/sandbox/link?code=111111", true, true)
-	key := c.key
-	b, _ := c.get("http://x/sandbox/link?code=111111", true, true)
-	if a != b || c.key != key {
-		t.Fatal("the same code should come from the cache")
+func TestQRScaledScans(t *testing.T) {
+	const payload = "http://127.0.0.1:8765/sandbox/link?code=AB3K9Z"
+	n, err := QRModules(payload)
+	if err != nil {
+		t.Fatal(err)
 	}
-	d, _ := c.get("http://x/sandbox/link?code=222222", true, true)
-	if d == a {
-		t.Fatal("a new code should be drawn anew")
+	drawn, err := RenderQRScaled(payload, true, true, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(drawn, "\n")
+	if len(lines) != n {
+		t.Fatalf("at scale 2 the image takes %d lines, want %d", len(lines), n)
+	}
+	if got := zbarimg(t, cellImage(t, drawn, color.Gray{Y: 230}, color.Gray{Y: 15})); got != payload {
+		t.Fatalf("zbarimg read %q, want %q", got, payload)
 	}
 }
 
@@ -156,8 +161,8 @@ func TestBigDigits(t *testing.T) {
 		t.Fatalf("big digits take %d lines, want 3", n)
 	}
 	for _, l := range strings.Split(fancy, "\n") {
-		if w := len([]rune(l)); w > bigDigitsWidth {
-			t.Fatalf("line is %d cells, more than %d", w, bigDigitsWidth)
+		if w := len([]rune(l)); w > BigCodeWidth(6) {
+			t.Fatalf("line is %d cells, more than %d", w, BigCodeWidth(6))
 		}
 	}
 	plain := BigDigits("482913", true)
@@ -165,11 +170,17 @@ func TestBigDigits(t *testing.T) {
 		t.Fatalf("plain digits should be five lines of '#':\n%s", plain)
 	}
 	seen := map[string]bool{}
-	for d := '0'; d <= '9'; d++ {
+	for _, d := range "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" {
 		g := BigDigits(string(d), true)
+		if strings.TrimSpace(g) == "" {
+			t.Fatalf("%c is drawn as a gap", d)
+		}
 		if seen[g] {
-			t.Fatalf("digit %c looks like another", d)
+			t.Fatalf("%c looks like another character", d)
 		}
 		seen[g] = true
+	}
+	if BigDigits("ab3k9z", true) != BigDigits("AB3K9Z", true) {
+		t.Fatal("lower-case letters should be drawn as upper case")
 	}
 }
