@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// pollEvery is how often a --wait asks (link the device list, tvcode the sign-in):
+// what it waits for is seen within this, and a sandbox is not hammered.
+const pollEvery = time.Second
+
 // errWaitedOut is pollUntil's deadline passing before its poll was satisfied.
 var errWaitedOut = errors.New("the wait ran out")
 
