@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +148,29 @@ func TestSandboxRouteCompletion(t *testing.T) {
 	}
 	if r := runLine(t, nil, "__complete", "activate", "X", "--mvpd", ""); !strings.Contains(r.stdout, "Cox") {
 		t.Errorf("activate --mvpd completion: %+v", r)
+	}
+}
+
+// TestTVCodeWaitCountsDownOnATerminal: on a terminal (without --json) the wait shows
+// a countdown on one line, cleared at the end; --timeout, when given, bounds it (exit
+// 1, the code still valid).
+func TestTVCodeWaitCountsDownOnATerminal(t *testing.T) {
+	srv, err := sandbox.New(sandbox.Config{Memory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, stdoutTTY: true}
+	code := newApp(t.Context(), e, []string{"tvcode", "--wait", "--timeout", "2500ms", "--keystore", "memory", "--server", base}).execute()
+	if code != exitRefused || !strings.Contains(errOut.String(), "No second screen signed in within 2.5s (--timeout)") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	if !regexp.MustCompile(`\r\x1b\[Kwaiting for a second screen to sign in… 0:0[0-3] left`).MatchString(out.String()) || !strings.HasSuffix(out.String(), "\r\x1b[K") {
+		t.Errorf("no countdown, or not cleared: %q", out.String())
 	}
 }
