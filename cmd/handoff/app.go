@@ -36,7 +36,9 @@ The shared flags (--server, --sp, --device, --preset, --keystore, --json, --trac
 Exit codes:
   0    success
   1    refused: a 4xx answer (its code is shown), not signed in yet, no device joined
-       before the link code expired (link --wait), or status found an unusable device
+       before the link code expired (link --wait), no second screen signed in before
+       the TV's code expired (tvcode --wait), authorize was denied, or status found an
+       unusable device
   2    usage error (a flag or argument is wrong), or a local set-up failed: keystore,
        data directory, or no terminal for the screen
   3    the server could not be reached or failed (network error, timeout, 5xx)
@@ -68,6 +70,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.profilesCommand(), a.authnCommand(), a.devicesCommand(), a.unlinkCommand(),
 		a.refreshCommand(), a.rokuCommand(), a.whoamiCommand(), a.statusCommand(),
 		a.forgetCommand(), a.serveCommand(), a.phoneCommand(), a.tvCommand(),
+		a.tvcodeCommand(), a.activateCommand(), a.authorizeCommand(), a.sandboxCommand(),
 		a.swarmCommand(), versionCommand(),
 	)
 	root.SetHelpCommand(helpCommand())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,10 +11,6 @@ import (
 	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
-
-// pollEvery is how often link --wait reads the device list: a TV that types the code
-// is seen within this, and a sandbox is not hammered.
-const pollEvery = time.Second
 
 // joinedAnswer is what link --wait prints once a device joined, as its second JSON line.
 type joinedAnswer struct {
@@ -25,58 +22,32 @@ type joinedAnswer struct {
 // waitForJoin polls the profile's devices until one that was not in before appears,
 // until the code's expiry or wait, whichever comes first. On a terminal it counts down.
 func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires time.Time, wait time.Duration) error {
-	deadline := time.Now().Add(wait)
-	byExpiry := expires.Before(deadline)
-	if byExpiry {
-		deadline = expires
-	}
-	ctx, cancel := context.WithDeadline(s.cmd.Context(), deadline)
-	defer cancel()
-	countdown := s.a.e.stdoutTTY && !s.a.sf.json
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-	for {
-		if countdown {
-			fmt.Fprintf(s.a.e.stdout, "\r\x1b[Kwaiting for a device to join… %s left", clock(time.Until(deadline)))
-		}
-		select {
-		case <-ctx.Done():
-			if countdown {
-				fmt.Fprint(s.a.e.stdout, "\r\x1b[K")
-			}
-			if s.cmd.Context().Err() != nil {
-				return s.fail(s.cmd.Context().Err())
-			}
-			if byExpiry {
-				return s.fail(&notDoneError{status: "EXPIRED", code: "link_code_expired", msg: "The link code expired before a device joined with it: run handoff link again for a new one."})
-			}
-			return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, until(time.Now(), expires))})
-		case <-tick.C:
-		}
-		callCtx, callCancel := context.WithTimeout(ctx, s.a.sf.timeout)
-		list, err := d.Devices(callCtx)
-		callCancel()
+	deadline := minTime(expires, time.Now().Add(wait))
+	var joined joinedAnswer
+	err := s.pollUntil(deadline, "waiting for a device to join…", func(ctx context.Context) (bool, error) {
+		list, err := d.Devices(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
-				continue // the deadline, said above
-			}
-			if countdown {
-				fmt.Fprint(s.a.e.stdout, "\r\x1b[K")
-			}
-			return s.fail(err)
+			return false, err
 		}
 		for key, dev := range list.Devices {
-			if _, known := before.Devices[key]; known {
-				continue
+			if _, known := before.Devices[key]; !known {
+				joined = joinedAnswer{Status: "JOINED", Key: key, Joined: dev}
+				return true, nil
 			}
-			if countdown {
-				fmt.Fprint(s.a.e.stdout, "\r\x1b[K")
-			}
-			return s.ok(nil, joinedAnswer{Status: "JOINED", Key: key, Joined: dev}, func(w io.Writer) {
-				fmt.Fprintf(w, "%s joined the profile: %s\n", deviceTitle(dev), present.Safe(key))
-			})
 		}
+		return false, nil
+	})
+	switch {
+	case errors.Is(err, errWaitedOut) && deadline.Equal(expires):
+		return s.fail(&notDoneError{status: "EXPIRED", code: "link_code_expired", msg: "The link code expired before a device joined with it: run handoff link again for a new one."})
+	case errors.Is(err, errWaitedOut):
+		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, until(time.Now(), expires))})
+	case err != nil:
+		return s.fail(err)
 	}
+	return s.ok(nil, joined, func(w io.Writer) {
+		fmt.Fprintf(w, "%s joined the profile: %s\n", deviceTitle(joined.Joined), present.Safe(joined.Key))
+	})
 }
 
 // deviceTitle is a device of the list as people know it: "Samsung Tizen TV (tv, sso)".

@@ -100,6 +100,8 @@ func (a *app) runUI(ctx context.Context, cfg sandbox.Config, sf screenFlags, pho
 		return &setupError{msg: "cannot start the sandbox: " + err.Error(), err: err}
 	}
 	warnings := srv.Exposure().Lines()
+	forgetAdminToken := keepAdminToken(srv, base, &warnings)
+	defer forgetAdminToken()
 	store, err := a.sf.openStore(func(msg string) { warnings = append(warnings, msg) })
 	if err != nil {
 		return err
