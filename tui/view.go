@@ -47,8 +47,8 @@ func (m *Model) Render() string {
 		}
 		return strings.Join(append(lines, fitLines([]string{m.styles.Muted.Render(more)}, m.width, 1)...), "\n")
 	case layerQR:
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
-		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.card.bigQR(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
+		caption := m.qrCaption(p) + " · any key returns"
+		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.fullQR().big(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
 	case layerHTTP:
 		if p.http.detail {
 			return p.http.DetailView(p.label, m.width, m.height, m.styles)
@@ -137,7 +137,22 @@ func (m *Model) titleBar() string {
 	if p := m.focused(); p != nil && p.state.SP != "" {
 		s += " · sp " + p.state.SP
 	}
+	if c := m.clock.text(); c != "" {
+		// Before the server's address, which a narrow screen cuts first.
+		s = m.styles.Title.Render("handoff") + " · " + m.styles.Warn.Render(c) + strings.TrimPrefix(s, m.styles.Title.Render("handoff"))
+	}
 	return ansi.Truncate(s, m.width, "…")
+}
+
+// qrCaption says what the full-screen QR image is.
+func (m *Model) qrCaption(p *pane) string {
+	switch p.mode() {
+	case modePhonePage:
+		return "the phone page: " + present.Safe(p.phone.qr.url)
+	case modeTVCode:
+		return fmt.Sprintf("TV code %s · expires in %s", p.tvCode.name(), m.countdown(p.tvCode.code.NotAfter.Time().Sub(m.now())))
+	}
+	return fmt.Sprintf("code %s · expires in %s", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
 }
 
 // openHelp lays the help out at the screen's size, in Update.
