@@ -172,6 +172,8 @@ identity and secrets persist between runs under its --device name.`,
 			dev, err := client.OpenDevice(client.DeviceConfig{
 				Name: s.device(), Server: a.sf.server, SP: a.sf.sp, Preset: presetFor(s.device(), a.sf.preset),
 				Role: role, Store: store, Trace: relay.Trace,
+				// A real server's registration (issue 11), as handoff swarm takes it.
+				SoftwareStatement: []byte(a.e.getenv("HANDOFF_SOFTWARE_STATEMENT")),
 			})
 			if err != nil {
 				return err
