@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoff-sso/handoff/integration/seedserver"
+	"github.com/handoff-sso/handoff/sandboxtest"
+)
+
+// What a hostile string turns into on screen: every control visibly escaped.
+const (
+	titleEscaped = `\x1b]0;pwned\x07`
+	clipEscaped  = `\x1b]52;c;cHduZWQ=\x07`
+	clearEscaped = `\x1b[2J`
+	bidiEscaped  = `\u202eevil`
+)
+
+// untouched fails the test unless the terminal's title, tmux's paste buffers (the
+// clipboard, set-clipboard on) and the screen are as handoff left them: its first
+// line still reads top.
+func (t *term) untouched(tb testing.TB, top string) {
+	tb.Helper()
+	if title := strings.TrimSpace(t.tmux("display-message", "-p", "-t", "e2e", "#{pane_title}")); title != "handoff" {
+		tb.Errorf("the pane's title is %q, not handoff's own: a server's OSC 0 reached the terminal", title)
+	}
+	if bufs := t.tmux("list-buffers"); strings.Contains(bufs, "pwned") || strings.TrimSpace(bufs) != "" {
+		tb.Errorf("tmux's paste buffers were written (OSC 52): %q", bufs)
+	}
+	if s := t.screen(); !strings.HasPrefix(s, top) {
+		tb.Errorf("the screen was cleared or scrolled:\n%s", s)
+	}
+}
+
+// TestHostileSeedServerInTmux: a server whose list attributes and error messages
+// carry a title change, an OSC 52 clipboard write, a screen clear, a C1 CSI and a
+// bidi override. In a real terminal the phone and the TV show them escaped, and the
+// title, the clipboard and the screen stay as they were.
+func TestHostileSeedServerInTmux(t *testing.T) {
+	requireTmux(t)
+	bin := binary(t)
+	url, _ := startSeedServer(t, seedserver.Variants{Hostile: true, AlphanumericCodes: true})
+	phone := newTerm(t, 160, 40, bin+" phone --server "+url)
+	tv := newTerm(t, 160, 40, bin+" tv --server "+url)
+	for _, term := range []*term{phone, tv} {
+		term.tmux("set-option", "-g", "set-clipboard", "on")
+	}
+
+	phone.waitText("X-SSO-ID ›", 10*time.Second)
+	phone.keys("Enter")
+	phone.waitText("Signed in as demo-user@example.com", 10*time.Second)
+	s := phone.waitText("Devices on this profile: 1", 10*time.Second)
+	flat := strings.Join(strings.Fields(s), "")
+	for _, want := range []string{"nickname=" + titleEscaped + clipEscaped + clearEscaped, `\u009b31m` + bidiEscaped + `\r\n`} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the device's details should show %s escaped:\n%s", want, s)
+		}
+	}
+	phone.untouched(t, "handoff · server")
+
+	// A refused code: the server's message and trace come back hostile; the TV words
+	// the refusal itself, and the HTTP panel's full view shows the answer escaped.
+	tv.waitText("code ›", 10*time.Second)
+	tv.keys("i")
+	tv.text("ZZZ999")
+	tv.keys("Enter")
+	tv.waitText("The link code is wrong, expired or already used", 10*time.Second)
+	tv.keys("Escape") // alone: an ESC followed at once by h would read as alt+h
+	tv.waitText("a digit, i or enter starts typing", 5*time.Second)
+	tv.keys("h")
+	tv.waitText("serviceToken", 5*time.Second)
+	tv.keys("Enter")
+	// The body is JSON: its own escapes (\u001b) are shown with the backslash doubled,
+	// what JSON leaves raw (C1, bidi) as handoff's escapes.
+	s = tv.waitText(`\\u001b]0;pwned\\u0007`, 10*time.Second)
+	if !strings.Contains(s, `\u009b31m`+bidiEscaped) || strings.ContainsAny(s, "\u009b\u202e\x1b") {
+		t.Errorf("the refusal's C1 CSI and bidi override should show escaped:\n%s", s)
+	}
+	tv.untouched(t, "HTTP · TV · POST /api/demo/serviceToken")
+}
+
+// TestHostileSandboxMemberInTmux: another member of the phone's profile on the real
+// sandbox names itself with bidi overrides (the sandbox refuses control characters
+// in X-Device-Info, so a member that tries an escape sequence is turned away); the
+// phone's list shows the overrides escaped and the terminal stays untouched.
+func TestHostileSandboxMemberInTmux(t *testing.T) {
+	requireTmux(t)
+	sb := sandboxtest.New(t)
+	phone := newTerm(t, 160, 40, binary(t)+" phone --server "+sb.URL)
+	phone.tmux("set-option", "-g", "set-clipboard", "on")
+	phone.waitText("X-SSO-ID ›", 10*time.Second)
+	phone.keys("Enter")
+	phone.waitText("Devices on this profile: 1", 10*time.Second)
+
+	join := func(name string, info map[string]string) int {
+		t.Helper()
+		raw, _ := json.Marshal(info)
+		req, _ := http.NewRequest(http.MethodPost, sb.URL+"/api/"+sandboxtest.ServiceProvider+"/serviceToken", nil)
+		req.Header = http.Header{"Authorization": {"Bearer " + sb.AccessToken()}, "Ap-Device-Identifier": {"fingerprint " + sandboxtest.DeviceKey(name)},
+			"X-Sso-Id": {"demo-user@example.com"}, "X-Device-Info": {base64.StdEncoding.EncodeToString(raw)}}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := join("hostile escapes", map[string]string{"model": "\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J", "primaryHardwareType": "Mobile"}); code < 400 {
+		t.Logf("the sandbox took escape sequences in X-Device-Info (HTTP %d): the screen must still show them escaped", code)
+	}
+	if code := join("hostile bidi", map[string]string{"model": "\u202eevil\u2066", "manufacturer": "\u202dAcme", "primaryHardwareType": "Mobile"}); code != http.StatusCreated {
+		t.Fatalf("the bidi member should join: HTTP %d", code)
+	}
+	s := phone.waitFor("the member in the list", 15*time.Second, func(s string) bool {
+		return strings.Contains(s, `\u202eevil`) || strings.Contains(s, `\u202dAcme`)
+	})
+	if strings.ContainsAny(s, "\u202e\u202d\u2066\x1b") {
+		t.Errorf("a bidi override or an escape reached the screen raw:\n%s", s)
+	}
+	phone.untouched(t, "handoff · server")
+}
