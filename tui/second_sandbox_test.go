@@ -77,3 +77,34 @@ func TestSecondScreenAgainstTheSandbox(t *testing.T) {
 		t.Fatalf("a reset clock leaves the header:\n%s", screen)
 	}
 }
+
+// TestLegacyCodeAgainstTheSandbox: G shows a v1 registration code; seed 004's authn
+// call answers 404 until the phone activates it, and the TV's next poll finds it.
+func TestLegacyCodeAgainstTheSandbox(t *testing.T) {
+	sb := sandboxtest.New(t)
+	s := &sandboxed{store: keystore.NewMemory(), base: sb.URL}
+	s.open(t)
+	s.press("tab", "G")
+	tv := s.panes[1]
+	if tv.tvCode.code == nil || !tv.tvCode.code.Legacy {
+		t.Fatalf("G should show a regcode: %q", tv.status)
+	}
+	s.tick()
+	if tv.tvCode.signIn != nil || !tv.tvCode.pending() {
+		t.Fatalf("the 404 of seed 004's call means nobody signed in yet: %q", tv.status)
+	}
+	s.press("tab", "A")
+	send(s.Model, pasteMsg(tv.tvCode.code.Code))
+	s.press("enter", "enter", "enter")
+	if !strings.Contains(s.panes[0].status, "Activated the TV's code") {
+		t.Fatalf("the phone should activate the regcode: %q", s.panes[0].status)
+	}
+	s.tick()
+	if tv.tvCode.signIn == nil {
+		t.Fatalf("the TV's poll should find the v1 authentication: %q", tv.status)
+	}
+	s.press("tab", "a")
+	if d := tv.play.decision; d == nil || !d.Authorized {
+		t.Fatalf("the TV should be authorized to play: %+v, %q", d, tv.status)
+	}
+}

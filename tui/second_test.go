@@ -223,3 +223,25 @@ func TestNoSoftwareStatementIsExplained(t *testing.T) {
 		t.Fatalf("a server without a software statement should name the flag, in words: %q", st)
 	}
 }
+
+func TestSecondScreenExchangesNameTheirStep(t *testing.T) {
+	for _, c := range []struct {
+		method, url string
+		header      http.Header
+		step        string
+		poll        bool
+	}{
+		{"POST", "/api/v2/demo/sessions", http.Header{}, "show a code", false},
+		{"POST", "/api/v2/demo/sessions", http.Header{"Ad-Service-Token": {"[redacted]"}}, "3 TV provider", false},
+		{"POST", "/reggie/v1/demo/regcode", http.Header{}, "show a code", false},
+		{"GET", "/api/v2/demo/profiles/code/K7M2PQ9", http.Header{}, "TV code (poll)", true},
+		{"POST", "/sandbox/activate", http.Header{}, "activate TV code", false},
+		{"POST", "/api/v2/demo/decisions/authorize", http.Header{}, "play (authorize)", false},
+		{"GET", "/sandbox/info", http.Header{}, "public address", false},
+	} {
+		step, poll := stepOf(client.Exchange{Method: c.method, URL: c.url, RequestHeader: c.header})
+		if step != c.step || poll != c.poll {
+			t.Errorf("%s %s: step %q poll %v, want %q %v", c.method, c.url, step, poll, c.step, c.poll)
+		}
+	}
+}

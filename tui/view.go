@@ -182,9 +182,11 @@ func (m *Model) helpScreen() string {
 		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
 		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + "), enter signs in; o signs the whole profile out.",
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
+		"The other direction (TV): g shows a code (G: a legacy v1 regcode) with a QR image of the activation page; the TV asks once a second until a phone has signed in. Phone: A types such a code, then the TV provider and the user id, as the activation page does. a on the TV asks to play (decisions/authorize) once it has a TV provider sign-in, either way.",
+		"Real phones: the link code's QR image carries the address the server gives (GET /sandbox/info); on a loopback address the card says to start handoff with --lan. w on the phone shows a QR image of the sandbox's phone page.",
 		"HTTP panel (h): the polls (the device list read every few seconds) are hidden until P; enter shows one exchange in full; y copies it as a curl command, E saves them all as a HAR file (secrets redacted).",
 		"",
-		"Words: D2C account — the streaming service's own account (direct-to-consumer), sent as X-SSO-ID, the shared identifier of the phone's profile. Service provider (sp) — the streaming app the service signs in for. MVPD (TV provider) — the cable or satellite company that sells the TV subscription. Link code — the short code the phone shows and the TV types to join the same profile. Service token — the JWT each device gets; unlinking a device makes its token stop working.",
+		"Words: D2C account — the streaming service's own account (direct-to-consumer), sent as X-SSO-ID, the shared identifier of the phone's profile. Service provider (sp) — the streaming app the service signs in for. MVPD (TV provider) — the cable or satellite company that sells the TV subscription. Link code — the short code the phone shows and the TV types to join the same profile. Service token — the JWT each device gets; unlinking a device makes its token stop working. Second screen — a phone that completes a TV's sign-in by typing the code the TV shows. Sandbox clock — testers can shift it (handoff sandbox clock advance); the title bar says so while it is shifted.",
 	} {
 		text = append(text, wrap(l, m.width)...)
 	}
