@@ -47,6 +47,8 @@ func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
 
 func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
 	p.codeIn.Reset()
+	// Joined a profile: a code shown for a second screen is no longer the way in.
+	p.tvCode = tvCodeCard{}
 	if msg.op == opRoku {
 		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.subject()+"), not the phone's.")
 	} else {

@@ -245,3 +245,35 @@ func TestSecondScreenExchangesNameTheirStep(t *testing.T) {
 		}
 	}
 }
+
+func TestSecondScreenModePrecedence(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{})
+	ph, tv := tm.panes[0], tm.panes[1]
+	tv.hold(modeTVCodeEntry)
+	if tv.mode() != modeCodeEntry {
+		t.Fatal("a TV has no entry for a TV code: only a phone activates one")
+	}
+	ph.hold(modeProviderUser)
+	if ph.mode() != modeIdentity {
+		t.Fatal("a signed-out phone shows no provider entry unless it activates a TV's code")
+	}
+	ph.activating = fakeTVCode
+	ph.hold(modeProviderUser)
+	if ph.mode() != modeProviderUser || !ph.typing() {
+		t.Fatal("a phone activating a TV's code picks the provider signed out too")
+	}
+	ph.activating = ""
+	ph.release()
+	tm.press("tab", "g")
+	if tv.mode() != modeTVCode {
+		t.Fatalf("a TV showing a code: mode %d", tv.mode())
+	}
+	tm.press("tab", "enter", "tab", "i")
+	if tv.mode() != modeTVCode {
+		t.Fatal("i types a link code only once the TV's code is put away (esc)")
+	}
+	tm.press("esc", "i")
+	if tv.mode() != modeTypingCode {
+		t.Fatalf("after esc, i types the phone's link code: mode %d", tv.mode())
+	}
+}
