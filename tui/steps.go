@@ -68,11 +68,10 @@ func init() {
 			return err
 		}, done: (*Model).refreshed},
 		opLink: {doing: "asking for a link code", run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			// Asked each time, so that a sandbox restarted with --lan is seen at the next code.
+			r.public = publicOf(ctx, c)
 			if r.code, err = c.dev.Link(ctx); err == nil && r.code == nil {
 				err = errEmptyAnswer
-			}
-			if err == nil {
-				r.public = publicOf(ctx, c)
 			}
 			return err
 		}, done: (*Model).gotCode},
