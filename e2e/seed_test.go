@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,15 +41,19 @@ func startSeedServer(t *testing.T, v seedserver.Variants) (string, *seedserver.S
 
 // TestTwoTerminalsAgainstTheSeedServer is the whole two-device flow in two tmux
 // terminals, `handoff phone` and `handoff tv`, against a server that has no sandbox
-// endpoint (its software statement given in HANDOFF_SOFTWARE_STATEMENT, as from a
-// dashboard), alphanumeric link codes, typed and unknown list attributes.
+// endpoint (its software statement in a file, --software-statement, as a dashboard
+// hands it out), alphanumeric link codes, typed and unknown list attributes.
 func TestTwoTerminalsAgainstTheSeedServer(t *testing.T) {
 	requireTmux(t)
 	bin := binary(t)
 	url, ss := startSeedServer(t, seedserver.Variants{NoSandbox: true, AlphanumericCodes: true, TypedAttributes: true, UnknownFields: true})
-	env := "HANDOFF_KEYSTORE=memory HANDOFF_SOFTWARE_STATEMENT=" + string(ss.SoftwareStatement())
-	phone := newTermIn(t, t.TempDir(), 120, 40, env, bin+" phone --server "+url)
-	tv := newTermIn(t, t.TempDir(), 120, 40, env, bin+" tv --server "+url)
+	statement := filepath.Join(t.TempDir(), "statement.jwt")
+	if err := os.WriteFile(statement, ss.SoftwareStatement(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flags := " --server " + url + " --software-statement " + statement
+	phone := newTerm(t, 120, 40, bin+" phone"+flags)
+	tv := newTerm(t, 120, 40, bin+" tv"+flags)
 
 	phone.waitText("X-SSO-ID › demo-user@example.com", 10*time.Second)
 	phone.keys("Enter")

@@ -159,6 +159,7 @@ func lanInside(t *testing.T) {
 		t.Fatalf("public server %+v, link URL %s; want the LAN address %s", public, linkURL, lanURL)
 	}
 
+	checkLinkCommandOnLAN(t, bin, loopback, lanURL)
 	checkPagesNotExposed(t)
 
 	b := launchBrowser(t, filepath.Join(t.TempDir(), "chromium-profile"))
@@ -403,5 +404,36 @@ func checkPagesNotExposed(t *testing.T) {
 		if res.StatusCode != want || (want == http.StatusForbidden && !strings.Contains(string(body), "--lan")) {
 			t.Errorf("GET %s%s from the LAN without --lan: %d %q, want %d", base, path, res.StatusCode, body, want)
 		}
+	}
+}
+
+// checkLinkCommandOnLAN: handoff link --json, run on this machine against loopback,
+// puts the LAN address in linkUrl (the URL its QR image carries), and so does not say
+// that a phone cannot open it.
+func checkLinkCommandOnLAN(t *testing.T, bin, loopback, lanURL string) {
+	t.Helper()
+	home := t.TempDir()
+	run := func(args ...string) (string, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"),
+			"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "HANDOFF_KEYSTORE=file", "HANDOFF_SERVER="+loopback)
+		var o, e strings.Builder
+		cmd.Stdout, cmd.Stderr = &o, &e
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("handoff %s: %v: %s", strings.Join(args, " "), err, e.String())
+		}
+		return o.String(), e.String()
+	}
+	run("signin", "--sso-id", "cli-lan@example.com")
+	out, stderr := run("link", "--json")
+	var answer struct{ Code, LinkURL string }
+	if err := json.Unmarshal([]byte(out), &answer); err != nil {
+		t.Fatalf("handoff link --json: %v\n%s", err, out)
+	}
+	if answer.LinkURL != lanURL+"/sandbox/link?code="+answer.Code {
+		t.Errorf("handoff link --json: linkUrl %s; want the LAN address %s", answer.LinkURL, lanURL)
+	}
+	if strings.Contains(stderr, "--lan") {
+		t.Errorf("handoff link on a LAN sandbox still says to start it with --lan: %s", stderr)
 	}
 }

@@ -68,6 +68,9 @@ func TestDeviceInfoFieldBounds(t *testing.T) {
 		{"userAgent", "x\x7f", false},
 		{"primaryHardwareType", "TV\x00", false},
 		{"model", "Téléviseur 📺 QN90", true},
+		{"model", "QN90\u202eVT", false}, // a bidi override reorders a member's list
+		{"osName", "Tizen\u2066x\u2069", false},
+		{"model", "one\u2028two", false},
 	} {
 		d := device{key: deviceKey(fmt.Sprint("info-", i)), access: access}
 		r := ts.join(t, "demo", d, "X-SSO-ID", "alice", "X-Device-Info", deviceInfo(map[string]string{c.field: c.value}))
@@ -110,4 +113,20 @@ func TestIdleClientExpires(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestUserAgentCleaned: the User-Agent is sent without asking, so what no member's
+// list may show (C1 controls such as CSI and OSC, bidi overrides) is dropped from it
+// rather than the join refused.
+func TestUserAgentCleaned(t *testing.T) {
+	ts := startServer(t, "memory", "", Config{})
+	d := device{key: deviceKey("ua"), access: ts.accessToken(t)}
+	r := ts.join(t, "demo", d, "X-SSO-ID", "alice", "User-Agent", "Tizen\u009b2J TV\u009d0;x\u202e")
+	if r.status != 201 {
+		t.Fatalf("join: %d %s", r.status, r.raw)
+	}
+	list := ts.do(t, "GET", "/api/demo/list", d.headers("AD-Service-Token", r.body["serviceToken"].(string)), "")
+	if strings.ContainsAny(string(list.raw), "\u009b\u009d\u202e") || !strings.Contains(string(list.raw), "Tizen2J TV0;x") {
+		t.Fatalf("list: %s", list.raw)
+	}
 }

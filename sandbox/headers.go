@@ -107,23 +107,40 @@ func parseDeviceInfo(h string) (deviceAttributes, error) {
 }
 
 // printableAttribute says whether v may be kept as a device attribute: at most
-// maxAttribute bytes of valid UTF-8 without control characters (C0, DEL, C1), which
-// would reach every member's terminal through the list.
+// maxAttribute bytes of valid UTF-8 without control characters (C0, DEL, C1) or
+// the format characters that reorder or break a line (bidi controls, U+2028/9),
+// which would reach every member's terminal through the list.
 func printableAttribute(v string) bool {
 	if len(v) > maxAttribute || !utf8.ValidString(v) {
 		return false
 	}
-	for _, r := range v {
-		if r < 0x20 || r >= 0x7f && r < 0xa0 {
-			return false
-		}
-	}
-	return true
+	return strings.IndexFunc(v, unshowable) < 0
 }
 
-// clip keeps a User-Agent (which the list shows, and which a client sends
-// without asking) to a size a list can show.
+// unshowable is a rune no member's list may carry: a control, or a format character
+// that changes how the text around it is drawn.
+func unshowable(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true // bidi marks, embeddings, overrides and isolates
+	case r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
+}
+
+// clip keeps a User-Agent (which the list shows, and which a client sends without
+// asking, so it is cleaned rather than refused) to a size a list can show, without
+// the runes printableAttribute refuses.
 func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unshowable(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
 	s = strings.TrimSpace(s)
 	if len(s) > maxAttribute {
 		s = strings.ToValidUTF8(s[:maxAttribute], "")

@@ -31,7 +31,7 @@ func newApp(ctx context.Context, e *env, args []string) *app {
 // terminal, and the man page would break its lines where these broke.
 const rootLong = `See and drive cross-device single sign-on from a terminal. With no command, handoff starts the sandbox SSO service in this process and shows a phone and a TV side by side. The step commands play one device each from the shell, against the server of --server. With --json each prints one JSON object on stdout: the API's answer or its error object, with a "device" field (usage errors too).
 
-The shared flags (--server, --sp, --device, --preset, --keystore, --json, --trace, --timeout) go before or after the command name. HANDOFF_SERVER, HANDOFF_SP, HANDOFF_DEVICE, HANDOFF_KEYSTORE and HANDOFF_TIMEOUT set their defaults.
+The shared flags (--server, --sp, --device, --preset, --keystore, --json, --trace, --timeout, --software-statement) go before or after the command name. HANDOFF_SERVER, HANDOFF_SP, HANDOFF_DEVICE, HANDOFF_KEYSTORE and HANDOFF_TIMEOUT set their defaults; HANDOFF_SOFTWARE_STATEMENT holds the software statement itself. Against the sandbox no statement is needed; a real server's comes from its programmer's dashboard.
 
 Exit codes:
   0    success
@@ -290,7 +290,7 @@ func askedJSON(args []string) bool {
 }
 
 // sharedNames are the persistent flags of the root, in the order help lists them.
-var sharedNames = []string{"server", "sp", "device", "preset", "keystore", "json", "trace", "timeout"}
+var sharedNames = []string{"server", "sp", "device", "preset", "keystore", "json", "trace", "timeout", "software-statement"}
 
 // refuseShared makes cmd (and the commands under it) refuse shared flags it has no
 // use for: a hidden flag of the same name shadows the shared one, so that help and

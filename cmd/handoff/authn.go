@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // authnAnswer is the v1 authentication in the API's JSON shape (expires is epoch
@@ -57,14 +59,23 @@ With --xml the server is asked for XML, and the XML it sent is printed.`,
 				return s.fail(err)
 			}
 			answer := authnAnswer{Requestor: au.Requestor, MVPD: au.MVPD, UserID: au.UserID, Expires: strconv.FormatInt(int64(au.Expires), 10), Format: au.Format}
-			return s.ok(answer, func(w io.Writer) {
+			// A JSON answer is printed as received; an XML one in the JSON shape.
+			var raw json.RawMessage
+			if au.Format == "json" {
+				raw = au.Raw
+			}
+			return s.ok(raw, answer, func(w io.Writer) {
 				mu.Lock()
 				defer mu.Unlock()
 				if asXML && len(body) > 0 {
-					fmt.Fprintln(w, strings.TrimSpace(string(body)))
+					// Line by line, so that the document keeps its lines and no
+					// line can drive the terminal.
+					for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+						fmt.Fprintln(w, present.Safe(strings.TrimSuffix(line, "\r")))
+					}
 					return
 				}
-				fmt.Fprintf(w, "%s is signed in with %s as %s for %s\n", s.device(), mvpdName(au.MVPD), au.UserID, au.Requestor)
+				fmt.Fprintf(w, "%s is signed in with %s as %s for %s\n", s.device(), mvpdName(au.MVPD), present.Safe(au.UserID), present.Safe(au.Requestor))
 				fmt.Fprintf(w, "authentication valid until %s\n", until(time.Now(), au.Expires.Time()))
 			})
 		},

@@ -37,7 +37,7 @@ be used, 3 a store failed while removing.`,
 	cmd.Flags().StringVar(&f.keystore, "keystore", "auto", "where to forget: auto (every store), "+strings.Join(keystoreNames()[1:], ", "))
 	_ = cmd.RegisterFlagCompletionFunc("device", a.completeDeviceNames)
 	_ = cmd.RegisterFlagCompletionFunc("keystore", cobra.FixedCompletions(keystoreNames(), cobra.ShellCompDirectiveNoFileComp))
-	refuseShared(cmd, "forget removes records on every server and service provider", "server", "sp", "preset", "json", "trace", "timeout")
+	refuseShared(cmd, "forget removes records on every server and service provider", "server", "sp", "preset", "json", "trace", "timeout", "software-statement")
 	return cmd
 }
 

@@ -44,7 +44,7 @@ func (a *app) linkCommand() *cobra.Command {
 	var f linkFlags
 	cmd := &cobra.Command{
 		Use:   "link",
-		Short: "step 4: get a six-digit link code for a TV (POST link), with its QR image",
+		Short: "step 4: get a link code for a TV (POST link), with its QR image",
 		Long: `Step 4 of the flow: the signed-in device asks for a link code (POST link) that
 another device types (handoff redeem CODE) or scans. The QR image carries a URL with
 the code, by default the sandbox's own link page.
@@ -93,7 +93,13 @@ func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
 	if err != nil {
 		return s.fail(err)
 	}
-	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(f.linkURL, a.sf.server, a.sf.sp, lc.Code)}
+	// The QR image and the link page point where a phone reaches the server: the
+	// sandbox says where (--lan, --advertise); other servers are reached as called.
+	public := client.PublicServer{URL: a.sf.server, Loopback: client.IsLoopbackURL(a.sf.server)}
+	if ps, err := d.PublicServer(ctx); err == nil {
+		public = ps
+	}
+	answer := linkAnswer{LinkCode: lc, LinkURL: expandLinkURL(f.linkURL, public.URL, a.sf.sp, lc.Code)}
 	var qr string
 	if f.qr {
 		if qr, err = terminalQR(answer.LinkURL); err != nil {
@@ -108,14 +114,22 @@ func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
 	if s.out().json && qr != "" {
 		fmt.Fprint(a.e.stderr, qr)
 	}
-	err = s.ok(answer, func(w io.Writer) {
+	if f.linkURL == "" && public.Loopback {
+		fmt.Fprintf(a.e.stderr, "handoff: the link page is on %s, which only this machine can open: a phone that scans the QR code cannot reach it. Start the sandbox with --lan (handoff serve --lan) so that a phone on the same network can.\n", present.Safe(public.URL))
+	}
+	raw, err := withLinkURL(lc.Raw, answer.LinkURL)
+	if err != nil {
+		raw = nil // the answer is printed as the client read it
+	}
+	err = s.ok(raw, answer, func(w io.Writer) {
+		code := present.Safe(lc.Code)
 		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), until(time.Now(), lc.NotAfter.Time()))
-		fmt.Fprintln(w, present.BigDigits(lc.Code, false))
-		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(lc.Code), lc.Code)
+		fmt.Fprintln(w, present.BigDigits(code, false))
+		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(code), code)
 		if qr != "" {
 			fmt.Fprint(w, "\n"+qr)
 		}
-		fmt.Fprintf(w, "or open %s\n", answer.LinkURL)
+		fmt.Fprintf(w, "or open %s\n", present.Safe(answer.LinkURL))
 		if f.png != "" {
 			fmt.Fprintf(w, "QR image written to %s\n", f.png)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // pollEvery is how often link --wait reads the device list: a TV that types the code
@@ -71,8 +72,8 @@ func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires 
 			if countdown {
 				fmt.Fprint(s.a.e.stdout, "\r\x1b[K")
 			}
-			return s.ok(joinedAnswer{Status: "JOINED", Key: key, Joined: dev}, func(w io.Writer) {
-				fmt.Fprintf(w, "%s joined the profile: %s\n", deviceTitle(dev), key)
+			return s.ok(nil, joinedAnswer{Status: "JOINED", Key: key, Joined: dev}, func(w io.Writer) {
+				fmt.Fprintf(w, "%s joined the profile: %s\n", deviceTitle(dev), present.Safe(key))
 			})
 		}
 	}
@@ -93,7 +94,7 @@ func deviceTitle(dev client.DeviceEntry) string {
 	if len(about) > 0 {
 		name += " (" + strings.Join(about, ", ") + ")"
 	}
-	return name
+	return present.Safe(name)
 }
 
 // clock is a countdown as a clock shows it: "9:58".

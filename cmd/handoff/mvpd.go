@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) mvpdCommand() *cobra.Command {
@@ -53,8 +54,8 @@ The providers the sandbox knows: ` + mvpdIDs() + `.`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(login, func(w io.Writer) {
-				fmt.Fprintf(w, "profile %s signed in with %s as %s\n", d.State().Claims.Subject, mvpdName(login.MVPD), login.UserID)
+			return s.ok(login.Raw, login, func(w io.Writer) {
+				fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
 				fmt.Fprintf(w, "TV provider authentication valid until %s\n", until(time.Now(), login.NotAfter.Time()))
 			})
 		},
@@ -85,7 +86,7 @@ device of the profile has to sign in with its provider again.`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(logout, func(w io.Writer) {
+			return s.ok(logout.Raw, logout, func(w io.Writer) {
 				if len(logout.Logouts) == 0 {
 					fmt.Fprintln(w, "the profile was not signed in with a TV provider")
 					return
@@ -101,12 +102,13 @@ device of the profile has to sign in with its provider again.`,
 	}
 }
 
-// mvpdName is a TV provider as people know it: "Xfinity (Comcast_SSO)".
+// mvpdName is a TV provider as people know it: "Xfinity (Comcast_SSO)"; an id the
+// server sent that handoff does not know is shown terminal-safe.
 func mvpdName(id string) string {
 	if m, ok := assets.LookupMVPD(id); ok {
 		return m.Name + " (" + m.ID + ")"
 	}
-	return id
+	return present.Safe(id)
 }
 
 func mvpdIDs() string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // output prints what one device command has to say: with --json one JSON object on
@@ -25,18 +27,39 @@ type output struct {
 	storeKind string
 }
 
-// ok prints a success: resp as JSON with the device's name added, or human text.
-func (o output) ok(resp any, human func(w io.Writer)) error {
+// ok prints a success: with --json the API's answer as received (raw) with the
+// device's name added, or resp encoded when the answer is not one the server sent
+// whole (raw is nil); otherwise human text.
+func (o output) ok(raw json.RawMessage, resp any, human func(w io.Writer)) error {
 	if !o.json {
 		human(o.e.stdout)
 		return nil
 	}
-	obj, err := withDevice(resp, o.device)
+	obj, err := answerJSON(raw, resp, o.device)
 	if err != nil {
 		return o.fail(&client.ProtocolError{Problem: "its answer could not be printed as JSON"})
 	}
 	o.e.stdout.Write(obj)
 	return nil
+}
+
+// answerJSON is the one line --json prints for an answer: raw (or resp encoded)
+// with "device", made safe for a terminal.
+func answerJSON(raw json.RawMessage, resp any, device string) ([]byte, error) {
+	var obj []byte
+	var err error
+	switch {
+	case device != "":
+		obj, err = client.WithDevice(raw, resp, device)
+	case len(bytes.TrimSpace(raw)) > 0: // status answers for every device, not one
+		obj = raw
+	default:
+		obj, err = json.Marshal(resp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(present.SafeJSON(bytes.TrimSpace(obj)), '\n'), nil
 }
 
 // fail prints an error and returns it as reported. The explanation goes to stderr in
@@ -48,10 +71,7 @@ func (o output) fail(err error) error {
 	}
 	fmt.Fprintln(o.e.stderr, "handoff:", msg)
 	if o.json {
-		obj := errorObject(err, o.device)
-		obj.Error.Message = msg
-		raw, _ := json.Marshal(obj)
-		o.e.stdout.Write(append(raw, '\n'))
+		o.e.stdout.Write(o.errorJSON(err, msg))
 	}
 	var usage *usageError
 	switch {
@@ -70,22 +90,21 @@ const memoryStoreHint = "Its secrets are in the memory keystore: the previous co
 	"and they went when it ended. To keep them between commands, unlock an OS keyring, " +
 	"or choose --keystore kernel (Linux) or --keystore file (plain text)."
 
-// withDevice marshals an API answer and adds the "device" field to it.
-func withDevice(resp any, device string) ([]byte, error) {
-	raw, err := json.Marshal(resp)
-	if err != nil {
-		return nil, err
+// errorJSON is the one line --json prints for an error: the server's error body as
+// received, with "device", when it sent one; otherwise the envelope of errorObject
+// with msg, the explanation stderr shows.
+func (o output) errorJSON(err error, msg string) []byte {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && len(apiErr.Raw) > 0 && o.device != "" {
+		if obj, werr := answerJSON(apiErr.Raw, nil, o.device); werr == nil {
+			return obj
+		}
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, err
-	}
-	if device != "" { // status answers for every device, not one
-		name, _ := json.Marshal(device)
-		obj["device"] = name
-	}
-	out, err := json.Marshal(obj)
-	return append(out, '\n'), err
+	obj := errorObject(err, o.device)
+	obj.Error.Message = msg
+	var buf bytes.Buffer
+	_ = present.EncodeJSON(&buf, obj)
+	return buf.Bytes()
 }
 
 // apiErrorJSON is the SSO service's error envelope; every error is printed in it, so
@@ -199,12 +218,15 @@ func explain(err error) string {
 	}
 	msg := client.Explain(err)
 	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.Code != "" && !strings.Contains(msg, apiErr.Code) {
-		msg += " [" + apiErr.Code
-		if apiErr.Trace != "" && !strings.Contains(msg, apiErr.Trace) {
-			msg += ", trace " + apiErr.Trace
+	if errors.As(err, &apiErr) && apiErr.Code != "" {
+		code, trace := present.Safe(apiErr.Code), present.Safe(apiErr.Trace)
+		if !strings.Contains(msg, code) {
+			msg += " [" + code
+			if trace != "" && !strings.Contains(msg, trace) {
+				msg += ", trace " + trace
+			}
+			msg += "]"
 		}
-		msg += "]"
 	}
 	return msg
 }

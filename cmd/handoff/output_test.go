@@ -24,7 +24,7 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"success", nil, exitOK},
 		{"usage", usagef("redeem needs the code"), exitUsage},
-		{"bad link code", mustFail(client.NormalizeLinkCode("12a456")), exitUsage},
+		{"bad link code", mustFail(client.NormalizeLinkCode("12#456")), exitUsage},
 		{"keystore", &client.StoreError{Kind: "keyring", Err: errors.New("locked")}, exitUsage},
 		{"400", &client.APIError{HTTPStatus: 400, Code: "invalid_parameter_code"}, exitRefused},
 		{"401", refused, exitRefused},
@@ -83,7 +83,7 @@ func TestErrorObjectNamesLocalFailures(t *testing.T) {
 	}{
 		{&client.APIError{HTTPStatus: 429, Code: "too_many_requests", Message: "slow down", RetryAfter: 30 * time.Second}, "TOO_MANY_REQUESTS", "too_many_requests"},
 		{usagef("give device keys or --all-others, not both"), "USAGE_ERROR", "usage"},
-		{mustFail(client.NormalizeLinkCode("12345")), "USAGE_ERROR", "usage"},
+		{mustFail(client.NormalizeLinkCode("123")), "USAGE_ERROR", "usage"},
 		{client.ErrNotSignedIn, "NOT_SIGNED_IN", "not_signed_in"},
 		{&client.UnreachableError{Server: "http://127.0.0.1:1", Err: errors.New("dial tcp: connection refused")}, "UNREACHABLE", "unreachable"},
 		{&client.UnreachableError{Server: "http://127.0.0.1:1", Timeout: true, Err: context.DeadlineExceeded}, "UNREACHABLE", "timeout"},
@@ -120,7 +120,7 @@ func TestOutputOKPrintsTheAnswerWithTheDevice(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	o := output{e: &env{stdout: &stdout, stderr: &stderr}, command: "signin", json: true, device: "phone"}
 	tok := &client.ServiceToken{Status: "CREATED", Token: "eyJ.x.y", NotBefore: 1700000000000, NotAfter: 1700003600000}
-	if err := o.ok(tok, func(io.Writer) { t.Error("human output in --json mode") }); err != nil {
+	if err := o.ok(nil, tok, func(io.Writer) { t.Error("human output in --json mode") }); err != nil {
 		t.Fatalf("ok: %v", err)
 	}
 	var got map[string]any
@@ -141,7 +141,7 @@ func TestOutputOKPrintsTheAnswerWithTheDevice(t *testing.T) {
 
 	stdout.Reset()
 	o.json = false
-	o.ok(tok, func(w io.Writer) { fmt.Fprintln(w, "signed in") })
+	o.ok(nil, tok, func(w io.Writer) { fmt.Fprintln(w, "signed in") })
 	if stdout.String() != "signed in\n" {
 		t.Errorf("human stdout = %q", stdout.String())
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) profilesCommand() *cobra.Command {
@@ -34,7 +35,7 @@ type is "regular"; on the others of the profile it is "serviceTokenSSO".`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
+			return s.ok(p.Raw, p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
 		},
 	}
 }
@@ -54,7 +55,7 @@ func writeProfiles(w io.Writer, p *client.Profiles, now time.Time) {
 	fmt.Fprintln(tw, "TV PROVIDER\tUSER\tTYPE\tVALID UNTIL")
 	for _, id := range ids {
 		prof := p.Profiles[id]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(prof.UserID()), orDash(prof.Type), until(now, prof.NotAfter.Time()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(present.Safe(prof.UserID())), orDash(present.Safe(prof.Type)), until(now, prof.NotAfter.Time()))
 	}
 	tw.Flush()
 	fmt.Fprint(w, table.String())

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) refreshCommand() *cobra.Command {
@@ -28,8 +29,8 @@ profile, new validity. An unlinked device is refused here.`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(tok, func(w io.Writer) {
-				fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", s.device(), d.State().Claims.Subject)
+			return s.ok(tok.Raw, tok, func(w io.Writer) {
+				fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", s.device(), present.Safe(d.State().Claims.Subject))
 				printTokenExpiry(w, tok)
 			})
 		},

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) rokuCommand() *cobra.Command {
@@ -45,8 +46,8 @@ preset, any other needs --preset roku.`,
 			if err != nil {
 				return s.fail(err)
 			}
-			return s.ok(tok, func(w io.Writer) {
-				fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", s.device(), d.State().Claims.Subject)
+			return s.ok(tok.Raw, tok, func(w io.Writer) {
+				fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", s.device(), present.Safe(d.State().Claims.Subject))
 				printTokenExpiry(w, tok)
 			})
 		},

@@ -64,8 +64,20 @@ func (a *app) serveCommand() *cobra.Command {
 		Long: `Runs the sandbox SSO service (client registration, service tokens, link codes,
 the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
 the user's state directory unless --data or --memory says otherwise. Every request
-is logged on stderr as one line, without secrets.`,
-		Example: "handoff serve --memory --addr 127.0.0.1:0",
+is logged on stderr as one line, without secrets.
+
+By default it listens on loopback only (--addr). --lan also listens on this machine's LAN address, so
+that a phone on the same network opens the QR codes and pages: anyone on that
+network can then reach the sandbox, as it says on start. --advertise URL sends
+devices to another address (a tunnel, a hostname).
+
+Link-code guessing is bounded server-wide by --redeem-failure-budget (docs/security.md
+shows why the default keeps an attacker under 1 % per hour with 100 live codes), a
+profile's size by --max-devices-per-profile. The admin API (/sandbox/admin/: clock,
+faults, state) takes the bearer token of --admin-token, by default a random one that
+is printed and kept for 'handoff sandbox'; --seed makes link codes reproducible, for
+tests only.`,
+		Example: "handoff serve --memory --addr 127.0.0.1:0\nhandoff serve --lan  # a phone on the same network joins\nhandoff serve --memory --seed 42  # the same link codes every run (tests)",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("seed") {

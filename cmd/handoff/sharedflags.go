@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -45,8 +48,10 @@ func keystoreNames() []string {
 // device reads them, before or after its name on the command line.
 type sharedFlags struct {
 	server, sp, device, preset, keystore string
-	json, trace                          bool
-	timeout                              time.Duration
+	// statementFile is --software-statement: a file, or "-" for stdin.
+	statementFile string
+	json, trace   bool
+	timeout       time.Duration
 	// timeoutEnv is HANDOFF_TIMEOUT when it is not a duration: refused by check.
 	timeoutEnv string
 	flags      *pflag.FlagSet
@@ -71,6 +76,47 @@ func (f *sharedFlags) bind(fs *pflag.FlagSet, e *env) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object on stdout")
 	fs.BoolVar(&f.trace, "trace", false, "print every HTTP exchange on stderr, secrets redacted")
 	fs.DurationVar(&f.timeout, "timeout", f.timeout, "how long a step waits for the server (env HANDOFF_TIMEOUT)")
+	fs.StringVar(&f.statementFile, "software-statement", "", "FILE holding the software statement a real server's registration needs ('-' reads stdin; env HANDOFF_SOFTWARE_STATEMENT holds the statement itself); default: the sandbox's own")
+	_ = cobra.MarkFlagFilename(fs, "software-statement")
+}
+
+// maxStatement bounds what --software-statement reads: a statement is a JWT of a few
+// KiB, and a wrong file (a disk image, /dev/zero) must not be read whole.
+const maxStatement = 64 << 10
+
+// softwareStatement is the statement for Dynamic Client Registration: the file of
+// --software-statement, else HANDOFF_SOFTWARE_STATEMENT, else nil (the client then
+// asks the sandbox for one, and names the flag when the server has none).
+func (f *sharedFlags) softwareStatement(e *env) ([]byte, error) {
+	if f.statementFile == "" {
+		return []byte(strings.TrimSpace(e.getenv("HANDOFF_SOFTWARE_STATEMENT"))), nil
+	}
+	var (
+		data []byte
+		err  error
+		from = f.statementFile
+	)
+	if from == "-" {
+		from = "stdin"
+		data, err = io.ReadAll(io.LimitReader(e.stdin, maxStatement+1))
+	} else {
+		var file *os.File
+		if file, err = os.Open(from); err == nil {
+			data, err = io.ReadAll(io.LimitReader(file, maxStatement+1))
+			file.Close()
+		}
+	}
+	switch {
+	case err != nil:
+		return nil, usagef("cannot read the software statement from %s: %s", from, reason(err))
+	case len(data) > maxStatement:
+		return nil, usagef("%s is not a software statement: it is over %d KiB, and a statement is a JWT of a few KiB", from, maxStatement>>10)
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, usagef("%s holds no software statement: give the file the programmer's dashboard gave you", from)
+	}
+	return data, nil
 }
 
 // check refuses what the shared flags (or their variables) say wrong, before cmd
@@ -141,7 +187,11 @@ func (s *step) out() output {
 	}
 }
 
-func (s *step) ok(resp any, human func(w io.Writer)) error { return s.out().ok(resp, human) }
+// ok prints a success: raw is the API's answer as received, for --json (nil when the
+// server sent none, or not whole: resp is printed then).
+func (s *step) ok(raw json.RawMessage, resp any, human func(w io.Writer)) error {
+	return s.out().ok(raw, resp, human)
+}
 
 // fail reports err, naming the signal when one stopped the command.
 func (s *step) fail(err error) error { return s.out().fail(s.a.interruption(err)) }
@@ -159,10 +209,14 @@ func (s *step) open(role assets.Role) (*client.Device, error) {
 		return nil, err
 	}
 	s.storeKind = store.Kind()
+	statement, err := s.a.sf.softwareStatement(s.a.e)
+	if err != nil {
+		return nil, err
+	}
 	name := s.device()
 	return client.OpenDevice(client.DeviceConfig{
 		Name: name, Server: s.a.sf.server, SP: s.a.sf.sp, Preset: presetFor(name, s.a.sf.preset),
-		Role: roleFor(name, role), Store: store, Trace: s.onExchange,
+		Role: roleFor(name, role), Store: store, Trace: s.onExchange, SoftwareStatement: statement,
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) signinCommand() *cobra.Command {
@@ -38,8 +39,8 @@ the same ID joins the same profile.`,
 		if err != nil {
 			return s.fail(err)
 		}
-		return s.ok(tok, func(w io.Writer) {
-			fmt.Fprintf(w, "%s signed in to profile %s\n", s.device(), d.State().Claims.Subject)
+		return s.ok(tok.Raw, tok, func(w io.Writer) {
+			fmt.Fprintf(w, "%s signed in to profile %s\n", s.device(), present.Safe(d.State().Claims.Subject))
 			printTokenExpiry(w, tok)
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // Device states as status names them.
@@ -73,7 +74,7 @@ the records only: no network call. Exits 1 when any device cannot be used as it 
 				}
 				answer.Devices = append(answer.Devices, sd)
 			}
-			if err := s.ok(answer, func(w io.Writer) { writeStatus(w, answer, now) }); err != nil {
+			if err := s.ok(nil, answer, func(w io.Writer) { writeStatus(w, answer, now) }); err != nil {
 				return err
 			}
 			if unusable > 0 {
@@ -85,7 +86,7 @@ the records only: no network call. Exits 1 when any device cannot be used as it 
 		},
 	}
 	refuseShared(cmd, "status lists every device of this machine, on every server; 'handoff whoami --device NAME' shows one",
-		"server", "sp", "device", "preset", "trace", "timeout")
+		"server", "sp", "device", "preset", "trace", "timeout", "software-statement")
 	return cmd
 }
 
@@ -118,7 +119,7 @@ func writeStatus(w io.Writer, answer statusAnswer, now time.Time) {
 		if d.NotAfter != 0 {
 			expiry = until(now, d.NotAfter.Time())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, d.Server, d.SP, orDash(d.Subject), d.State, expiry, d.Store)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, present.Safe(d.Server), d.SP, orDash(present.Safe(d.Subject)), d.State, expiry, d.Store)
 	}
 	tw.Flush()
 	fmt.Fprint(w, table.String())

@@ -9,15 +9,17 @@ import (
 	"time"
 
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // maxTraceBody is how much of a body --trace shows; the rest is counted.
 const maxTraceBody = 2048
 
 // writeExchange prints one HTTP exchange for --trace, the way curl -v does: ">" for
-// what was sent, "<" for what came back. The client has already redacted secrets.
+// what was sent, "<" for what came back. The client has already redacted secrets;
+// what the server sent (headers, bodies) is shown terminal-safe.
 func writeExchange(w io.Writer, x client.Exchange) {
-	fmt.Fprintf(w, "> %s %s\n", x.Method, x.URL)
+	fmt.Fprintf(w, "> %s %s\n", x.Method, present.Safe(x.URL))
 	writeHeaders(w, ">", x.RequestHeader)
 	writeBody(w, ">", x.RequestBody)
 	if x.Status == 0 {
@@ -38,7 +40,7 @@ func writeHeaders(w io.Writer, side string, h http.Header) {
 	sort.Strings(names)
 	for _, k := range names {
 		for _, v := range h[k] {
-			fmt.Fprintf(w, "%s %s: %s\n", side, k, v)
+			fmt.Fprintf(w, "%s %s: %s\n", side, present.Safe(k), present.Safe(v))
 		}
 	}
 }
@@ -54,7 +56,7 @@ func writeBody(w io.Writer, side string, b []byte) {
 		text = text[:maxTraceBody]
 	}
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		fmt.Fprintf(w, "%s   %s\n", side, line)
+		fmt.Fprintf(w, "%s   %s\n", side, present.Safe(strings.TrimSuffix(line, "\r")))
 	}
 	if more != "" {
 		fmt.Fprintf(w, "%s  %s\n", side, more)

@@ -47,7 +47,7 @@ func (a *app) uiCommand() *cobra.Command {
 		Use:   "handoff",
 		Short: "the phone and the TV side by side, on the embedded sandbox",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for _, name := range []string{"server", "device", "preset", "json", "trace", "timeout"} {
+			for _, name := range []string{"server", "device", "preset", "json", "trace", "timeout", "software-statement"} {
 				if cmd.Flags().Changed(name) {
 					return usagef("--%s is for the step commands (signin, link, redeem…) and handoff phone or tv; the two-device screen runs its own sandbox with a phone and a tv", name)
 				}
@@ -168,12 +168,17 @@ identity and secrets persist between runs under its --device name.`,
 			if err != nil {
 				return err
 			}
+			if a.sf.statementFile == "-" && a.e.stdinTTY {
+				return usagef("--software-statement - reads stdin, and here stdin is the terminal the screen needs: give the statement's file, or the statement itself in HANDOFF_SOFTWARE_STATEMENT")
+			}
+			statement, err := a.sf.softwareStatement(a.e)
+			if err != nil {
+				return err
+			}
 			relay := tui.NewTraceRelay()
 			dev, err := client.OpenDevice(client.DeviceConfig{
 				Name: s.device(), Server: a.sf.server, SP: a.sf.sp, Preset: presetFor(s.device(), a.sf.preset),
-				Role: role, Store: store, Trace: relay.Trace,
-				// A real server's registration (issue 11), as handoff swarm takes it.
-				SoftwareStatement: []byte(a.e.getenv("HANDOFF_SOFTWARE_STATEMENT")),
+				Role: role, Store: store, Trace: relay.Trace, SoftwareStatement: statement,
 			})
 			if err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 func (a *app) unlinkCommand() *cobra.Command {
@@ -44,56 +45,82 @@ answers yes, and is needed when no terminal is there to ask.`,
 				return s.fail(err)
 			}
 			self := d.State()
-			keys := a.unlinkKeys(args, self)
 			ctx, cancel := s.context()
 			defer cancel()
+			var res *client.UnlinkResult
 			if allOthers {
-				list, err := d.Devices(ctx)
-				if err != nil {
+				if res, err = a.unlinkOthers(ctx, cmd.Context(), d, self, yes); err != nil {
 					return s.fail(err)
 				}
-				for k := range list.Devices {
-					if k != self.Key {
-						keys = append(keys, k)
-					}
-				}
-				slices.Sort(keys)
+				return s.ok(res.Raw, res, func(w io.Writer) { writeUnlinked(w, res, nil) })
 			}
+			keys := a.unlinkKeys(args, self)
 			if others := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == self.Key }); len(others) > 0 && !yes {
 				if err := a.confirmUnlink(cmd.Context(), len(others), self); err != nil {
 					return s.fail(err)
 				}
 			}
-			res := &client.UnlinkResult{Status: "OK", UnlinkedDevices: []string{}}
-			if len(keys) > 0 {
-				if res, err = d.Unlink(ctx, keys...); err != nil {
-					return s.fail(err)
-				}
+			if res, err = d.Unlink(ctx, keys...); err != nil {
+				return s.fail(err)
 			}
-			return s.ok(res, func(w io.Writer) {
-				switch n := len(res.UnlinkedDevices); {
-				case n == 0 && allOthers:
-					fmt.Fprintln(w, "no other device is linked to this profile")
-				case n == 0:
-					fmt.Fprintln(w, "nothing was unlinked")
-				default:
-					fmt.Fprintf(w, "unlinked %d device(s):\n", n)
-					for _, k := range res.UnlinkedDevices {
-						fmt.Fprintln(w, " ", k)
-					}
-				}
-				if missed := notUnlinked(keys, res.UnlinkedDevices); len(missed) > 0 && !allOthers {
-					fmt.Fprintln(w, "not devices of this profile, left alone:")
-					for _, k := range missed {
-						fmt.Fprintln(w, " ", k)
-					}
-				}
-			})
+			return s.ok(res.Raw, res, func(w io.Writer) { writeUnlinked(w, res, keys) })
 		},
 	}
 	cmd.Flags().BoolVar(&allOthers, "all-others", false, "unlink every device of the profile but this one")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "unlink other devices without asking")
 	return cmd
+}
+
+// unlinkOthers is unlink --all-others: the client lists the profile and unlinks the
+// others in as many calls as the list needs. Without --yes the list is read first, to
+// ask about as many devices as it holds.
+func (a *app) unlinkOthers(ctx, signal context.Context, d *client.Device, self client.DeviceState, yes bool) (*client.UnlinkResult, error) {
+	if !yes {
+		list, err := d.Devices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n := len(list.Devices)
+		if _, in := list.Devices[self.Key]; in {
+			n--
+		}
+		if n == 0 {
+			return &client.UnlinkResult{Status: "OK", UnlinkedDevices: []string{}}, nil
+		}
+		if err := a.confirmUnlink(signal, n, self); err != nil {
+			return nil, err
+		}
+	}
+	return d.UnlinkOthers(ctx)
+}
+
+// shownKeys is how many unlinked keys the human output lists; --json has them all.
+const shownKeys = 20
+
+// writeUnlinked says what unlink did; asked are the keys given on the command line
+// (none for --all-others), so that those the service left alone are named.
+func writeUnlinked(w io.Writer, res *client.UnlinkResult, asked []string) {
+	switch n := len(res.UnlinkedDevices); {
+	case n == 0 && asked == nil:
+		fmt.Fprintln(w, "no other device is linked to this profile")
+	case n == 0:
+		fmt.Fprintln(w, "nothing was unlinked")
+	default:
+		fmt.Fprintf(w, "unlinked %d device(s):\n", n)
+		for i, k := range res.UnlinkedDevices {
+			if i == shownKeys && n > shownKeys+1 {
+				fmt.Fprintf(w, "  … and %d more (--json lists them all)\n", n-shownKeys)
+				break
+			}
+			fmt.Fprintln(w, " ", present.Safe(k))
+		}
+	}
+	if missed := notUnlinked(asked, res.UnlinkedDevices); len(missed) > 0 {
+		fmt.Fprintln(w, "not devices of this profile, left alone:")
+		for _, k := range missed {
+			fmt.Fprintln(w, " ", present.Safe(k))
+		}
+	}
 }
 
 // unlinkKeys turns the arguments into device keys: a device this machine plays on the

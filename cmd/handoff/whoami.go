@@ -10,6 +10,7 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // whoami is what `handoff whoami --json` prints: the device's state, no secret.
@@ -49,7 +50,7 @@ func (a *app) whoamiCommand() *cobra.Command {
 			if !st.NotAfter.IsZero() {
 				w.NotAfter = client.Millis(st.NotAfter.UnixMilli())
 			}
-			return s.ok(w, func(out io.Writer) { writeWhoami(out, s.device(), st, time.Now()) })
+			return s.ok(nil, w, func(out io.Writer) { writeWhoami(out, s.device(), st, time.Now()) })
 		},
 	}
 }
@@ -61,9 +62,9 @@ func writeWhoami(out io.Writer, name string, s client.DeviceState, now time.Time
 	fmt.Fprintf(tw, "server\t%s, service provider %s\n", s.Server, s.SP)
 	switch {
 	case s.Unlinked:
-		fmt.Fprintf(tw, "profile\t%s, but this device was unlinked: sign in or redeem a code again\n", orDash(s.Claims.Subject))
+		fmt.Fprintf(tw, "profile\t%s, but this device was unlinked: sign in or redeem a code again\n", orDash(present.Safe(s.Claims.Subject)))
 	case s.SignedIn:
-		fmt.Fprintf(tw, "profile\t%s (joined: %s)\n", s.Claims.Subject, orDash(s.JoinedVia))
+		fmt.Fprintf(tw, "profile\t%s (joined: %s)\n", present.Safe(s.Claims.Subject), orDash(present.Safe(s.JoinedVia)))
 		fmt.Fprintf(tw, "token\tvalid until %s\n", until(now, s.NotAfter))
 	default:
 		fmt.Fprintf(tw, "profile\tnone yet: handoff signin --sso-id ID, or handoff redeem CODE\n")
