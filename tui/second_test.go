@@ -277,3 +277,22 @@ func TestSecondScreenModePrecedence(t *testing.T) {
 		t.Fatalf("after esc, i types the phone's link code: mode %d", tv.mode())
 	}
 }
+
+func TestTourCoversThePullDirection(t *testing.T) {
+	tm := newTestModel(t, 200, 60, Options{Tour: true})
+	for tourSteps[tm.tour.step].title != pullTitle {
+		tm.press("]")
+	}
+	if tm.focus != 1 {
+		t.Fatal("the pull page gives the keyboard to the TV")
+	}
+	tm.wantScreen(t, "g shows a code", "the page should say what to press")
+	tm.press("g", "tab", "A")
+	send(tm.Model, pasteMsg(fakeTVCode))
+	tm.press("enter", "enter", "enter")
+	tm.tick()
+	tm.press("tab", "a")
+	tm.wantScreen(t, "Done on screen", "the page is done once the TV signed in by code and asked to play")
+	tm.press("]")
+	tm.wantScreen(t, "needs no second TV-provider login", "the next page compares the two directions")
+}
