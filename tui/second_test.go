@@ -296,3 +296,12 @@ func TestTourCoversThePullDirection(t *testing.T) {
 	tm.press("]")
 	tm.wantScreen(t, "needs no second TV-provider login", "the next page compares the two directions")
 }
+
+func TestTVCodeInPlainHasNoArt(t *testing.T) {
+	tm := newTestModel(t, 120, 40, Options{Plain: true})
+	tm.press("tab", "g")
+	s := tm.screen()
+	if strings.ContainsAny(s, "█▀▄") || !strings.Contains(s, "code K7M2PQ9") || !strings.Contains(s, "not drawn in --plain") {
+		t.Fatalf("--plain words the TV's code, with no large type or QR image:\n%s", s)
+	}
+}
