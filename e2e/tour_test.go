@@ -36,7 +36,7 @@ func TestTourFromAFreshStart(t *testing.T) {
 	}
 	term.keys("[")
 	term.waitText("Tour 5/6 · The TV joins", 5*time.Second)
-	for range 6 {
+	for range 8 {
 		term.keys("]")
 	}
 	s := term.waitText("Tour · Summary", 5*time.Second)

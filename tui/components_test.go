@@ -104,22 +104,29 @@ func TestDeviceTableUpdateAndView(t *testing.T) {
 }
 
 func TestLinkCardView(t *testing.T) {
-	c := linkCard{link: &client.LinkCode{Code: "AB3K9Z", NotBefore: client.Millis(fixedNow.UnixMilli()), NotAfter: client.Millis(fixedNow.Add(10 * time.Minute).UnixMilli())}}
-	c.draw("http://127.0.0.1:8765", "demo", NewStyles(true, false), true, 200, 60)
-	if len(c.qrs) < 2 {
-		t.Fatalf("a 200x60 screen should hold the QR image at scale 2 too, has %d scales", len(c.qrs))
+	c := linkCard{link: &client.LinkCode{Code: "AB3K9Z", NotBefore: client.Millis(fixedNow.UnixMilli()), NotAfter: client.Millis(fixedNow.Add(10 * time.Minute).UnixMilli())},
+		public: client.PublicServer{URL: "http://192.0.2.7:8765", Offered: true}}
+	c.draw("demo", NewStyles(true, false), true, 200, 60)
+	if len(c.qr.imgs) < 2 {
+		t.Fatalf("a 200x60 screen should hold the QR image at scale 2 too, has %d scales", len(c.qr.imgs))
 	}
 	view := ansi.Strip(strings.Join(c.View(80, 50, fixedNow, NewStyles(true, false), "expiry", func(d time.Duration) string { return d.String() }), "\n"))
-	for _, want := range []string{"code AB3 K9Z", "expires in 10m0s", "/sandbox/link?code=AB3K9Z", "█"} {
+	for _, want := range []string{"code AB3 K9Z", "expires in 10m0s", "QR: http://192.0.2.7:8765/sandbox/link?code=AB3K9Z", "█"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the card lacks %q:\n%s", want, view)
 		}
 	}
-	plain := linkCard{link: c.link}
-	plain.draw("http://h", "demo", NewStyles(true, true), false, 80, 24)
+	if strings.Contains(view, "--lan") {
+		t.Errorf("a LAN address needs no --lan advice:\n%s", view)
+	}
+	plain := linkCard{link: c.link, public: client.PublicServer{URL: "http://127.0.0.1:8765", Loopback: true}}
+	plain.draw("demo", NewStyles(true, true), false, 80, 24)
 	pv := strings.Join(plain.View(80, 24, fixedNow, NewStyles(true, true), "expiry", func(time.Duration) string { return "soon" }), "\n")
 	if strings.ContainsAny(pv, "█▀▄#") || !strings.Contains(pv, "code AB3 K9Z") {
 		t.Fatalf("--plain draws no digit art and no QR image:\n%s", pv)
+	}
+	if !strings.Contains(pv, "A phone cannot open this loopback address") || !strings.Contains(pv, "--lan") {
+		t.Fatalf("a loopback QR must say a phone cannot open it and name --lan:\n%s", pv)
 	}
 }
 

@@ -40,9 +40,27 @@ type PlatformDevice interface {
 	RokuSignIn(ctx context.Context, subscriberID string) (*client.ServiceToken, error)
 }
 
+// PublicDevice is a device that can ask where other devices reach its server (the
+// sandbox's GET /sandbox/info): the QR images carry that address.
+type PublicDevice interface {
+	PublicServer(ctx context.Context) (client.PublicServer, error)
+}
+
+// SecondScreenDevice takes part in the direction most TV apps know (docs/second-screen.md):
+// a TV shows a code and polls; a phone activates it and signs in with the TV
+// provider; the TV then plays.
+type SecondScreenDevice interface {
+	ShowCode(ctx context.Context, legacy bool, mvpd string) (*client.TVCode, error)
+	PollCodeSignIn(ctx context.Context, code *client.TVCode) (*client.CodeSignIn, error)
+	ActivateCode(ctx context.Context, code, mvpd, userID string) (*client.MVPDLogin, error)
+	Authorize(ctx context.Context, resource string) (*client.Decision, error)
+}
+
 var (
-	_ Device         = (*client.Device)(nil)
-	_ ProviderDevice = (*client.Device)(nil)
-	_ PlatformDevice = (*client.Device)(nil)
-	_ LegacyDevice   = (*client.Device)(nil)
+	_ PublicDevice       = (*client.Device)(nil)
+	_ SecondScreenDevice = (*client.Device)(nil)
+	_ Device             = (*client.Device)(nil)
+	_ ProviderDevice     = (*client.Device)(nil)
+	_ PlatformDevice     = (*client.Device)(nil)
+	_ LegacyDevice       = (*client.Device)(nil)
 )

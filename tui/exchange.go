@@ -43,6 +43,16 @@ func stepOf(ex client.Exchange) (string, bool) {
 		return "6 devices (poll)", true
 	case has("/unlink"):
 		return "6 unlink", false
+	case strings.Contains(path, "/profiles/code/"):
+		return "TV code (poll)", true
+	case has("/regcode"), has("/sessions") && ex.RequestHeader.Get("AD-Service-Token") == "":
+		return "show a code", false
+	case strings.Contains(path, "/sandbox/activate"):
+		return "activate TV code", false
+	case strings.Contains(path, "/decisions/authorize"):
+		return "play (authorize)", false
+	case has("/sandbox/info"):
+		return "public address", false
 	case has("/sessions"), strings.Contains(path, "/mvpd-login/"), strings.Contains(path, "/authenticate"):
 		return "3 TV provider", false
 	case strings.Contains(path, "/profiles"):

@@ -29,8 +29,10 @@ type fakeDevice struct {
 }
 
 type fakeProviders struct {
-	mu       sync.Mutex
-	profiles map[string]client.MVPDProfile
+	mu        sync.Mutex
+	profiles  map[string]client.MVPDProfile
+	activated map[string]*client.CodeSignIn // TV codes a second screen signed in with
+	public    client.PublicServer           // what PublicServer answers; zero: loopback
 }
 
 func newFake(name string, role assets.Role, key string) *fakeDevice {

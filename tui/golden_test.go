@@ -64,6 +64,19 @@ var screens = []struct {
 		tm.tv.st.Preset, tm.panes[1].state.Preset = roku, roku
 		tm.press("tab")
 	}},
+	{"tv-code", Options{}, func(_ *testing.T, tm testModel) { tm.press("tab", "g") }},
+	{"tv-code-played", Options{}, func(_ *testing.T, tm testModel) {
+		tm.press("tab", "g", "tab", "A")
+		send(tm.Model, pasteMsg(fakeTVCode))
+		tm.press("enter", "enter", "enter")
+		tm.tick()
+		tm.press("tab", "a")
+	}},
+	{"activate-entry", Options{}, func(_ *testing.T, tm testModel) { tm.press("A", "k", "7", "m") }},
+	{"phone-page", Options{}, func(_ *testing.T, tm testModel) { tm.press("w") }},
+	{"clock-shifted", Options{}, func(_ *testing.T, tm testModel) {
+		send(tm.Model, ExchangeMsg{Device: "phone", Status: 200, ResponseHeader: map[string][]string{clockHeader: {"10m0s"}}})
+	}},
 }
 
 // traffic is what the HTTP panel shows: two exchanges of the phone, as the client

@@ -50,6 +50,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onPickKey(msg, p)
 	case modeProviderUser:
 		return m.onUserKey(msg, p)
+	case modeTVCodeEntry:
+		return m.onTVCodeKey(msg, p)
 	case modeConfirmUnlink:
 		keys := p.confirm
 		p.confirm = nil
@@ -116,11 +118,36 @@ func (m *Model) onDeviceKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 	case key.Matches(msg, k.Roku) && md == modeCodeEntry && p.canRoku():
 		p.say(levelInfo, "Signing in with Roku as "+DefaultRokuUser+"…")
 		return m.start(m.focus, opRoku, DefaultRokuUser, nil)
+	case (key.Matches(msg, k.ShowCode) || key.Matches(msg, k.LegacyCode)) && (md == modeCodeEntry || md == modeTVCode) && p.canSecondScreen():
+		legacy := key.Matches(msg, k.LegacyCode)
+		p.say(levelInfo, "Asking the service for a code to show…")
+		return m.start(m.focus, opShowCode, map[bool]string{true: "legacy", false: ""}[legacy], nil)
+	case key.Matches(msg, k.Back) && md == modeTVCode:
+		if p.tvCode.signIn == nil {
+			p.tvCode = tvCodeCard{}
+			p.say(levelInfo, "Code put away. Type the phone's link code, or g shows a new code.")
+		}
+	case key.Matches(msg, k.Play) && !p.primary() && p.canSecondScreen():
+		p.say(levelInfo, "Asking to play "+playResource+"…")
+		return m.start(m.focus, opPlay, playResource, nil)
+	case key.Matches(msg, k.Activate) && p.primary() && p.canSecondScreen():
+		p.tvCodeIn.Reset()
+		p.hold(modeTVCodeEntry)
+		p.say(levelInfo, "Type the code the TV shows, then enter; esc cancels.")
+	case key.Matches(msg, k.PhonePage) && p.primary():
+		if md == modePhonePage {
+			p.release()
+			return nil
+		}
+		p.hold(modePhonePage)
+		return m.start(m.focus, opPublic, "", nil)
+	case key.Matches(msg, k.Back) && md == modePhonePage:
+		p.release()
 	case key.Matches(msg, k.Link) && p.primary() && p.signedIn():
 		p.card.autoCodes = 0
 		p.say(levelInfo, "Asking for a link code…")
 		return m.start(m.focus, opLink, "", nil)
-	case key.Matches(msg, k.ShowQR) && md == modeLinkCard && p.card.qr != "":
+	case key.Matches(msg, k.ShowQR) && p.fullQR() != nil:
 		m.showQR = true
 	case key.Matches(msg, k.Copy) && md == modeLinkCard:
 		p.say(levelOK, "Copied "+present.GroupCode(p.card.link.Code)+" to the clipboard (OSC 52; the terminal must allow it).")
@@ -174,8 +201,31 @@ func (m *Model) onCodeKey(msg tea.KeyPressMsg, p *pane) (tea.Cmd, bool) {
 }
 
 func (m *Model) pick(p *pane) {
+	p.picker.forCode = p.activating
 	p.hold(modePickProvider)
 	p.say(levelInfo, "Choose a TV provider: ↑/↓ move, enter chooses it, esc cancels.")
+}
+
+// onTVCodeKey is the phone's entry for a code a TV shows: enter goes on to the TV
+// provider, as a person on the activation page would.
+func (m *Model) onTVCodeKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Next):
+		code, err := client.NormalizeTVCode(p.tvCodeIn.Value())
+		if err != nil {
+			p.say(levelErr, client.Explain(err))
+			return nil
+		}
+		p.activating = code
+		m.pick(p)
+		p.say(levelInfo, "Choose the TV provider to activate "+present.GroupCode(code)+" with: ↑/↓ move, enter chooses it, esc cancels.")
+	case key.Matches(msg, m.keys.Back):
+		p.release()
+		p.say(levelInfo, "No TV code activated.")
+	case !p.tvCodeIn.Update(msg) && key.Matches(msg, m.keys.Switch):
+		return m.onDeviceKey(msg, p)
+	}
+	return nil
 }
 
 // onPickKey moves in the TV provider list (step 3).
@@ -187,6 +237,11 @@ func (m *Model) onPickKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 		p.say(levelInfo, "Type the user id at "+p.picker.chosen().Name+", then enter; esc goes back to the list.")
 	case key.Matches(msg, m.keys.Back), key.Matches(msg, m.keys.Provider):
 		p.release()
+		if p.activating != "" {
+			p.activating = ""
+			p.say(levelInfo, "The TV's code was not activated. A types one again.")
+			return nil
+		}
 		p.say(levelInfo, "No TV provider chosen. p opens the list again; l makes a link code.")
 	case key.Matches(msg, m.keys.Quit), key.Matches(msg, m.keys.Help), key.Matches(msg, m.keys.Switch):
 		return m.onDeviceKey(msg, p)
@@ -205,6 +260,11 @@ func (m *Model) onUserKey(msg tea.KeyPressMsg, p *pane) tea.Cmd {
 		}
 		p.release()
 		mv := p.picker.chosen()
+		if code := p.activating; code != "" {
+			p.activating = ""
+			p.say(levelInfo, "Activating the TV's code "+present.GroupCode(code)+" with "+mv.Name+" as "+user+"…")
+			return m.start(m.focus, opActivate, code, []string{mv.ID, user})
+		}
 		p.say(levelInfo, "Signing in with "+mv.Name+" as "+user+"…")
 		return m.start(m.focus, opMVPD, mv.ID, []string{user})
 	case key.Matches(msg, m.keys.Back):
@@ -241,6 +301,8 @@ func (m *Model) onPaste(msg tea.PasteMsg) {
 		p.identity.Update(msg)
 	case modeProviderUser:
 		p.picker.user.Update(msg)
+	case modeTVCodeEntry:
+		p.tvCodeIn.Update(msg)
 	case modeCodeEntry:
 		p.hold(modeTypingCode)
 		fallthrough
@@ -270,6 +332,12 @@ func (m *Model) next(p *pane) tea.Cmd {
 		return m.start(m.focus, opLink, "", nil)
 	case md == modeLinkCard:
 		p.say(levelInfo, "The TV is next: type the code there (tab switches device).")
+	case md == modeTVCode && p.tvCode.signIn != nil:
+		p.say(levelInfo, "a plays a resource with the TV provider sign-in.")
+	case md == modeTVCode:
+		p.say(levelInfo, "Activate the code on a phone: the phone pane's A, or the page under the QR image.")
+	case md == modePhonePage:
+		p.release()
 	case md == modeCodeEntry && p.codeIn.Value() == "":
 		p.hold(modeTypingCode)
 		p.say(levelInfo, "Type the code the phone shows, then enter.")
@@ -292,6 +360,7 @@ func (m *Model) signInAgain(p *pane) tea.Cmd {
 	p.state.SignedIn = false
 	p.table.devices, p.table.listed = nil, false
 	p.card.link, p.card.showLink = nil, false
+	p.tvCode, p.play, p.activating = tvCodeCard{}, playResult{}, ""
 	p.providers, p.providerNote, p.authn, p.authnNote = nil, "", nil, ""
 	p.release()
 	if p.primary() {

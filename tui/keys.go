@@ -13,6 +13,8 @@ type KeyMap struct {
 	HTTP, Tour, TourNext, TourPrev     key.Binding
 	Polls, CopyCurl, SaveHAR, Fresh    key.Binding
 	TypeCode, Ghosts, Back             key.Binding
+	ShowCode, LegacyCode, Play         key.Binding
+	Activate, PhonePage                key.Binding
 }
 
 // DefaultKeyMap is the key map; letters never collide with what the code entry takes
@@ -54,6 +56,11 @@ func DefaultKeyMap() KeyMap {
 		Fresh:       b("f", "tour: fresh start", "f"),
 		TypeCode:    b("i", "type the code", "i"),
 		Ghosts:      b("x", "unlink leftovers of earlier runs", "x"),
+		ShowCode:    b("g", "TV: show a code (second screen)", "g"),
+		LegacyCode:  b("G", "TV: show a v1 regcode", "G"),
+		Play:        b("a", "TV: play (authorize)", "a"),
+		Activate:    b("A", "phone: activate a TV's code", "A"),
+		PhonePage:   b("w", "phone: QR of the phone page", "w"),
 	}
 }
 
@@ -61,8 +68,8 @@ func DefaultKeyMap() KeyMap {
 // Model.shortHelp: the keys that act now.)
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.TypeCode, k.Refresh, k.SignInAgain},
-		{k.Provider, k.SignOut, k.Roku, k.Link, k.Copy, k.ShowQR, k.DevicesTab, k.Back},
+		{k.Next, k.Switch, k.SwitchBack, k.Edit, k.TypeCode, k.ShowCode, k.LegacyCode, k.Play, k.Refresh, k.SignInAgain},
+		{k.Provider, k.SignOut, k.Roku, k.Link, k.Copy, k.ShowQR, k.PhonePage, k.Activate, k.DevicesTab, k.Back},
 		{k.Up, k.Down, k.Select, k.Unlink, k.Ghosts, k.Yes, k.No},
 		{k.HTTP, k.Polls, k.CopyCurl, k.SaveHAR, k.Tour, k.TourNext, k.TourPrev, k.Fresh, k.Help, k.Quit},
 	}

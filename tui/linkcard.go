@@ -1,11 +1,8 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 	"time"
-
-	"charm.land/lipgloss/v2"
 
 	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
@@ -19,54 +16,22 @@ type linkCard struct {
 	autoCodes int             // codes made on their own since the last key
 	linkStale bool            // expired, and no new one will come without a key
 	linkKnown map[string]bool // device keys listed when the code was made, to notice the join
-	url       string          // what the QR image holds
-	digits    []string        // the code in large type
-	qr        string          // the QR image at its smallest; "" when it cannot be drawn
-	qrs       []qrImage       // the QR image at scales 1, 2 …, as far as the screen holds
-	qrErr     error
-}
-
-// qrImage is the link code's QR image drawn at one scale, with its size in cells.
-type qrImage struct {
-	text string
-	w, h int
+	// public is where other devices reach the server, asked for with the code: the
+	// QR image carries the link page under it.
+	public client.PublicServer
+	digits []string // the code in large type
+	qr     qrImages // the link page's QR image
 }
 
 // draw draws the code's large type and QR images once per code, style and screen
-// size: scale 1 always, and larger scales as long as they fit the screen, for the
-// full-screen image and big panes.
-func (c *linkCard) draw(server, sp string, s Styles, colour bool, width, height int) {
-	c.digits, c.qr, c.qrs, c.qrErr, c.url = nil, "", nil, nil, ""
+// size, for the card, the full-screen image and big panes.
+func (c *linkCard) draw(sp string, s Styles, colour bool, width, height int) {
+	c.digits, c.qr = nil, qrImages{}
 	if c.link == nil {
 		return
 	}
 	c.digits = strings.Split(s.Digits.Style.Render(present.BigDigits(c.link.Code, false)), "\n")
-	c.url = client.LinkURL(server, sp, c.link.Code)
-	n, err := present.QRModules(c.url)
-	if err != nil {
-		c.qrErr = err
-		return
-	}
-	for scale := 1; scale == 1 || (scale*n <= width && (scale*n+1)/2+1 <= height); scale++ {
-		img, err := present.RenderQRScaled(c.url, colour, s.Dark, scale)
-		if err != nil {
-			c.qrErr = err
-			return
-		}
-		c.qrs = append(c.qrs, qrImage{text: img, w: lipgloss.Width(img), h: strings.Count(img, "\n") + 1})
-	}
-	c.qr = c.qrs[0].text
-}
-
-// bigQR is the largest QR image that fits w×h cells (the smallest if none does).
-func (c *linkCard) bigQR(w, h int) qrImage {
-	best := qrImage{}
-	for _, img := range c.qrs {
-		if best.text == "" || (img.w <= w && img.h <= h) {
-			best = img
-		}
-	}
-	return best
+	c.qr.draw(c.public.LinkURL(sp, c.link.Code), s, colour, width, height)
 }
 
 // View draws the card in width×height cells under the token's expiry line; countdown
@@ -87,19 +52,14 @@ func (c *linkCard) View(width, height int, now time.Time, s Styles, expiry strin
 	if !s.Plain {
 		out = append(out, bar(s, min(width, 40), left, total)+" "+countdown(left))
 	}
-	room := height - len(out) - 1
-	switch {
-	case c.qrErr != nil:
-		out = append(out, "The QR image could not be drawn; the code above works the same.")
-	case s.Plain:
-		// A screen reader would spell the image out block by block.
-		out = append(out, "The QR image is not drawn in --plain: z shows it full screen.")
-	case c.qrs[0].w > width:
-		out = append(out, fmt.Sprintf("The QR image needs %d columns: z shows it full screen.", c.qrs[0].w))
-	case c.qrs[0].h > room:
-		out = append(out, fmt.Sprintf("The QR image needs %d more rows: z shows it full screen.", c.qrs[0].h-room))
-	default:
-		out = append(out, strings.Split(c.bigQR(width, room).text, "\n")...)
+	var tail []string
+	if c.public.Loopback {
+		tail = wrap("A phone cannot open this loopback address: start handoff with --lan (or --advertise URL) for a real phone to scan it.", width)
+		for i, t := range tail {
+			tail[i] = s.Warn.Render(t)
+		}
 	}
-	return append(out, s.Muted.Render(cut("QR: "+c.url, width)))
+	tail = append(tail, urlLines("QR: ", c.qr.url, width, s)...)
+	out = append(out, c.qr.lines(width, height-len(out)-len(tail), s, "the code above works the same")...)
+	return append(out, tail...)
 }

@@ -24,6 +24,11 @@ type resultMsg struct {
 	profiles *client.Profiles
 	authn    *client.Authentication
 	logout   *client.Logout
+
+	public     client.PublicServer
+	tvCode     *client.TVCode // the code the TV shows; also what a poll asks about
+	codeSignIn *client.CodeSignIn
+	decision   *client.Decision
 }
 
 // retryMsg runs a step again after a backoff.

@@ -15,6 +15,9 @@ const (
 	modeUnlinked                  // this device was unlinked from its profile
 	modeLinkCard                  // the phone shows its link code
 	modeDevices                   // signed in: token, TV provider, devices
+	modePhonePage                 // the phone shows the QR image of the sandbox's phone page
+	modeTVCodeEntry               // the phone types a code a TV shows, to activate it
+	modeTVCode                    // a TV not joined shows a code for a second screen
 )
 
 // hold enters a mode on purpose (an entry, a list, a question) until a key ends it;
@@ -24,7 +27,10 @@ func (p *pane) hold(md mode) {
 	p.identity.Blur()
 	p.picker.user.Blur()
 	p.codeIn.Blur()
+	p.tvCodeIn.Blur()
 	switch md {
+	case modeTVCodeEntry:
+		p.tvCodeIn.Focus()
 	case modeEditIdentity:
 		p.identity.Focus()
 	case modeProviderUser:
@@ -46,7 +52,11 @@ func (p *pane) mode() mode {
 		return h
 	case h == modeTypingCode && !p.primary() && !signed:
 		return h
-	case (h == modePickProvider || h == modeProviderUser || h == modeConfirmUnlink) && signed:
+	case (h == modePickProvider || h == modeProviderUser) && (signed || p.activating != ""):
+		return h
+	case h == modeConfirmUnlink && signed:
+		return h
+	case (h == modeTVCodeEntry || h == modePhonePage) && p.primary():
 		return h
 	}
 	switch {
@@ -54,6 +64,8 @@ func (p *pane) mode() mode {
 		return modeUnlinked
 	case p.primary() && !signed:
 		return modeIdentity
+	case !signed && p.tvCode.code != nil:
+		return modeTVCode
 	case !signed:
 		return modeCodeEntry
 	case p.primary() && p.card.showLink && p.card.link != nil:
@@ -78,7 +90,7 @@ func (m *Model) layer() layer {
 	switch {
 	case m.showHelp:
 		return layerHelp
-	case m.showQR && p != nil && p.card.link != nil && p.card.showLink:
+	case m.showQR && p != nil && p.fullQR() != nil:
 		return layerQR
 	case m.showHTTP && p != nil && !p.typing():
 		return layerHTTP
@@ -89,8 +101,28 @@ func (m *Model) layer() layer {
 // typing is whether the device's keys go to an entry or a question first.
 func (p *pane) typing() bool {
 	switch p.mode() {
-	case modeEditIdentity, modeTypingCode, modeProviderUser, modePickProvider, modeConfirmUnlink:
+	case modeEditIdentity, modeTypingCode, modeProviderUser, modePickProvider, modeConfirmUnlink, modeTVCodeEntry:
 		return true
 	}
 	return false
+}
+
+// fullQR is the QR image the mode shows, which z puts alone on the screen, with its
+// caption; nil when the mode shows none.
+func (p *pane) fullQR() *qrImages {
+	var q *qrImages
+	switch p.mode() {
+	case modeLinkCard:
+		q = &p.card.qr
+	case modePhonePage:
+		q = &p.phone.qr
+	case modeTVCode:
+		if p.tvCode.pending() {
+			q = &p.tvCode.qr
+		}
+	}
+	if q == nil || q.small() == "" {
+		return nil
+	}
+	return q
 }

@@ -86,7 +86,8 @@ type Model struct {
 	helpView viewport.Model // the help, scrolled when it is taller than the screen
 	showQR   bool           // the focused device's QR image alone on the screen
 
-	serverDown    string // why the server cannot be reached, while it cannot
+	clock         sandboxClock // the sandbox clock's shift, as its answers say
+	serverDown    string       // why the server cannot be reached, while it cannot
 	probeAttempts int
 	tour          tour
 	chrome        chrome
@@ -113,7 +114,7 @@ func (m *Model) setStyles(dark bool) {
 	m.styles = NewStyles(dark, m.opts.Plain)
 	m.help.Styles = m.styles.Help
 	for _, p := range m.panes {
-		m.drawLink(p)
+		m.drawCards(p)
 		for _, e := range p.entries() {
 			e.setStyles(m.styles)
 		}
@@ -140,12 +141,18 @@ func (m *Model) Init() tea.Cmd {
 
 // start runs a step unless the same step is already running on that device.
 func (m *Model) start(dev int, o op, arg string, keys []string) tea.Cmd {
-	p := m.panes[dev]
+	return m.startReq(resultMsg{dev: dev, op: o, arg: arg, keys: keys})
+}
+
+// startReq is start for a step that needs more than an argument (the TV code a poll
+// asks about).
+func (m *Model) startReq(req resultMsg) tea.Cmd {
+	p, o := m.panes[req.dev], req.op
 	if p.busy[o] {
 		return nil
 	}
 	p.busy[o] = true
-	run := runStep(p.caps, dev, o, arg, keys)
+	run := runStep(p.caps, req)
 	if steps[o].quiet || m.opts.Plain || m.spinning {
 		return run
 	}
@@ -197,7 +204,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.ColorProfileMsg:
 		m.colour = !m.opts.Plain && msg.Profile > colorprofile.ASCII
 		for _, p := range m.panes {
-			m.drawLink(p)
+			m.drawCards(p)
 		}
 	case spinner.TickMsg:
 		if !m.inFlight() {
@@ -220,6 +227,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case probeAgainMsg:
 		return m, probe(m.opts.Probe)
 	case ExchangeMsg:
+		m.clock.observe(client.Exchange(msg))
 		for _, p := range m.panes {
 			if p.state.Name == msg.Device {
 				p.http.add(client.Exchange(msg))
@@ -248,7 +256,7 @@ func (m *Model) layout() {
 			e.SetWidth(w)
 		}
 		p.http.layout(m.width, m.height)
-		m.drawLink(p)
+		m.drawCards(p)
 	}
 	if m.showHelp {
 		y := m.helpView.YOffset()
@@ -281,6 +289,10 @@ func (m *Model) onTick() []tea.Cmd {
 	now := m.now()
 	var cmds []tea.Cmd
 	for i, p := range m.panes {
+		if p.tvCode.pending() {
+			// Once a tick: the answer is the TV's only news that a phone signed in.
+			cmds = append(cmds, m.startReq(resultMsg{dev: i, op: opPollCode, tvCode: p.tvCode.code}))
+		}
 		if !p.signedIn() {
 			continue
 		}

@@ -97,8 +97,8 @@ func TestPhoneSignsInThenMakesALinkCode(t *testing.T) {
 	}
 	tm.press("l")
 	p := tm.panes[0]
-	if !p.card.showLink || p.card.link.Code != "482913" || p.card.qr == "" {
-		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.card.showLink, p.card.link, len(p.card.qr))
+	if !p.card.showLink || p.card.link.Code != "482913" || p.card.qr.small() == "" {
+		t.Fatalf("link card not ready: show %v link %+v qr %d bytes", p.card.showLink, p.card.link, len(p.card.qr.small()))
 	}
 	s := tm.screen()
 	for _, want := range []string{"code 482 913", "expires in 9:58", "QR: http://127.0.0.1:8765/sandbox/link?code=482913"} {
@@ -346,7 +346,7 @@ func TestTourStaysOnEachStepUntilTheUserMovesOn(t *testing.T) {
 	tm.wantScreen(t, "Tour · Summary", "the tour should end with a summary")
 	tm.wantScreen(t, "Phone: signed in as tour-", "the summary should say what the phone did")
 	tm.press("[")
-	tm.wantScreen(t, "The browser", "[ should work on the last page")
+	tm.wantScreen(t, "The two directions", "[ should work on the last page")
 	tm.press("esc", "t")
 	if strings.Contains(tm.screen(), "Tour ·") {
 		t.Fatal("t should close the tour")
@@ -492,14 +492,14 @@ func TestRokuSignsInWithoutACode(t *testing.T) {
 func TestStylesFollowTheTerminal(t *testing.T) {
 	tm := newTestModel(t, 120, 40, Options{})
 	tm.press("enter", "l")
-	colourQR := tm.panes[0].card.qr
+	colourQR := tm.panes[0].card.qr.small()
 	send(tm.Model, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
-	darkQR := tm.panes[0].card.qr
+	darkQR := tm.panes[0].card.qr.small()
 	if darkQR == colourQR || strings.Contains(darkQR, "\x1b[") {
 		t.Fatal("without colours the QR image should be drawn in the terminal's own colours")
 	}
 	send(tm.Model, tea.BackgroundColorMsg{Color: color.White})
-	if tm.styles.Dark || tm.panes[0].card.qr == darkQR {
+	if tm.styles.Dark || tm.panes[0].card.qr.small() == darkQR {
 		t.Fatal("a light background should switch the styles and redraw the QR image for it")
 	}
 }

@@ -35,7 +35,13 @@ type pane struct {
 	identity entry // the phone's D2C identity (step 1)
 	codeIn   entry // the TV's code entry (step 5)
 
-	card linkCard // step 4: the link code the phone shows
+	card  linkCard  // step 4: the link code the phone shows
+	phone phonePage // the phone page's QR image, for a real phone
+
+	tvCode     tvCodeCard // the code a TV shows for a second screen
+	tvCodeIn   entry      // the phone types a TV's code to activate it
+	activating string     // that code, while the TV provider is picked for it
+	play       playResult // the TV's last decision for a resource
 
 	providers    *client.Profiles       // the profile's TV provider sign-ins; nil until read
 	providerNote string                 // why they could not be read
@@ -70,6 +76,7 @@ func newPane(label string, d Device, identity string) *pane {
 	p.identity.SetValue(identity)
 	p.picker = newProviderPicker()
 	p.codeIn = newEntry("code › ", "123 456", 40, codeRune, true)
+	p.tvCodeIn = newEntry("TV code › ", "K7M 2PQ9", 40, codeRune, true)
 	if p.primary() {
 		p.say(levelInfo, "Press enter to sign in as "+identity+", or e to type another identity.")
 	} else {
@@ -93,6 +100,8 @@ func (p *pane) standing() string {
 		return "signed in"
 	case p.signedIn():
 		return "joined"
+	case p.tvCode.signIn != nil:
+		return "code activated"
 	case p.primary():
 		return "signed out"
 	}
@@ -139,7 +148,23 @@ func (p *pane) signedIn() bool { return p.state.SignedIn && !p.state.Unlinked }
 func (p *pane) unlinked() bool { return p.state.Unlinked && !p.startedOver }
 
 // entries are the pane's text entries, for styling and layout.
-func (p *pane) entries() []*entry { return []*entry{&p.identity, &p.codeIn, &p.picker.user} }
+func (p *pane) entries() []*entry {
+	return []*entry{&p.identity, &p.codeIn, &p.picker.user, &p.tvCodeIn}
+}
+
+// canSecondScreen is whether the device has the second-screen steps (show a code,
+// activate one, play).
+func (p *pane) canSecondScreen() bool { return p.caps.second != nil }
+
+// authenticated is whether the TV holds a TV provider authentication, either way:
+// through the phone's profile (the link code) or a second screen (its own code).
+func (p *pane) authenticated() bool {
+	if p.tvCode.signIn != nil {
+		return true
+	}
+	_, _, has := p.provider()
+	return p.signedIn() && (has || p.authn != nil)
+}
 
 // newcomer returns a device that appeared since the link code was made.
 func (p *pane) newcomer() (deviceRow, bool) {

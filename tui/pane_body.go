@@ -26,7 +26,16 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 		if md == modeEditIdentity {
 			hint = "enter signs in with it · esc keeps the old one · ←/→ ctrl+w ctrl+u edit"
 		}
-		return append(out, p.identity.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+		out = append(out, p.identity.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+		return append(out, m.activateHint(p, width)...)
+	case modeTVCodeEntry:
+		out = append(out, wrap("A TV that shows a code (the direction most TV apps use): type it here, then pick the TV provider and sign in, as on the activation page.", width)...)
+		return append(out, p.tvCodeIn.View(), s.Muted.Render(cut("enter goes on to the TV provider · esc cancels · letters and digits", width)))
+	case modePhonePage:
+		return p.phone.View(width, height, s)
+	case modeTVCode:
+		out = p.tvCode.View(width, height-2, m.now(), s, m.countdown)
+		return append(out, m.playLines(p, width)...)
 	case modeCodeEntry, modeTypingCode:
 		if p.unlinked() {
 			out = append(out, s.Err.Render("✗ This device was unlinked from the profile."))
@@ -39,6 +48,13 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 			hint = "typing: letters and digits go in · enter joins · esc stops typing"
 		}
 		out = append(out, p.codeIn.View(), s.Muted.Render(ansi.Truncate(hint, width, "…")))
+		out = append(out, m.playLines(p, width)...)
+		if p.canSecondScreen() && md == modeCodeEntry {
+			out = append(out, "")
+			for _, l := range wrap("Or press g: this TV shows a code and a phone activates it (G: a legacy v1 regcode), with no link code and no profile.", width) {
+				out = append(out, s.StepNext.Render(l))
+			}
+		}
 		if p.canRoku() && md == modeCodeEntry {
 			out = append(out, "")
 			for _, l := range wrap("Or press R to sign in with Roku as "+DefaultRokuUser+": no code needed, the platform vouches for this TV, which gets its own profile (the Roku subscriber's).", width) {
@@ -81,8 +97,35 @@ func (m *Model) paneBody(p *pane, width, height int) []string {
 			out = append(out, wrap("v1 authn (legacy API): "+authn, width)...)
 		}
 	}
+	out = append(out, m.playLines(p, width)...)
+	if p.primary() {
+		out = append(out, m.activateHint(p, width)...)
+	}
 	out = append(out, "")
 	return append(out, p.table.View(width, height-len(out), m.now(), m.styles)...)
+}
+
+// playLines are the TV's last decision, or how to ask for one.
+func (m *Model) playLines(p *pane, width int) []string {
+	if p.primary() || !p.canSecondScreen() {
+		return nil
+	}
+	if out := p.play.lines(width, m.styles, func() string { return present.Clock(m.now()) }); out != nil {
+		return out
+	}
+	if p.authenticated() {
+		return []string{m.styles.StepNext.Render(cut("a plays "+playResource+" (decisions/authorize)", width))}
+	}
+	return nil
+}
+
+// activateHint tells the phone it can play the second screen for a TV that shows a
+// code, and offer the phone page to a real phone.
+func (m *Model) activateHint(p *pane, width int) []string {
+	if !p.canSecondScreen() {
+		return nil
+	}
+	return []string{m.styles.Muted.Render(cut("A activates a code a TV shows · w shows the phone page's QR for a real phone", width))}
 }
 
 // tokenLines are the service token, decoded: whose it is, how the device got it, when

@@ -31,7 +31,7 @@ func (m *Model) renderPane(i, width, height int) []string {
 	head := []string{m.paneTitle(p, focused), s.Muted.Render(m.paneSubtitle(p))}
 	status := m.statusLines(p, iw)
 	room := ih - len(head) - len(status)
-	compact := p.card.showLink || room < 18
+	compact := p.card.showLink || p.tvCode.pending() || p.mode() == modePhonePage || room < 18
 	steps := m.steps(p, iw, compact)
 	body := m.paneBody(p, iw, room-len(steps))
 	lines := append(head, steps...)
@@ -152,11 +152,30 @@ func (m *Model) stepsOf(p *pane) []step {
 	if signed {
 		joined = "profile " + sub + " · expires in " + m.countdown(p.state.NotAfter.Sub(now))
 	}
-	return []step{
+	list := []step{
 		{name: "5 Join with a code", detail: joined, done: signed},
 		m.providerStep(p, "5 TV provider", false),
 		{name: "6 Devices", detail: m.devicesDetail(p)},
 	}
+	if in := p.tvCode.signIn; in != nil {
+		// The other direction: a second screen signed this TV in, with no profile.
+		list[0] = step{name: "Code on the TV", detail: "activated by a second screen", done: true}
+		list[1] = step{name: "TV provider", detail: mvpdName(in.MVPD) + " as " + present.Safe(in.UserID), done: true}
+		list[2] = step{name: "6 Devices", detail: "none: no profile joined", off: true}
+	}
+	if p.canSecondScreen() {
+		play := step{name: "Play", detail: "after a TV provider sign-in", off: !p.authenticated()}
+		switch d := p.play.decision; {
+		case d != nil && d.Authorized:
+			play = step{name: "Play", detail: present.Safe(d.Resource) + " authorized", done: true}
+		case d != nil:
+			play.detail = present.Safe(d.Resource) + " not authorized"
+		case p.authenticated():
+			play.detail = "a asks to play " + playResource
+		}
+		list = append(list, play)
+	}
+	return list
 }
 
 // providerStep is the TV provider's line of the checklist: a step the phone takes

@@ -5,13 +5,23 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/present"
 )
 
 // providerPicker is the phone's step 3: the list of TV providers (MVPDs) with a
 // cursor, then the user id typed at the chosen one.
 type providerPicker struct {
-	cursor int
-	user   entry
+	cursor  int
+	user    entry
+	forCode string // a TV's code the sign-in activates; "": the phone's step 3
+}
+
+// heading says what the sign-in is for.
+func (pp *providerPicker) heading(name string) string {
+	if pp.forCode != "" {
+		return "Activate the TV's code " + present.GroupCode(pp.forCode) + ": sign in with " + name
+	}
+	return "Step 3: sign in with " + name
 }
 
 func newProviderPicker() providerPicker {
@@ -40,7 +50,7 @@ func (pp *providerPicker) Update(msg tea.KeyPressMsg, k KeyMap) bool {
 func (pp *providerPicker) ListView(width, height int, s Styles) []string {
 	list := assets.MVPDs()
 	var out []string
-	for _, l := range wrap("Step 3: sign in with your TV provider (MVPD: the company that sells the TV subscription)", width) {
+	for _, l := range wrap(pp.heading("your TV provider (MVPD: the company that sells the TV subscription)"), width) {
 		out = append(out, s.Bold.Render(l))
 	}
 	out = append(out, s.Muted.Render(cut("↑/↓ move · enter chooses it · esc cancels", width)))
@@ -62,7 +72,7 @@ func (pp *providerPicker) ListView(width, height int, s Styles) []string {
 
 // UserView is the user id's entry at the chosen TV provider, width cells wide.
 func (pp *providerPicker) UserView(width int, s Styles) []string {
-	out := []string{s.Bold.Render("Step 3: sign in with " + pp.chosen().Name)}
+	out := []string{s.Bold.Render(cut(pp.heading(pp.chosen().Name), width))}
 	out = append(out, wrap("The user id at the TV provider; the sandbox's provider takes any.", width)...)
 	return append(out, pp.user.View(), s.Muted.Render(cut("enter signs in · esc goes back to the list · ctrl+u clears", width)))
 }

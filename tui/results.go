@@ -47,6 +47,8 @@ func (m *Model) signedIn(p *pane, msg resultMsg) tea.Cmd {
 
 func (m *Model) joined(p *pane, msg resultMsg) tea.Cmd {
 	p.codeIn.Reset()
+	// Joined a profile: a code shown for a second screen is no longer the way in.
+	p.tvCode = tvCodeCard{}
 	if msg.op == opRoku {
 		p.say(levelOK, "Joined by Roku identity: the platform vouched for "+msg.arg+", so this TV has its own profile ("+p.subject()+"), not the phone's.")
 	} else {
@@ -69,12 +71,15 @@ func (m *Model) refreshed(p *pane, _ resultMsg) tea.Cmd {
 
 func (m *Model) gotCode(p *pane, msg resultMsg) tea.Cmd {
 	renewed := p.card.link != nil && p.card.showLink
-	p.card.link, p.card.showLink, p.card.linkStale = msg.code, true, false
+	p.card.link, p.card.showLink, p.card.linkStale, p.card.public = msg.code, true, false, msg.public
+	if p.mode() == modePhonePage {
+		p.release()
+	}
 	p.card.linkKnown = map[string]bool{}
 	for _, r := range p.table.devices {
 		p.card.linkKnown[r.key] = true
 	}
-	m.drawLink(p)
+	m.drawCards(p)
 	text := "Type " + present.GroupCode(msg.code.Code) + " on the TV, or scan the QR image. c copies it."
 	if renewed && p.card.autoCodes > 0 {
 		text = fmt.Sprintf("The last code expired; this is a new one (%d of %d made on their own): %s", p.card.autoCodes, maxAutoCodes, text)
@@ -183,8 +188,10 @@ func (m *Model) onError(msg resultMsg, p *pane) tea.Cmd {
 	return nil
 }
 
-// drawLink draws the phone's code in large type and its QR images for the screen's
-// size and colours, in Update, so that View only places them.
-func (m *Model) drawLink(p *pane) {
-	p.card.draw(p.state.Server, p.state.SP, m.styles, m.colour, m.width, m.height)
+// drawCards draws the codes in large type and the QR images for the screen's size
+// and colours, in Update, so that View only places them.
+func (m *Model) drawCards(p *pane) {
+	p.card.draw(p.state.SP, m.styles, m.colour, m.width, m.height)
+	p.phone.draw(p.state.SP, m.styles, m.colour, m.width, m.height)
+	p.tvCode.draw(m.styles, m.colour, m.width, m.height)
 }

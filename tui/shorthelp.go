@@ -41,14 +41,33 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{as(k.Next, "join with the code"), as(k.Back, "stop typing"), k.Switch, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
 	case modeConfirmUnlink:
 		return []key.Binding{as(k.Yes, "unlink"), as(k.No, "keep (default)")}
+	case modeTVCodeEntry:
+		return []key.Binding{as(k.Next, "pick the TV provider"), as(k.Back, "cancel"), k.Switch, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
+	case modePhonePage:
+		out = []key.Binding{as(k.PhonePage, "close"), as(k.ShowQR, "QR full screen")}
+	case modeTVCode:
+		if p.tvCode.pending() {
+			out = []key.Binding{as(k.ShowQR, "QR full screen"), as(k.ShowCode, "new code"), as(k.Back, "type a code instead")}
+		} else if p.tvCode.signIn == nil {
+			out = []key.Binding{as(k.ShowCode, "new code"), as(k.Back, "type a code instead")}
+		}
+		if p.authenticated() {
+			out = append(out, as(k.Play, "play"))
+		}
 	case modeUnlinked:
 		out = []key.Binding{k.SignInAgain}
 	case modeIdentity:
 		out = []key.Binding{as(k.Next, "sign in"), k.Edit}
+		if p.canSecondScreen() {
+			out = append(out, as(k.Activate, "activate a TV's code"))
+		}
 	case modeLinkCard:
 		out = []key.Binding{k.Copy, k.ShowQR, as(k.Link, "new code"), as(k.DevicesTab, "hide the code")}
 	case modeCodeEntry:
 		out = []key.Binding{as(k.TypeCode, "type the code")}
+		if p.canSecondScreen() {
+			out = append(out, as(k.ShowCode, "show a code"))
+		}
 		if p.canRoku() {
 			out = append(out, k.Roku)
 		}
@@ -61,6 +80,12 @@ func (m *Model) shortHelp() []key.Binding {
 					out = append(out, as(k.SignOut, "provider sign-out"))
 				}
 			}
+		}
+		if !p.primary() && p.canSecondScreen() && p.authenticated() {
+			out = append(out, as(k.Play, "play"))
+		}
+		if p.primary() && p.canSecondScreen() {
+			out = append(out, as(k.Activate, "activate a TV's code"))
 		}
 		out = append(out, k.Unlink)
 		if len(m.ghosts(p)) > 0 {

@@ -25,6 +25,11 @@ const (
 	opRoku     // join through the Roku platform identity
 	opAuthn    // read the TV provider authentication through the v1 API
 	opSignOut  // end the profile's TV provider authentication
+	opPublic   // ask where other devices reach the server (the phone page's QR)
+	opShowCode // the TV asks for a code to show (second screen)
+	opPollCode // the TV asks once whether its code was activated
+	opActivate // the phone activates a TV's code and signs in with the TV provider
+	opPlay     // the TV asks to play a resource (decisions/authorize)
 )
 
 // stepDef is everything about one step: what the screen calls it while it runs, how
@@ -43,7 +48,7 @@ type stepDef struct {
 
 // steps is the table of every step, indexed by op. It is filled in init because the
 // answers start further steps, which read the table.
-var steps [opSignOut + 1]stepDef
+var steps [opPlay + 1]stepDef
 
 func init() {
 	steps = [...]stepDef{
@@ -63,6 +68,8 @@ func init() {
 			return err
 		}, done: (*Model).refreshed},
 		opLink: {doing: "asking for a link code", run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			// Asked each time, so that a sandbox restarted with --lan is seen at the next code.
+			r.public = publicOf(ctx, c)
 			if r.code, err = c.dev.Link(ctx); err == nil && r.code == nil {
 				err = errEmptyAnswer
 			}
@@ -102,6 +109,32 @@ func init() {
 			r.logout, err = c.provider.SignOut(ctx)
 			return err
 		}, done: (*Model).providerSignedOut},
+		opPublic: {doing: "asking where phones reach the server", run: func(ctx context.Context, c caps, r *resultMsg) error {
+			r.public = publicOf(ctx, c)
+			return nil
+		}, done: (*Model).gotPublic},
+		opShowCode: {doing: "asking for a code to show", run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			if r.tvCode, err = c.second.ShowCode(ctx, r.arg == "legacy", ""); err == nil && r.tvCode == nil {
+				err = errEmptyAnswer
+			}
+			return err
+		}, done: (*Model).gotTVCode},
+		opPollCode: {doing: "asking whether the code was activated", quiet: true, run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			r.codeSignIn, err = c.second.PollCodeSignIn(ctx, r.tvCode)
+			return err
+		}, done: (*Model).polledTVCode, failed: pollFailed},
+		opActivate: {doing: "activating the TV's code", run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			if r.login, err = c.second.ActivateCode(ctx, r.arg, r.keys[0], r.keys[1]); err == nil && r.login == nil {
+				err = errEmptyAnswer
+			}
+			return err
+		}, done: (*Model).activated},
+		opPlay: {doing: "asking to play", run: func(ctx context.Context, c caps, r *resultMsg) (err error) {
+			if r.decision, err = c.second.Authorize(ctx, r.arg); err == nil && r.decision == nil {
+				err = errEmptyAnswer
+			}
+			return err
+		}, done: (*Model).decided, failed: playFailed},
 	}
 }
 
@@ -114,6 +147,8 @@ type caps struct {
 	provider ProviderDevice
 	legacy   LegacyDevice
 	platform PlatformDevice
+	public   PublicDevice
+	second   SecondScreenDevice
 }
 
 func capsOf(d Device) caps {
@@ -121,17 +156,33 @@ func capsOf(d Device) caps {
 	c.provider, _ = d.(ProviderDevice)
 	c.legacy, _ = d.(LegacyDevice)
 	c.platform, _ = d.(PlatformDevice)
+	c.public, _ = d.(PublicDevice)
+	c.second, _ = d.(SecondScreenDevice)
 	return c
+}
+
+// publicOf is where other devices reach the device's server: what the server says,
+// else the address this device calls (a server without GET /sandbox/info, or one that
+// could not be asked just now).
+func publicOf(ctx context.Context, c caps) client.PublicServer {
+	if c.public != nil {
+		if ps, err := c.public.PublicServer(ctx); err == nil && ps.URL != "" {
+			return ps
+		}
+	}
+	server := c.dev.State().Server
+	return client.PublicServer{URL: server, Loopback: client.IsLoopbackURL(server)}
 }
 
 // runStep returns the command that runs one step of device dev. It only reads the
 // device and returns what happened; the model changes in Update.
-func runStep(c caps, dev int, o op, arg string, keys []string) tea.Cmd {
+// req is the step and what it runs with (dev, op, arg, keys, and a TV code to poll).
+func runStep(c caps, req resultMsg) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 		defer cancel()
-		msg := resultMsg{dev: dev, op: o, arg: arg, keys: keys}
-		msg.err = steps[o].run(ctx, c, &msg)
+		msg := req
+		msg.err = steps[msg.op].run(ctx, c, &msg)
 		msg.state = c.dev.State()
 		return msg
 	}

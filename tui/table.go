@@ -160,7 +160,14 @@ func (t *deviceTable) View(width, height int, now time.Time, s Styles) []string 
 		return b.String()
 	}
 	out = append(out, s.Header.Render(ansi.Truncate("      "+line(head), width, "…")))
-	rows := height - len(out) - 1
+	var details []string
+	if t.cursor < len(t.devices) {
+		details = detailLines(t.devices[t.cursor].entry, width, s)
+	}
+	rows := height - len(out) - 1 - len(details)
+	if rows < 1 {
+		rows, details = height-len(out)-1, nil
+	}
 	start := max(0, min(t.cursor-rows+1, len(t.devices)-rows))
 	for i := start; i < len(t.devices) && i < start+rows; i++ {
 		r := t.devices[i]
@@ -180,6 +187,36 @@ func (t *deviceTable) View(width, height int, now time.Time, s Styles) []string 
 		}
 		out = append(out, l)
 	}
+	out = append(out, details...)
 	out = append(out, s.Muted.Render("↑/↓ move · space selects · u unlinks"))
 	return out
+}
+
+// shownAttributes are the attributes the table's columns already show.
+var shownAttributes = map[string]bool{"deviceType": true, "os": true, "osVersion": true, "lastSeen": true, "type": true}
+
+// detailLines are the cursor device's other attributes, the ones handoff does not know
+// included (the seed names no closed set), as name=value on up to two lines; every
+// name and value came from a server and is drawn escaped.
+func detailLines(e client.DeviceEntry, width int, s Styles) []string {
+	var parts []string
+	for _, name := range e.Names() {
+		if shownAttributes[name] {
+			continue
+		}
+		// Two lines show no more than this; a huge value must not be escaped each frame.
+		parts = append(parts, present.Safe(truncate(name, 64))+"="+present.Safe(truncate(e.Text(name), 160)))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	lines := wrap("▸ details: "+strings.Join(parts, " · "), width)
+	if len(lines) > 2 {
+		lines = lines[:2]
+		lines[1] = ansi.Truncate(lines[1], width-1, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = s.Muted.Render(l)
+	}
+	return lines
 }

@@ -21,7 +21,8 @@ const (
 )
 
 // tourStep is one page of the guided tour: the flow's six steps (DESIGN.md "The flow"),
-// narrated, with a welcome before them, the paths beyond them and a summary after.
+// narrated, with a welcome before them, the paths beyond them (the pull direction and
+// how it compares among them) and a summary after.
 type tourStep struct {
 	flow   int // the flow's step number, 1–6; 0 for the pages around them
 	title  string
@@ -51,8 +52,16 @@ var tourSteps = []tourStep{
 		"in another terminal: handoff tv --preset roku, then R", roleTV},
 	{0, "The browser", "The QR image holds a URL: opened in a browser (or scanned), the sandbox's page joins that browser to the profile like a TV typing the code.",
 		"open the URL under the QR image; the phone lists the browser as a new device", rolePhone},
+	{0, pullTitle, "The other direction, the one most TV apps use: the TV holds nothing and shows a code (POST /api/v2/{sp}/sessions without a service token, or the legacy v1 regcode). A phone opens the activation page, types the code, picks the TV provider and signs in there; the TV asks once a second (GET profiles/code/{code}, or seed 004's v1 authn, 404 until done), then may play (POST decisions/authorize).",
+		"on the TV: g shows a code; on the phone: A, type it, pick a provider, enter; then a on the TV plays", roleTV},
+	{0, "The two directions", "Pull (the TV shows a code): each new TV costs a TV-provider login on a second screen, and the TV joins no profile. Push (the seed's direction, the phone shows a link code): the phone signed in with its TV provider once; the TV joins the phone's SSO profile and shares that sign-in (serviceTokenSSO), so it needs no second TV-provider login, and unlinking it from the phone takes the sign-in away.",
+		"compare the TV provider line of a TV that joined with a link code (shared through the link) and of one a second screen signed in", roleEither},
 	{0, "Summary", "", "t ends the tour; [ goes back over any step", roleEither},
 }
+
+// pullTitle is the page of the other direction, done once a second screen signed a
+// TV in and it asked to play.
+const pullTitle = "The TV shows a code"
 
 // tour is the guided tour: whether it shows and which page. It moves only when the
 // user says so.
@@ -164,6 +173,14 @@ func (m *Model) tourDone(i int) bool {
 			tvIn = tvIn || p.signedIn()
 		}
 	}
+	if tourSteps[i].title == pullTitle {
+		for _, p := range m.panes {
+			if p.tvCode.signIn != nil && p.play.decision != nil {
+				return true
+			}
+		}
+		return false
+	}
 	switch tourSteps[i].flow {
 	case 1, 2:
 		return phoneIn || tvIn
@@ -208,6 +225,12 @@ func (m *Model) tourSummary() []string {
 			if _, prof, ok := p.provider(); ok {
 				line += ", TV provider user " + present.Safe(prof.UserID())
 			}
+		}
+		if in := p.tvCode.signIn; in != nil {
+			line += ", signed in by a second screen with " + mvpdName(in.MVPD)
+		}
+		if d := p.play.decision; d != nil {
+			line += map[bool]string{true: ", allowed to play ", false: ", refused to play "}[d.Authorized] + present.Safe(d.Resource)
 		}
 		out = append(out, line+fmt.Sprintf(", %d HTTP exchanges (h shows them, E saves them as HAR).", len(p.http.recs)))
 	}

@@ -47,8 +47,8 @@ func (m *Model) Render() string {
 		}
 		return strings.Join(append(lines, fitLines([]string{m.styles.Muted.Render(more)}, m.width, 1)...), "\n")
 	case layerQR:
-		caption := fmt.Sprintf("code %s · expires in %s · any key returns", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
-		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.card.bigQR(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
+		caption := m.qrCaption(p) + " · any key returns"
+		return strings.Join(fitLines(strings.Split(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, p.fullQR().big(m.width, m.height-1).text+"\n"+caption), "\n"), m.width, m.height), "\n")
 	case layerHTTP:
 		if p.http.detail {
 			return p.http.DetailView(p.label, m.width, m.height, m.styles)
@@ -137,7 +137,22 @@ func (m *Model) titleBar() string {
 	if p := m.focused(); p != nil && p.state.SP != "" {
 		s += " · sp " + p.state.SP
 	}
+	if c := m.clock.text(); c != "" {
+		// Before the server's address, which a narrow screen cuts first.
+		s = m.styles.Title.Render("handoff") + " · " + m.styles.Warn.Render(c) + strings.TrimPrefix(s, m.styles.Title.Render("handoff"))
+	}
 	return ansi.Truncate(s, m.width, "…")
+}
+
+// qrCaption says what the full-screen QR image is.
+func (m *Model) qrCaption(p *pane) string {
+	switch p.mode() {
+	case modePhonePage:
+		return "the phone page: " + present.Safe(p.phone.qr.url)
+	case modeTVCode:
+		return fmt.Sprintf("TV code %s · expires in %s", p.tvCode.name(), m.countdown(p.tvCode.code.NotAfter.Time().Sub(m.now())))
+	}
+	return fmt.Sprintf("code %s · expires in %s", present.GroupCode(p.card.link.Code), m.countdown(p.card.link.NotAfter.Time().Sub(m.now())))
 }
 
 // openHelp lays the help out at the screen's size, in Update.
@@ -167,9 +182,11 @@ func (m *Model) helpScreen() string {
 		"Identity (phone): e to edit, then type; enter signs in, esc keeps the old one.",
 		"TV provider (phone): p opens the list, enter picks one; type the user id (default " + DefaultProviderUser + "), enter signs in; o signs the whole profile out.",
 		"Unlink asks first: y unlinks; n, esc or enter keeps the device (the default is No).",
+		"The other direction (TV): g shows a code (G: a legacy v1 regcode) with a QR image of the activation page; the TV asks once a second until a phone has signed in. Phone: A types such a code, then the TV provider and the user id, as the activation page does. a on the TV asks to play (decisions/authorize) once it has a TV provider sign-in, either way.",
+		"Real phones: the link code's QR image carries the address the server gives (GET /sandbox/info); on a loopback address the card says to start handoff with --lan. w on the phone shows a QR image of the sandbox's phone page.",
 		"HTTP panel (h): the polls (the device list read every few seconds) are hidden until P; enter shows one exchange in full; y copies it as a curl command, E saves them all as a HAR file (secrets redacted).",
 		"",
-		"Words: D2C account — the streaming service's own account (direct-to-consumer), sent as X-SSO-ID, the shared identifier of the phone's profile. Service provider (sp) — the streaming app the service signs in for. MVPD (TV provider) — the cable or satellite company that sells the TV subscription. Link code — the short code the phone shows and the TV types to join the same profile. Service token — the JWT each device gets; unlinking a device makes its token stop working.",
+		"Words: D2C account — the streaming service's own account (direct-to-consumer), sent as X-SSO-ID, the shared identifier of the phone's profile. Service provider (sp) — the streaming app the service signs in for. MVPD (TV provider) — the cable or satellite company that sells the TV subscription. Link code — the short code the phone shows and the TV types to join the same profile. Service token — the JWT each device gets; unlinking a device makes its token stop working. Second screen — a phone that completes a TV's sign-in by typing the code the TV shows. Sandbox clock — testers can shift it (handoff sandbox clock advance); the title bar says so while it is shifted.",
 	} {
 		text = append(text, wrap(l, m.width)...)
 	}

@@ -29,11 +29,12 @@ const (
 )
 
 // screenFlags are the flags of every interactive command.
-type screenFlags struct{ plain, tour bool }
+type screenFlags struct{ plain, tour, reveal bool }
 
 func (f *screenFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.plain, "plain", false, "for screen readers: no boxes, no colours, no animation, one device at a time")
 	fs.BoolVar(&f.tour, "tour", false, "start with the guided tour of the six steps")
+	fs.BoolVar(&f.reveal, "reveal-secrets", false, "keep tokens and secrets in what y copies (curl) and E saves (HAR); redacted by default")
 }
 
 // uiCommand is handoff with no command: the sandbox in this process and the two
@@ -102,6 +103,10 @@ func (a *app) runUI(ctx context.Context, cfg sandbox.Config, sf screenFlags, pho
 	warnings := srv.Exposure().Lines()
 	forgetAdminToken := keepAdminToken(srv, base, &warnings)
 	defer forgetAdminToken()
+	if cfg.Memory && !a.sf.flags.Changed("keystore") && a.e.getenv("HANDOFF_KEYSTORE") == "" {
+		// A sandbox that forgets its data would refuse every token a keyring kept.
+		a.sf.keystore = "memory"
+	}
 	store, err := a.sf.openStore(func(msg string) { warnings = append(warnings, msg) })
 	if err != nil {
 		return err
@@ -122,7 +127,7 @@ func (a *app) runUI(ctx context.Context, cfg sandbox.Config, sf screenFlags, pho
 	if cfg.Memory {
 		note = "embedded sandbox, in memory"
 	}
-	return a.runProgram(ctx, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings})
+	return a.runProgram(ctx, relay, tui.Options{Devices: specs, Server: base, Note: note, Plain: sf.plain, Tour: sf.tour, Notices: warnings, RevealSecrets: sf.reveal})
 }
 
 // startSandbox listens on the first free port from sandboxPort, or any free port.
@@ -185,7 +190,7 @@ identity and secrets persist between runs under its --device name.`,
 				label = "TV"
 			}
 			return a.runProgram(cmd.Context(), relay, tui.Options{Devices: []tui.DeviceSpec{{Label: label, Device: dev}}, Server: a.sf.server,
-				Plain: sf.plain, Tour: sf.tour, Notices: notices, Probe: reachable(a.sf.server)})
+				Plain: sf.plain, Tour: sf.tour, Notices: notices, Probe: reachable(a.sf.server), RevealSecrets: sf.reveal})
 		},
 	}
 	sf.bind(cmd.Flags())
