@@ -78,6 +78,7 @@ is logged on stderr as one line, without secrets.`,
 	fs.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on, host:port (port 0: any free port)")
 	fs.StringVar(&cfg.DataDir, "data", "", "where the durable store lives (default: the user's state directory)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in memory; lost on exit")
+	fs.StringVar(&cfg.Store, "store", a.e.getenv("HANDOFF_STORE"), "share the state with every instance on one Redis: redis://HOST:PORT/DB (env HANDOFF_STORE)")
 	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go duration: 90s, 10m, 1h)")
 	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token (a Go duration)")
 	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m (a Go duration)")
