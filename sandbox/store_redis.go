@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -63,7 +64,16 @@ func OpenRedisStore(rawURL string) (Store, error) {
 	return openRedisStore(rawURL, "handoff:")
 }
 
+// quietRedis drops go-redis's own log lines (pool dial failures, in Go's words, with
+// addresses): the sandbox reports Redis trouble itself, in its words.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+var quietRedisOnce sync.Once
+
 func openRedisStore(rawURL, prefix string) (*redisStore, error) {
+	quietRedisOnce.Do(func() { redis.SetLogger(quietRedis{}) })
 	opt, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return nil, &setupError{fmt.Sprintf("--store %s is not a Redis URL: give redis://HOST:PORT/DB (rediss:// for TLS, redis://:PASSWORD@HOST:PORT/DB with a password)", redactURL(rawURL)), err}

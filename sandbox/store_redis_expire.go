@@ -101,31 +101,58 @@ func (tx *redisTx) deleteEnded(kind string, now time.Time, end func([]byte) (tim
 }
 
 // deleteEmptyProfiles drops every profile of maybe-empty that has no device, with
-// its link codes, MVPD authentications and platform subscribers.
+// its link codes, MVPD authentications and platform subscribers. The candidates'
+// device sets and profiles are read in one round trip.
 func (tx *redisTx) deleteEmptyProfiles() (int, error) {
 	candidates := tx.s.key("maybe-empty")
 	ids, err := tx.members(candidates)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	sets := make([]string, len(ids))
+	profiles := make([]string, len(ids))
+	for i, id := range ids {
+		sets[i], profiles[i] = tx.s.key("devs", id), tx.s.key("profile", id)
+		if err := tx.setMember(candidates, id, false); err != nil {
+			return 0, err
+		}
+	}
+	counts := make([]*redis.IntCmd, len(ids))
+	if err := tx.read(sets, func(p redis.Pipeliner) {
+		for i, k := range sets {
+			counts[i] = p.SCard(tx.ctx, k)
+		}
+	}); err != nil {
+		return 0, err
+	}
+	var empty []int
+	for i := range ids {
+		if _, overlaid := tx.sets[sets[i]]; overlaid || tx.cleared[sets[i]] {
+			if devices, err := tx.members(sets[i]); err != nil || len(devices) > 0 {
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+		} else if counts[i].Val() > 0 {
+			continue
+		}
+		empty = append(empty, i)
+	}
+	keys := make([]string, len(empty))
+	for j, i := range empty {
+		keys[j] = profiles[i]
+	}
+	raws, err := tx.getRaws(keys)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
-		if err := tx.setMember(candidates, id, false); err != nil {
-			return 0, err
-		}
-		devices, err := tx.members(tx.s.key("devs", id))
-		if err != nil {
-			return 0, err
-		}
-		if len(devices) > 0 {
+	for j, raw := range raws {
+		if raw == nil {
 			continue
 		}
-		if _, err := tx.Profile(id); errors.Is(err, ErrNotFound) {
-			continue
-		} else if err != nil {
-			return 0, err
-		}
-		m, err := tx.purgeProfile(id)
+		m, err := tx.purgeProfile(ids[empty[j]])
 		if err != nil {
 			return 0, err
 		}
