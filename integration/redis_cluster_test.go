@@ -35,7 +35,7 @@ type serveProc struct {
 }
 
 type cluster struct {
-	t     *testing.T
+	t     testing.TB
 	bin   string
 	redis *redisserver.Server
 	proxy *httptest.Server
@@ -47,10 +47,13 @@ type cluster struct {
 	last  atomic.Int32 // the instance that served the last request
 }
 
-func startCluster(t *testing.T, durable bool) *cluster {
+func startCluster(t testing.TB, durable bool) *cluster { return startClusterOf(t, 3, durable) }
+
+// startClusterOf starts n instances (TestRedisCluster*: three).
+func startClusterOf(t testing.TB, n int, durable bool) *cluster {
 	c := &cluster{t: t, redis: redisserver.Start(t, durable), bin: buildHandoff(t)}
 	c.pin.Store(-1)
-	c.procs = make([]*serveProc, 3)
+	c.procs = make([]*serveProc, n)
 	for i := range c.procs {
 		c.procs[i] = c.serve()
 	}
@@ -120,8 +123,8 @@ func (c *cluster) route(w http.ResponseWriter, r *http.Request) {
 	i := int(c.pin.Load())
 	c.mu.Lock()
 	if i < 0 {
-		for range 3 {
-			if i = int(c.next.Add(1) % 3); c.procs[i].alive() {
+		for range c.procs {
+			if i = int(c.next.Add(1) % uint32(len(c.procs))); c.procs[i].alive() {
 				break
 			}
 		}
