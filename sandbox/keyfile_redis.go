@@ -30,7 +30,7 @@ type redisKeys struct {
 }
 
 func (s *redisStore) keyFile() *redisKeys {
-	return &redisKeys{rdb: s.rdb, key: s.prefix + "keys", loc: s.location + " (key " + s.prefix + "keys)"}
+	return &redisKeys{rdb: s.side, key: s.prefix + "keys", loc: s.location + " (key " + s.prefix + "keys)"}
 }
 
 func (r *redisKeys) location() string { return r.loc }

@@ -51,7 +51,7 @@ type redisLimiter struct {
 }
 
 func (s *redisStore) newLimiter(name string, limit int, window time.Duration, log *slog.Logger) failureCounter {
-	return &redisLimiter{rdb: s.rdb, prefix: s.prefix + "limit:" + name + ":", limit: limit, window: window, log: log}
+	return &redisLimiter{rdb: s.side, prefix: s.prefix + "limit:" + name + ":", limit: limit, window: window, log: log}
 }
 
 // limiterBlocked: KEYS the windows; ARGV now, window (ms), limit. It returns the

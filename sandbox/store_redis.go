@@ -52,7 +52,11 @@ var errRedisContention = errors.New("sandbox store: a Redis transaction kept con
 // under prefix+"d:", so that Reset leaves the keys (prefix+"keys") and the limiter
 // windows (prefix+"limit:") alone.
 type redisStore struct {
-	rdb      *redis.Client
+	rdb *redis.Client
+	// side is a second pool for the keys and the limiter, which a transaction may
+	// call while it holds a connection of rdb: from one pool, transactions holding
+	// every connection would each wait for another, and none would end.
+	side     *redis.Client
 	prefix   string
 	location string
 	now      func() time.Time // the sandbox clock, for TTLs; the server sets it (useClock)
@@ -78,18 +82,17 @@ func openRedisStore(rawURL, prefix string) (*redisStore, error) {
 	if err != nil {
 		return nil, &setupError{fmt.Sprintf("--store %s is not a Redis URL: give redis://HOST:PORT/DB (rediss:// for TLS, redis://:PASSWORD@HOST:PORT/DB with a password)", redactURL(rawURL)), err}
 	}
-	opt.DialTimeout = 5 * time.Second
 	rdb := redis.NewClient(opt)
-	s := &redisStore{rdb: rdb, prefix: prefix, location: redactURL(rawURL), now: time.Now}
+	s := &redisStore{rdb: rdb, side: redis.NewClient(opt), prefix: prefix, location: redactURL(rawURL), now: time.Now}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	info, err := rdb.Info(ctx, "server").Result()
 	if err != nil {
-		_ = rdb.Close()
+		_ = s.Close()
 		return nil, &setupError{fmt.Sprintf("cannot reach Redis at %s: %s", s.location, redisProblem(err)), err}
 	}
 	if v := redisVersion(info); v < minRedisVersion {
-		_ = rdb.Close()
+		_ = s.Close()
 		return nil, &setupError{fmt.Sprintf("Redis at %s is version %d; the sandbox needs Redis %d or later", s.location, v, minRedisVersion), nil}
 	}
 	return s, nil
@@ -140,7 +143,7 @@ func redisProblem(err error) string {
 func (s *redisStore) useClock(now func() time.Time) { s.now = now }
 
 func (s *redisStore) Location() string { return s.location }
-func (s *redisStore) Close() error     { return s.rdb.Close() }
+func (s *redisStore) Close() error     { return errors.Join(s.rdb.Close(), s.side.Close()) }
 
 func (s *redisStore) View(fn func(Tx) error) error   { return s.run(false, fn) }
 func (s *redisStore) Update(fn func(Tx) error) error { return s.run(true, fn) }

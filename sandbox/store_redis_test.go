@@ -219,3 +219,34 @@ func BenchmarkRedisProfileContention(b *testing.B) {
 		})
 	})
 }
+
+// TestRedisNoPoolDeadlock: transactions that hold every connection of the store's
+// pool still reach the limiter (as redeem does inside its transaction): the limiter
+// and the keys have their own pool.
+func TestRedisNoPoolDeadlock(t *testing.T) {
+	r := redisserver.Start(t, false)
+	s, err := openRedisStore(r.URL(0)+"?pool_size=2&pool_timeout=2s", "handoff:")
+	must(t, err)
+	defer s.Close()
+	l := s.newLimiter("link", 10, time.Minute, slog.New(slog.DiscardHandler))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.Update(func(tx Tx) error {
+				if _, err := tx.Profile("p"); err != nil && !errors.Is(err, ErrNotFound) {
+					return err
+				}
+				if w := l.blocked(time.Now(), "addr"); w != 0 {
+					t.Errorf("the limiter inside a transaction answered %s, want 0 (it could not get a connection)", w)
+				}
+				return tx.PutProfile(Profile{ID: strconv.Itoa(i)})
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
