@@ -3,6 +3,7 @@ package integration
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -335,5 +336,57 @@ func (c *cluster) checkJoined(ctx context.Context, phones []*client.Device, join
 				}
 			}
 		}
+	}
+}
+
+// admin calls the admin API of instance i.
+func (c *cluster) admin(i int, method, path, body string) map[string]any {
+	c.t.Helper()
+	c.mu.Lock()
+	base := c.procs[i].base
+	c.mu.Unlock()
+	req, _ := http.NewRequest(method, base+"/sandbox/admin/"+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer cluster-admin-token")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("%s %s on instance %d: %d %v", method, path, i, resp.StatusCode, err)
+	}
+	return out
+}
+
+// TestRedisClusterClock: the admin clock is one for all instances: advanced on A
+// past a code's life, the code is expired on B; reset on C, A reads the real time.
+func TestRedisClusterClock(t *testing.T) {
+	ctx := context.Background()
+	c := startCluster(t, false)
+	store := keystore.NewMemory()
+	phone, tv := c.device("phone", store, assets.RolePrimary), c.device("tv", store, assets.RoleSecondary)
+	if _, err := phone.SignIn(ctx, "carol@example.com"); err != nil {
+		t.Fatalf("sign-in: %s", client.Explain(err))
+	}
+	c.pin.Store(0)
+	lc, err := phone.Link(ctx)
+	if err != nil {
+		t.Fatalf("link: %s", client.Explain(err))
+	}
+	c.admin(0, http.MethodPost, "clock/advance", `{"by":"11m"}`)
+	c.pin.Store(1)
+	if _, err := tv.Redeem(ctx, lc.Code); !client.IsCodeRejected(err) || c.last.Load() != 1 {
+		t.Errorf("B redeemed a code A's clock expired: %v", err)
+	}
+	if got := c.admin(2, http.MethodGet, "clock", "")["offset"]; got != "11m0s" {
+		t.Errorf("C's clock offset %v, want 11m0s", got)
+	}
+	c.admin(2, http.MethodPost, "clock/reset", "")
+	if got := c.admin(0, http.MethodGet, "clock", "")["offset"]; got != "0s" {
+		t.Errorf("A's clock offset after a reset on C: %v, want 0s", got)
 	}
 }

@@ -100,6 +100,10 @@ func newWithStore(cfg Config, store Store, kf keyFile) (*Server, error) {
 	if c, ok := store.(interface{ useClock(func() time.Time) }); ok {
 		c.useClock(clock.Now) // TTLs too
 	}
+	if c, ok := store.(interface{ clockShare() clockShare }); ok {
+		clock.shared = c.clockShare() // one offset for every instance on the store
+		clock.sync()
+	}
 	keys, err := loadKeys(kf, cfg.Now())
 	if err != nil {
 		return nil, err
