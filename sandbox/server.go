@@ -3,7 +3,8 @@
 // (§1–3), the MVPD sign-in with REST v2 profiles and the legacy v1 authn call (§4–5),
 // Roku platform identity (§6) and its own pages (§7), plus the second-screen sign-in
 // of docs/second-screen.md (the TV shows a code; decisions/authorize), stored in
-// memory or in an embedded durable store (bbolt).
+// memory, in an embedded durable store (bbolt), or in a Redis that several instances
+// share (store_redis.go).
 package sandbox
 
 import (

@@ -63,7 +63,8 @@ func (a *app) serveCommand() *cobra.Command {
 		Short: "run the sandbox SSO service for other terminals and devices",
 		Long: `Runs the sandbox SSO service (client registration, service tokens, link codes,
 the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
-the user's state directory unless --data or --memory says otherwise. Every request
+the user's state directory unless --data, --memory or --store (a Redis that several
+instances share) says otherwise. Every request
 is logged on stderr as one line, without secrets.`,
 		Example: "handoff serve --memory --addr 127.0.0.1:0",
 		Args:    noArgs,
