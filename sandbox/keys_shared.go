@@ -59,7 +59,7 @@ func (kr *keyring) rotateShared(sh sharedKeyFile, now time.Time, rotateAfter, re
 		if len(signing) > 0 && now.Sub(signing[len(signing)-1].CreatedAt) < rotateAfter {
 			return saved, false
 		}
-		return append(rest, rotateSigning(signing, now, retireAfter)...), true
+		return append(kr.withOwn(rest), rotateSigning(signing, now, retireAfter)...), true
 	})
 	if err != nil {
 		return Key{}, fmt.Errorf("rotate the service-token key: %w", err)
@@ -76,7 +76,7 @@ func (kr *keyring) addOtherShared(sh sharedKeyFile, k Key) (Key, error) {
 		if slices.ContainsFunc(saved, func(s Key) bool { return s.Purpose == k.Purpose }) {
 			return saved, false
 		}
-		return append(saved, k), true
+		return append(kr.withOwn(saved), k), true
 	})
 	if err != nil {
 		return Key{}, err
@@ -99,8 +99,27 @@ func (kr *keyring) refresh() bool {
 	if err != nil {
 		return false
 	}
+	if len(keys) == 0 {
+		// Redis lost them (restarted without its append-only file): put back the
+		// ones this server holds, so that servers started now agree with it.
+		if keys, err = sh.update(func(saved []Key) ([]Key, bool) { return kr.all(), len(saved) == 0 }); err != nil {
+			return false
+		}
+	}
 	kr.adopt(keys)
 	return true
+}
+
+// withOwn is keys with this server's statement and link-code keys added where keys
+// has none of their purpose (a set Redis lost and another server wrote anew): they
+// never change, or codes made before would not redeem.
+func (kr *keyring) withOwn(keys []Key) []Key {
+	for _, own := range []Key{kr.statement, kr.linkCode} {
+		if !slices.ContainsFunc(keys, func(k Key) bool { return k.Purpose == own.Purpose }) {
+			keys = append(keys, own)
+		}
+	}
+	return keys
 }
 
 // adopt takes the service-token keys and the other purposes' keys of saved; the

@@ -250,3 +250,23 @@ func TestRedisNoPoolDeadlock(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRedisKeysLost: when Redis loses the keys (a restart without its append-only
+// file), a running server puts its own back, so one started after agrees with it.
+func TestRedisKeysLost(t *testing.T) {
+	r := redisserver.Start(t, false)
+	s := openRedisOn(t, r)
+	defer s.Close()
+	now := time.Now()
+	running, err := loadKeys(s.keyFile(), now)
+	must(t, err)
+	must(t, s.side.Del(context.Background(), s.prefix+"keys").Err())
+	if !running.refresh() {
+		t.Fatal("refresh failed")
+	}
+	started, err := loadKeys(s.keyFile(), now)
+	must(t, err)
+	if string(started.linkCode.Secret) != string(running.linkCode.Secret) || started.signing[0].ID != running.signing[0].ID {
+		t.Error("a server started after Redis lost the keys holds other keys than the running one")
+	}
+}
