@@ -8,12 +8,13 @@ import (
 
 	"github.com/handoff-sso/handoff/assets"
 	"github.com/handoff-sso/handoff/client"
+	"github.com/handoff-sso/handoff/integration/redisserver"
 	"github.com/handoff-sso/handoff/keystore"
 	"github.com/handoff-sso/handoff/sandbox"
 )
 
 // drivers are the sandbox's store drivers; each test runs against all of them.
-var drivers = []string{"memory", "bbolt"}
+var drivers = []string{"memory", "bbolt", "redis"}
 
 // clock is the one injected time of a test, shared by the sandbox and the devices.
 type clock struct {
@@ -45,6 +46,8 @@ func startSandbox(tb testing.TB, driver string, now func() time.Time) string {
 		cfg.Memory = true
 	case "bbolt":
 		cfg.DataDir = tb.TempDir()
+	case "redis":
+		cfg.Store = redisserver.Start(tb, false).URL(0)
 	default:
 		tb.Fatalf("unknown driver %q", driver)
 	}

@@ -92,7 +92,7 @@ func requireLANTools(t *testing.T) {
 	chromiumPath(t)
 }
 
-func buildHandoff(t *testing.T) string {
+func buildHandoff(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "handoff")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/handoff").CombinedOutput(); err != nil {

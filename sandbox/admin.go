@@ -130,7 +130,10 @@ func (s *Server) handleClockAdvance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errAdminDuration)
 		return
 	}
-	s.clock.advance(d)
+	if err := s.clock.advance(d); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, s.clockReading())
 }
 
@@ -147,12 +150,18 @@ func (s *Server) handleClockSet(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errAdminTime)
 		return
 	}
-	s.clock.set(t)
+	if err := s.clock.set(t); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, s.clockReading())
 }
 
-func (s *Server) handleClockReset(w http.ResponseWriter, _ *http.Request) {
-	s.clock.reset()
+func (s *Server) handleClockReset(w http.ResponseWriter, r *http.Request) {
+	if err := s.clock.reset(); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, s.clockReading())
 }
 

@@ -17,6 +17,7 @@ const headerClockOffset = "X-Sandbox-Clock-Offset"
 // and limiter windows without anyone waiting.
 type sandboxClock struct {
 	base   func() time.Time
+	shared clockShare // nil: the offset is this process's (clock_redis.go)
 	mu     sync.Mutex
 	offset time.Duration
 }
@@ -31,24 +32,52 @@ func (c *sandboxClock) Now() time.Time {
 }
 
 // advance moves the clock forward by d.
-func (c *sandboxClock) advance(d time.Duration) {
+func (c *sandboxClock) advance(d time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.shared != nil {
+		off, err := c.shared.add(d)
+		if err != nil {
+			return err
+		}
+		c.offset = off
+		return nil
+	}
 	c.offset += d
+	return nil
 }
 
 // set makes the clock read t now (and go on from there).
-func (c *sandboxClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset = t.Sub(c.base())
-}
+func (c *sandboxClock) set(t time.Time) error { return c.store(t.Sub(c.base())) }
 
 // reset goes back to the configured clock.
-func (c *sandboxClock) reset() {
+func (c *sandboxClock) reset() error { return c.store(0) }
+
+func (c *sandboxClock) store(off time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.offset = 0
+	if c.shared != nil {
+		if err := c.shared.store(off); err != nil {
+			return err
+		}
+	}
+	c.offset = off
+	return nil
+}
+
+// sync reads the shared offset, which another instance may have moved; a failed
+// read keeps the last one known.
+func (c *sandboxClock) sync() {
+	if c.shared == nil {
+		return
+	}
+	off, err := c.shared.load()
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = off
 }
 
 // reading is the clock's time and offset, read together.
@@ -62,6 +91,7 @@ func (c *sandboxClock) reading() (time.Time, time.Duration) {
 // shifted.
 func (s *Server) withClockHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.clock.sync() // each request starts on the offset all instances share
 		if _, off := s.clock.reading(); off != 0 {
 			w.Header().Set(headerClockOffset, off.String())
 		}

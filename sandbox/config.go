@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -11,6 +12,7 @@ import (
 type Config struct {
 	DataDir               string        // durable store directory; "" with Memory false: DefaultDataDir()
 	Memory                bool          // keep everything in memory
+	Store                 string        // --store: a redis:// or rediss:// URL, state shared by every instance on it (store_redis.go); "": DataDir or Memory
 	ServiceTokenTTL       time.Duration // 1h
 	RefreshGrace          time.Duration // 24h: how long after expiry GET serviceToken still refreshes
 	LinkCodeTTL           time.Duration // 10m, 1s..60m
@@ -96,6 +98,14 @@ func (c Config) Validate() error {
 	}
 	if c.Memory && c.DataDir != "" {
 		return errors.New("choose either --data DIR or --memory, not both")
+	}
+	if c.Store != "" {
+		if c.Memory || c.DataDir != "" {
+			return errors.New("choose one of --store URL, --data DIR or --memory")
+		}
+		if !strings.HasPrefix(c.Store, "redis://") && !strings.HasPrefix(c.Store, "rediss://") {
+			return errors.New("--store takes a Redis URL, redis://HOST:PORT/DB (rediss:// for TLS); for a file use --data DIR, for memory --memory")
+		}
 	}
 	return nil
 }

@@ -45,10 +45,25 @@ func newKeyID() string {
 
 // loadKeys reads the keys from kf, making (and saving) any that do not exist yet.
 func loadKeys(kf keyFile, now time.Time) (*keyring, error) {
+	if sh, ok := kf.(sharedKeyFile); ok {
+		return loadSharedKeys(sh, now)
+	}
 	saved, err := kf.load()
 	if err != nil {
 		return nil, err
 	}
+	kr, made := buildKeyring(kf, saved, now)
+	if made || len(saved) != len(kr.all()) {
+		if err := kf.save(kr.all()); err != nil {
+			return nil, &setupError{fmt.Sprintf("cannot save the sandbox keys in %s: %s; use --data DIR or --memory", kf.location(), fileProblem(err)), err}
+		}
+	}
+	return kr, nil
+}
+
+// buildKeyring is the keyring of the saved keys, with any missing made; made says
+// whether it made one.
+func buildKeyring(kf keyFile, saved []Key, now time.Time) (*keyring, bool) {
 	kr := &keyring{file: kf}
 	made := false
 	one := func(purpose string) Key {
@@ -80,12 +95,7 @@ func loadKeys(kf keyFile, now time.Time) (*keyring, error) {
 		kr.signing = []Key{{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}}
 	}
 	slices.SortFunc(kr.signing, func(a, b Key) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	if made || len(saved) != len(kr.all()) {
-		if err := kf.save(kr.all()); err != nil {
-			return nil, &setupError{fmt.Sprintf("cannot save the sandbox keys in %s: %s; use --data DIR or --memory", kf.location(), fileProblem(err)), err}
-		}
-	}
-	return kr, nil
+	return kr, made
 }
 
 // all is every key, as saved; the caller holds mu or changing.
@@ -110,17 +120,11 @@ func (kr *keyring) current(now time.Time, rotateAfter, retireAfter time.Duration
 	if k := kr.signing[len(kr.signing)-1]; now.Sub(k.CreatedAt) < rotateAfter {
 		return k, nil
 	}
-	next := Key{Purpose: purposeServiceToken, ID: newKeyID(), Secret: newSecret(), CreatedAt: now}
-	keep := make([]Key, 0, len(kr.signing)+1)
-	for _, old := range kr.signing {
-		if old.RetireAt.IsZero() {
-			old.RetireAt = now.Add(retireAfter)
-		}
-		if now.Before(old.RetireAt) {
-			keep = append(keep, old)
-		}
+	if sh, ok := kr.file.(sharedKeyFile); ok {
+		return kr.rotateShared(sh, now, rotateAfter, retireAfter)
 	}
-	keep = append(keep, next)
+	keep := rotateSigning(kr.signing, now, retireAfter)
+	next := keep[len(keep)-1]
 	all := append([]Key{kr.statement, kr.linkCode}, keep...)
 	if err := kr.file.save(append(all, kr.others...)); err != nil {
 		return Key{}, fmt.Errorf("rotate the service-token key: %w", err)
@@ -133,14 +137,24 @@ func (kr *keyring) current(now time.Time, rotateAfter, retireAfter time.Duration
 
 // verifying returns the key with this id if it may still verify at now.
 func (kr *keyring) verifying(id string, now time.Time) (Key, bool) {
+	if k, ok, known := kr.lookup(id, now); known || !kr.refresh() {
+		return k, ok
+	}
+	// Another instance on the shared key file rotated: its new key is there now.
+	k, ok, _ := kr.lookup(id, now)
+	return k, ok
+}
+
+// lookup is verifying in the keys held; known says whether id is among them.
+func (kr *keyring) lookup(id string, now time.Time) (k Key, ok, known bool) {
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
 	for _, k := range kr.signing {
 		if k.ID == id {
-			return k, k.RetireAt.IsZero() || now.Before(k.RetireAt)
+			return k, k.RetireAt.IsZero() || now.Before(k.RetireAt), true
 		}
 	}
-	return Key{}, false
+	return Key{}, false, false
 }
 
 // other returns the saved key of a purpose the keyring does not use itself.
@@ -162,6 +176,9 @@ func (kr *keyring) addOther(k Key) (Key, error) {
 	defer kr.changing.Unlock()
 	if had, ok := kr.other(k.Purpose); ok {
 		return had, nil
+	}
+	if sh, ok := kr.file.(sharedKeyFile); ok {
+		return kr.addOtherShared(sh, k)
 	}
 	others := append(slices.Clone(kr.others), k)
 	all := append([]Key{kr.statement, kr.linkCode}, kr.signing...)

@@ -3,7 +3,8 @@
 // (§1–3), the MVPD sign-in with REST v2 profiles and the legacy v1 authn call (§4–5),
 // Roku platform identity (§6) and its own pages (§7), plus the second-screen sign-in
 // of docs/second-screen.md (the TV shows a code; decisions/authorize), stored in
-// memory or in an embedded durable store (bbolt).
+// memory, in an embedded durable store (bbolt), or in a Redis that several instances
+// share (store_redis.go).
 package sandbox
 
 import (
@@ -29,8 +30,8 @@ type Server struct {
 	store    Store
 	keys     *keyring
 	verified verifiedTokens
-	limiter  *failureLimiter // per device key and per address (IPv6: per /64)
-	budget   *failureLimiter // server-wide: one key, budgetKey
+	limiter  failureCounter // per device key and per address (IPv6: per /64)
+	budget   failureCounter // server-wide: one key, budgetKey
 	log      *slog.Logger
 	handler  http.Handler
 	roku     rokuIdentity
@@ -57,9 +58,16 @@ func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	var store Store
 	var keys keyFile = &memoryKeys{}
-	if cfg.Memory {
+	switch {
+	case cfg.Store != "":
+		rs, err := openRedisStore(cfg.Store, "handoff:")
+		if err != nil {
+			return nil, err
+		}
+		store, keys = rs, rs.keyFile()
+	case cfg.Memory:
 		store = NewMemoryStore()
-	} else {
+	default:
 		dir := cfg.DataDir
 		if dir == "" {
 			var err error
@@ -90,14 +98,21 @@ func New(cfg Config) (*Server, error) {
 func newWithStore(cfg Config, store Store, kf keyFile) (*Server, error) {
 	clock := newSandboxClock(cfg.Now)
 	cfg.Now = clock.Now // every expiry follows the admin clock's offset
+	if c, ok := store.(interface{ useClock(func() time.Time) }); ok {
+		c.useClock(clock.Now) // TTLs too
+	}
+	if c, ok := store.(interface{ clockShare() clockShare }); ok {
+		clock.shared = c.clockShare() // one offset for every instance on the store
+		clock.sync()
+	}
 	keys, err := loadKeys(kf, cfg.Now())
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		cfg: cfg, store: store, keys: keys, log: cfg.Logger,
-		limiter:   newFailureLimiter(cfg.LinkFailureLimit, cfg.LinkFailureWindow),
-		budget:    newFailureLimiter(cfg.RedeemFailureBudget, RedeemFailureWindow),
+		limiter:   newLimiterFor(store, "link", cfg.LinkFailureLimit, cfg.LinkFailureWindow, cfg.Logger),
+		budget:    newLimiterFor(store, "budget", cfg.RedeemFailureBudget, RedeemFailureWindow, cfg.Logger),
 		stopSweep: make(chan struct{}), sweepDone: make(chan struct{}),
 		clock: clock, ids: newIDSource(cfg.Seed), faults: newFaultSet(cfg.Seed), admin: adminToken(cfg.AdminToken),
 	}
@@ -258,6 +273,7 @@ func (s *Server) sweep() {
 	now := s.now()
 	s.limiter.sweep(now)
 	s.budget.sweep(now)
+	s.keys.refresh() // keys another instance made or retired
 	err := s.store.Update(func(tx Tx) error {
 		_, err := tx.DeleteExpired(now)
 		return err

@@ -25,6 +25,7 @@ func onEveryDriver(t *testing.T, suite func(t *testing.T, run storeCase)) {
 			must(t, err)
 			return s
 		}},
+		{"redis", openTestRedisStore},
 	} {
 		t.Run(d.name, func(t *testing.T) {
 			suite(t, func(name string, f func(t *testing.T, s Store)) {

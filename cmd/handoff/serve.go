@@ -63,7 +63,8 @@ func (a *app) serveCommand() *cobra.Command {
 		Short: "run the sandbox SSO service for other terminals and devices",
 		Long: `Runs the sandbox SSO service (client registration, service tokens, link codes,
 the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
-the user's state directory unless --data or --memory says otherwise. Every request
+the user's state directory unless --data, --memory or --store (a Redis that several
+instances share) says otherwise. Every request
 is logged on stderr as one line, without secrets.
 
 By default it listens on loopback only (--addr). --lan also listens on this machine's LAN address, so
@@ -77,7 +78,7 @@ profile's size by --max-devices-per-profile. The admin API (/sandbox/admin/: clo
 faults, state) takes the bearer token of --admin-token, by default a random one that
 is printed and kept for 'handoff sandbox'; --seed makes link codes reproducible, for
 tests only.`,
-		Example: "handoff serve --memory --addr 127.0.0.1:0\nhandoff serve --lan  # a phone on the same network joins\nhandoff serve --memory --seed 42  # the same link codes every run (tests)",
+		Example: "handoff serve --memory --addr 127.0.0.1:0\nhandoff serve --lan  # a phone on the same network joins\nhandoff serve --memory --seed 42  # the same link codes every run (tests)\nhandoff serve --store redis://127.0.0.1:6379/0  # one state for several instances",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("seed") {
@@ -90,6 +91,7 @@ tests only.`,
 	fs.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on, host:port (port 0: any free port)")
 	fs.StringVar(&cfg.DataDir, "data", "", "where the durable store lives (default: the user's state directory)")
 	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in memory; lost on exit")
+	fs.StringVar(&cfg.Store, "store", a.e.getenv("HANDOFF_STORE"), "share the state with every instance on one Redis: redis://HOST:PORT/DB (env HANDOFF_STORE)")
 	fs.Var(durationFlag{&cfg.ServiceTokenTTL}, "service-token-ttl", "service token lifetime (a Go duration: 90s, 10m, 1h)")
 	fs.Var(durationFlag{&cfg.RefreshGrace}, "refresh-grace", "how long after expiry GET serviceToken still refreshes a token (a Go duration)")
 	fs.Var(durationFlag{&cfg.LinkCodeTTL}, "link-code-ttl", "link code lifetime, 1s to 60m (a Go duration)")
