@@ -72,7 +72,7 @@ func New(t testing.TB, opts ...Option) *Sandbox {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.cfg.DataDir == "" {
+	if o.cfg.DataDir == "" && o.cfg.Store == "" {
 		o.cfg.Memory = true
 	}
 	srv, err := sandbox.New(o.cfg)

@@ -48,13 +48,15 @@ stop() {
 }
 
 printf '%-10s %8s %10s %9s %14s %13s %7s\n' store requests 'req/s' 'p99 ms' 'p99 svcToken' 'p99 list ms' errors
-# row STORE SERVE-ARGS...: one store's line of the table.
-row() {
-  local name=$1; shift
-  serve "$name" "$@"
-  "$handoff" swarm --server "$server" --tvs "$TVS" --duration "$DURATION" --interval "$INTERVAL" \
+# swarm NAME SERVER [--instance URL...]: the swarm's report in $work/NAME.json.
+swarm() {
+  local name=$1 server=$2; shift 2
+  "$handoff" swarm --server "$server" "$@" --tvs "$TVS" --duration "$DURATION" --interval "$INTERVAL" \
     --concurrency "$CONCURRENCY" --json >"$work/$name.json" 2>"$work/$name.swarm.log" || true
-  stop "$pid"
+}
+# print NAME: one store's line of the table, from its report.
+print() {
+  local name=$1
   if ! jq -e .requests "$work/$name.json" >/dev/null 2>&1; then
     echo "swarm-bench: the swarm on $name gave no report:" >&2
     tail -n 3 "$work/$name.swarm.log" >&2
@@ -69,11 +71,39 @@ row() {
      ([.errors[] | .count] | add // 0)] | @tsv' "$work/$name.json" |
     awk -F'\t' '{ printf "%-10s %8s %10s %9s %14s %13s %7s\n", $1, $2, $3, $4, $5, $6, $7 }'
 }
+# row STORE SERVE-ARGS...: one server on that store.
+row() {
+  local name=$1; shift
+  serve "$name" "$@"
+  swarm "$name" "$server"
+  stop "$pid"
+  print "$name"
+}
 
 row memory --memory
 row bbolt --data "$work/bbolt"
-# Redis rows go here, e.g. (the Redis driver's engineer adds them):
-#   row redis --store "redis://127.0.0.1:$REDIS_PORT/0"
-#   and three instances on one Redis behind the swarm, one row.
+
+# Redis: one instance, then three on the same Redis with every TV joining through
+# another instance than its phone's. redis-server runs on a free loopback port,
+# without persistence, and is stopped by its PID.
+if command -v redis-server >/dev/null; then
+  for _ in $(seq 20); do # a random high port, again if it is taken
+    port=$((20000 + RANDOM % 40000))
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+    rpid=$!
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; kill -0 "$rpid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$rpid" 2>/dev/null && break
+  done
+  pids+=("$rpid")
+  row redis --store "redis://127.0.0.1:$port/0"
+  redis-cli -p "$port" flushall >/dev/null
+  urls=() instances=()
+  for i in 1 2 3; do serve "redis3-$i" --store "redis://127.0.0.1:$port/0"; urls+=("$server"); instances+=("$pid"); done
+  swarm redis-x3 "${urls[0]}" --instance "${urls[1]}" --instance "${urls[2]}"
+  for p in "${instances[@]}"; do stop "$p"; done
+  print redis-x3
+else
+  echo "swarm-bench: no redis-server (apt-get install redis-server): no Redis rows" >&2
+fi
 
 echo "(handoff swarm --tvs $TVS --duration $DURATION --interval $INTERVAL --concurrency $CONCURRENCY; p99 ms: the slowest route's)"

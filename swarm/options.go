@@ -11,6 +11,10 @@ import (
 // Options say what crowd to put on which server.
 type Options struct {
 	Server string // base URL
+	// Instances are further base URLs of the same service, sharing its state (the
+	// sandbox on one Redis): pair i's phone calls one and its TV the next, so every
+	// join crosses instances.
+	Instances []string
 	SP     string // service provider; default client.DefaultServiceProvider
 	TVs    int    // how many TVs (each with the phone that makes its link code)
 	// Rate is how many new TVs start each second; 0 starts them all at once.

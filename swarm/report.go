@@ -13,18 +13,19 @@ import (
 
 // Report is what a run measured. It holds no secret: no token, no link code.
 type Report struct {
-	Server            string  `json:"server"`
-	SP                string  `json:"sp"`
-	TVs               int     `json:"tvs"`
-	Started           int64   `json:"started"`
-	Joined            int64   `json:"joined"`
-	Listed            int64   `json:"listed"`
-	Unlinked          int64   `json:"unlinked"`
-	Failed            int64   `json:"failed"`
-	Interrupted       bool    `json:"interrupted"`
-	ElapsedSeconds    float64 `json:"elapsedSeconds"`
-	Requests          int64   `json:"requests"`
-	RequestsPerSecond float64 `json:"requestsPerSecond"`
+	Server            string   `json:"server"`
+	Instances         []string `json:"instances,omitempty"`
+	SP                string   `json:"sp"`
+	TVs               int      `json:"tvs"`
+	Started           int64    `json:"started"`
+	Joined            int64    `json:"joined"`
+	Listed            int64    `json:"listed"`
+	Unlinked          int64    `json:"unlinked"`
+	Failed            int64    `json:"failed"`
+	Interrupted       bool     `json:"interrupted"`
+	ElapsedSeconds    float64  `json:"elapsedSeconds"`
+	Requests          int64    `json:"requests"`
+	RequestsPerSecond float64  `json:"requestsPerSecond"`
 	// Steps are the flow's steps as the TVs and phones ran them.
 	Steps []StepReport `json:"steps"`
 	// Calls are the HTTP calls by route, with their latency.
@@ -67,6 +68,7 @@ func (s *Swarm) Report(interrupted bool) Report {
 	p := s.Progress()
 	r := Report{
 		Server:         s.opts.Server,
+		Instances:      s.opts.Instances,
 		SP:             s.opts.SP,
 		TVs:            s.opts.TVs,
 		Started:        p.Started,
@@ -106,7 +108,11 @@ func (r Report) WriteText(w io.Writer) error {
 	if r.Interrupted {
 		state = "interrupted"
 	}
-	fmt.Fprintf(&b, "swarm %s: %d TVs on %s (sp %s) in %.1fs\n", state, r.TVs, client.TerminalSafe(r.Server), client.TerminalSafe(r.SP), r.ElapsedSeconds)
+	on := client.TerminalSafe(r.Server)
+	if len(r.Instances) > 0 {
+		on = fmt.Sprintf("%s and %d more instances", on, len(r.Instances))
+	}
+	fmt.Fprintf(&b, "swarm %s: %d TVs on %s (sp %s) in %.1fs\n", state, r.TVs, on, client.TerminalSafe(r.SP), r.ElapsedSeconds)
 	fmt.Fprintf(&b, "  %d started, %d joined, %d listed, %d unlinked, %d failed\n", r.Started, r.Joined, r.Listed, r.Unlinked, r.Failed)
 	fmt.Fprintf(&b, "  %d requests, %.0f per second\n\n", r.Requests, r.RequestsPerSecond)
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)

@@ -55,6 +55,13 @@ func New(opts Options) (*Swarm, error) {
 		return nil, err
 	}
 	opts.Server = c.Server()
+	for i, u := range opts.Instances {
+		ci, err := client.New(u, client.Options{})
+		if err != nil {
+			return nil, err
+		}
+		opts.Instances[i] = ci.Server()
+	}
 	id := make([]byte, 4)
 	_, _ = rand.Read(id)
 	s := &Swarm{
@@ -196,4 +203,14 @@ func (s *Swarm) Progress() Progress {
 		p.Elapsed = time.Since(time.Unix(0, b))
 	}
 	return p
+}
+
+// server is the base URL the n-th device calls: Server, then each of Instances in
+// turn.
+func (s *Swarm) server(n int) string {
+	all := len(s.opts.Instances) + 1
+	if n%all == 0 {
+		return s.opts.Server
+	}
+	return s.opts.Instances[n%all-1]
 }

@@ -32,10 +32,10 @@ type pair struct {
 }
 
 func (s *Swarm) newPair(i int) (*pair, error) {
-	open := func(name string, role assets.Role) (*client.Device, error) {
+	open := func(name string, role assets.Role, server string) (*client.Device, error) {
 		return client.OpenDevice(client.DeviceConfig{
 			Name:              name,
-			Server:            s.opts.Server,
+			Server:            server,
 			SP:                s.opts.SP,
 			Role:              role,
 			Store:             keystore.NewMemory(), // the tokens never leave this process
@@ -43,11 +43,11 @@ func (s *Swarm) newPair(i int) (*pair, error) {
 			SoftwareStatement: s.statement,
 		})
 	}
-	phone, err := open(fmt.Sprintf("swarm-phone-%d", i), assets.RolePrimary)
+	phone, err := open(fmt.Sprintf("swarm-phone-%d", i), assets.RolePrimary, s.server(i))
 	if err != nil {
 		return nil, err
 	}
-	tv, err := open(fmt.Sprintf("swarm-tv-%d", i), assets.RoleSecondary)
+	tv, err := open(fmt.Sprintf("swarm-tv-%d", i), assets.RoleSecondary, s.server(i+1))
 	if err != nil {
 		return nil, err
 	}

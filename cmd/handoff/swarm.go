@@ -63,6 +63,7 @@ was refused.`,
 	fs.Var(durationFlag{&opts.Duration}, "duration", "how long each TV lists and refreshes after joining (a Go duration)")
 	fs.Var(durationFlag{&opts.Interval}, "interval", "each TV's pause between two calls (a Go duration; 0: none)")
 	fs.IntVar(&opts.Concurrency, "concurrency", opts.Concurrency, "most calls in flight at once")
+	fs.StringArrayVar(&opts.Instances, "instance", nil, "another base URL of the same service, sharing its state (repeatable): each TV joins through another instance than its phone's")
 	fs.StringVar(&statementFile, "software-statement", "", "file holding the software statement for registration (env HANDOFF_SOFTWARE_STATEMENT holds one; default: the sandbox's)")
 	refuseShared(cmd, "every TV of the swarm is its own device, kept in memory", "device", "preset", "keystore", "trace", "timeout")
 	return cmd
