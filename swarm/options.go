@@ -15,8 +15,8 @@ type Options struct {
 	// sandbox on one Redis): pair i's phone calls one and its TV the next, so every
 	// join crosses instances.
 	Instances []string
-	SP     string // service provider; default client.DefaultServiceProvider
-	TVs    int    // how many TVs (each with the phone that makes its link code)
+	SP        string // service provider; default client.DefaultServiceProvider
+	TVs       int    // how many TVs (each with the phone that makes its link code)
 	// Rate is how many new TVs start each second; 0 starts them all at once.
 	Rate float64
 	// Duration is how long each TV keeps listing and refreshing after it joined;
