@@ -4,7 +4,6 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -20,6 +19,9 @@ type memoryStore struct {
 	profiles map[string]Profile
 	devices  map[string]map[string]Device // profile → key → device
 	codes    map[string]LinkCode
+	// profileCodes indexes codes by profile, so that issuing a code costs what the
+	// profile holds, not what the server holds.
+	profileCodes map[string]map[string]struct{} // profile → hash
 
 	mvpdLogins  map[string]MVPDLogin
 	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
@@ -36,6 +38,8 @@ func NewMemoryStore() Store {
 		profiles: map[string]Profile{},
 		devices:  map[string]map[string]Device{},
 		codes:    map[string]LinkCode{},
+
+		profileCodes: map[string]map[string]struct{}{},
 
 		mvpdLogins:  map[string]MVPDLogin{},
 		mvpdAuths:   map[string]map[string]MVPDAuth{},
@@ -174,21 +178,43 @@ func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.co
 
 func (tx *memoryTx) LinkCodes(profileID string) ([]LinkCode, error) {
 	var out []LinkCode
-	for _, c := range tx.m.codes {
-		if c.ProfileID == profileID {
-			out = append(out, c)
-		}
+	for _, h := range slices.Sorted(maps.Keys(tx.m.profileCodes[profileID])) {
+		out = append(out, tx.m.codes[h])
 	}
-	slices.SortFunc(out, func(a, b LinkCode) int { return strings.Compare(a.Hash, b.Hash) })
 	return out, nil
 }
 
 func (tx *memoryTx) PutLinkCode(c LinkCode) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	if old, ok := tx.m.codes[c.Hash]; ok && old.ProfileID != c.ProfileID {
+		tx.unindexCode(old.ProfileID, old.Hash)
+	}
+	if err := setNested(tx, tx.m.profileCodes, c.ProfileID, c.Hash, struct{}{}); err != nil {
+		return err
+	}
 	return setUndoable(tx, tx.m.codes, c.Hash, c, false)
 }
 
 func (tx *memoryTx) DeleteLinkCode(hash string) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	if old, ok := tx.m.codes[hash]; ok {
+		tx.unindexCode(old.ProfileID, hash)
+	}
 	return setUndoable(tx, tx.m.codes, hash, LinkCode{}, true)
+}
+
+// unindexCode drops hash from its profile's index (and an index left empty, so that
+// the index does not outgrow the codes).
+func (tx *memoryTx) unindexCode(profileID, hash string) {
+	byHash := tx.m.profileCodes[profileID]
+	_ = setUndoable(tx, byHash, hash, struct{}{}, true)
+	if len(byHash) == 0 {
+		_ = setUndoable(tx, tx.m.profileCodes, profileID, byHash, true)
+	}
 }
 
 func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
@@ -215,7 +241,7 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 	}
 	for h, c := range tx.m.codes {
 		if !now.Before(c.NotAfter) {
-			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			_ = tx.DeleteLinkCode(h)
 			n++
 		}
 	}
@@ -233,11 +259,9 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 func (tx *memoryTx) deleteEmptyProfile(id string) int {
 	n := 1
 	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
-	for h, c := range tx.m.codes {
-		if c.ProfileID == id {
-			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
-			n++
-		}
+	for h := range tx.m.profileCodes[id] {
+		_ = tx.DeleteLinkCode(h)
+		n++
 	}
 	if auths, ok := tx.m.mvpdAuths[id]; ok {
 		n += len(auths)

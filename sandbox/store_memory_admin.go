@@ -38,6 +38,7 @@ func (m *memoryStore) Reset() error {
 	clear(m.profiles)
 	clear(m.devices)
 	clear(m.codes)
+	clear(m.profileCodes)
 	clear(m.mvpdLogins)
 	clear(m.mvpdAuths)
 	clear(m.subscribers)
