@@ -60,8 +60,14 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
 	subscriber, platformErr := s.rokuSubscriber(rokuToken)
 	sp := r.PathValue("sp")
+	var attempt redemption
+	if link != "" && devErr == nil {
+		attempt = s.startRedemption(r, deviceKey, now)
+		defer func() { attempt.end() }()
+	}
 	var joined Device
-	ok := s.transact(w, r, now, func(tx Tx) error {
+	ok := s.batch(w, r, now, func(tx Tx) error {
+		attempt.failed = false // afresh on each run of the Batch
 		switch {
 		case errors.Is(devErr, errDeviceIDBad):
 			return refusal{errBadDeviceID}
@@ -91,7 +97,7 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 		} else if link != "" {
 			kind = DeviceSSO
 			var err error
-			if profile, err = s.redeem(tx, r, sp, link, deviceKey, now); err != nil {
+			if profile, err = s.redeem(tx, &attempt, sp, link, now); err != nil {
 				return err
 			}
 		} else if ssoID == "" {
@@ -117,12 +123,45 @@ func retryAfter(wait time.Duration) string {
 	return strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10)
 }
 
-// redeem spends a link code, under the brute-force limiter (only failures count), and
-// returns the profile that made it.
-func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now time.Time) (string, error) {
-	keys := []string{"device:" + deviceKey, clientAddress(r)}
-	if wait := max(s.limiter.blocked(now, keys...), s.budget.blocked(now, budgetKey)); wait > 0 {
-		return "", refusal{errTooMany.with("Retry-After", retryAfter(wait))}
+// redemption is one attempt to redeem a link code under the brute-force limiter
+// (only failures count). The attempt is counted as a failure from its start, before
+// the store transaction, so that the check and the count are one atomic step however
+// many attempts run at once (and are not repeated when a Batch runs its function
+// again); end takes the count back unless the code was refused.
+type redemption struct {
+	wait    time.Duration // over the limit: the Retry-After, and nothing is counted
+	release []func()
+	failed  bool // the code was refused, in the last run of the transaction
+}
+
+func (s *Server) startRedemption(r *http.Request, deviceKey string, now time.Time) redemption {
+	wait, releaseKeys := s.limiter.reserve(now, "device:"+deviceKey, clientAddress(r))
+	if wait > 0 {
+		return redemption{wait: max(wait, s.budget.blocked(now, budgetKey))}
+	}
+	wait, releaseBudget := s.budget.reserve(now, budgetKey)
+	if wait > 0 {
+		releaseKeys()
+		return redemption{wait: wait}
+	}
+	return redemption{release: []func(){releaseKeys, releaseBudget}}
+}
+
+// end keeps the failure counted when the code was refused, and takes it back otherwise.
+func (a redemption) end() {
+	if a.failed {
+		return
+	}
+	for _, f := range a.release {
+		f()
+	}
+}
+
+// redeem spends a link code inside tx, under the limiter's verdict in a, and returns
+// the profile that made it.
+func (s *Server) redeem(tx Tx, a *redemption, sp, input string, now time.Time) (string, error) {
+	if a.wait > 0 {
+		return "", refusal{errTooMany.with("Retry-After", retryAfter(a.wait))}
 	}
 	code, ok := normalizeLinkCode(input)
 	var rec LinkCode
@@ -133,8 +172,7 @@ func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now
 		}
 	}
 	if !ok {
-		s.limiter.fail(now, keys...)
-		s.budget.fail(now, budgetKey)
+		a.failed = true
 		return "", refusal{errBadLinkCode}
 	}
 	return rec.ProfileID, nil
@@ -191,12 +229,13 @@ func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	var d Device
-	ok := s.transact(w, r, now, func(tx Tx) error {
+	ok := s.view(w, r, now, func(tx Tx) error {
 		var err error
-		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace, now)
+		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace)
 		return err
 	})
 	if ok {
+		s.markSeen(&d, now)
 		s.writeServiceToken(w, r, http.StatusOK, key, d, now)
 	}
 }

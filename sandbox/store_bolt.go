@@ -38,8 +38,9 @@ const boltFile = "sandbox.db"
 const lockTimeout = 500 * time.Millisecond
 
 type boltStore struct {
-	db  *bolt.DB
-	dir string
+	db    *bolt.DB
+	dir   string
+	group groupCommit
 }
 
 // OpenBoltStore opens (or creates) the durable store in dir. Every Update is fsynced
@@ -195,6 +196,18 @@ func (t boltTx) Devices(profileID string) ([]Device, error) {
 
 func (t boltTx) PutDevice(d Device) error {
 	return boltPut(t, bucketDevices, joinKey(d.ProfileID, d.Key), d)
+}
+
+func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
+	d, err := t.Device(profileID, key)
+	if errors.Is(err, ErrNotFound) || err == nil && (d.JoinID != joinID || !d.LastSeen.Before(seen)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.LastSeen = seen
+	return t.PutDevice(d)
 }
 
 func (t boltTx) DeleteDevice(profileID, key string) error {

@@ -71,6 +71,9 @@ func (m *memoryStore) Update(fn func(Tx) error) error {
 	return err
 }
 
+// Batch is Update: the memory store has no commit to share.
+func (m *memoryStore) Batch(fn func(Tx) error) error { return m.Update(fn) }
+
 type memoryTx struct {
 	m        *memoryStore
 	writable bool
@@ -161,6 +164,18 @@ func (tx *memoryTx) Devices(profileID string) ([]Device, error) {
 
 func (tx *memoryTx) PutDevice(d Device) error {
 	return setNested(tx, tx.m.devices, d.ProfileID, d.Key, d)
+}
+
+func (tx *memoryTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	d, ok := tx.m.devices[profileID][key]
+	if !ok || d.JoinID != joinID || !d.LastSeen.Before(seen) {
+		return nil
+	}
+	d.LastSeen = seen
+	return setNested(tx, tx.m.devices, profileID, key, d)
 }
 
 func (tx *memoryTx) DeleteDevice(profileID, key string) error {
