@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -65,30 +66,73 @@ func randomHex(n int) string {
 // cost); go-jose still parses and verifies every token (verifySignature), and a test
 // checks that it accepts these.
 func signJWT(key Key, claims any) (string, error) {
-	header, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-		Typ string `json:"typ"`
-	}{"HS256", key.ID, "JWT"})
-	if err != nil {
-		return "", err
-	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", err
 	}
+	return signJWTPayload(key, payload), nil
+}
+
+// signJWTPayload signs the JSON payload with HS256 under key.
+func signJWTPayload(key Key, payload []byte) string {
 	enc := base64.RawURLEncoding
-	hl, pl := enc.EncodedLen(len(header)), enc.EncodedLen(len(payload))
-	out := make([]byte, hl+1+pl, hl+1+pl+1+enc.EncodedLen(sha256.Size))
-	enc.Encode(out, header)
-	out[hl] = '.'
-	enc.Encode(out[hl+1:], payload)
+	header := jwtHeader(key.ID)
+	pl := enc.EncodedLen(len(payload))
+	out := make([]byte, 0, len(header)+1+pl+1+enc.EncodedLen(sha256.Size))
+	out = append(out, header...)
+	out = append(out, '.')
+	out = enc.AppendEncode(out, payload)
 	mac := hmac.New(sha256.New, key.Secret)
 	mac.Write(out)
 	var sum [sha256.Size]byte
 	out = append(out, '.')
 	out = enc.AppendEncode(out, mac.Sum(sum[:0]))
-	return string(out), nil
+	return string(out)
+}
+
+// jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
+// a time, so it stays small.
+var jwtHeaders sync.Map // kid → base64url of {"alg":"HS256","kid":…,"typ":"JWT"}
+
+func jwtHeader(kid string) string {
+	if h, ok := jwtHeaders.Load(kid); ok {
+		return h.(string)
+	}
+	raw := appendJSONString([]byte(`{"alg":"HS256","kid":`), kid)
+	h := base64.RawURLEncoding.EncodeToString(append(raw, `,"typ":"JWT"}`...))
+	jwtHeaders.Store(kid, h)
+	return h
+}
+
+// appendServiceClaims writes c as JSON, with the names jwt.Claims gives its fields
+// (and none of its reflection); the claims a service token does not use are left out.
+func appendServiceClaims(b []byte, c serviceClaims) []byte {
+	b = append(b, `{"iss":`...)
+	b = appendJSONString(b, c.Issuer)
+	b = append(b, `,"sub":`...)
+	b = appendJSONString(b, c.Subject)
+	if len(c.Audience) == 1 {
+		b = append(b, `,"aud":`...)
+		b = appendJSONString(b, c.Audience[0])
+	}
+	for _, d := range []struct {
+		name string
+		at   *jwt.NumericDate
+	}{{`,"exp":`, c.Expiry}, {`,"nbf":`, c.NotBefore}, {`,"iat":`, c.IssuedAt}} {
+		if d.at != nil {
+			b = append(b, d.name...)
+			b = strconv.AppendInt(b, int64(*d.at), 10)
+		}
+	}
+	b = append(b, `,"jti":`...)
+	b = appendJSONString(b, c.ID)
+	b = append(b, `,"did":`...)
+	b = appendJSONString(b, c.DeviceKey)
+	if c.Namespace != "" {
+		b = append(b, `,"ns":`...)
+		b = appendJSONString(b, c.Namespace)
+	}
+	return append(b, '}')
 }
 
 // issuedToken is a service token and its validity window.
@@ -112,7 +156,7 @@ func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken
 	if !ok {
 		return issuedToken{}, errors.New("a device of an unscoped profile")
 	}
-	tok, err := signJWT(key, serviceClaims{
+	claims := appendServiceClaims(make([]byte, 0, 256), serviceClaims{
 		Namespace: ns,
 		Claims: jwt.Claims{
 			Issuer: serviceTokenIssuer, Subject: common, Audience: jwt.Audience{sp},
@@ -121,10 +165,7 @@ func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken
 		},
 		DeviceKey: d.Key,
 	})
-	if err != nil {
-		return issuedToken{}, err
-	}
-	return issuedToken{Token: tok, NotBefore: nbf, NotAfter: exp}, nil
+	return issuedToken{Token: signJWTPayload(key, claims), NotBefore: nbf, NotAfter: exp}, nil
 }
 
 // verifiedTokens remembers the claims of token strings whose signature checked out,

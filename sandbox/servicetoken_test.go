@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -40,5 +42,31 @@ func TestSignJWTParsesWithGoJose(t *testing.T) {
 	}
 	if err := tok.Claims([]byte("another secret, another secret!!"), &out); err == nil {
 		t.Error("a token verified under the wrong secret")
+	}
+}
+
+// TestServiceClaimsJSON: the hand-written claims are the JSON encoding/json writes for
+// them, tricky strings included.
+func TestServiceClaimsJSON(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	for _, sub := range []string{"alice", `a"b\\c`, "<tag>&amp;", "\u2028é\x00\x1f", "\xff\xfeinvalid"} {
+		c := serviceClaims{
+			Claims: jwt.Claims{Issuer: serviceTokenIssuer, Subject: sub, Audience: jwt.Audience{"demo"},
+				NotBefore: jwt.NewNumericDate(now), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour)), ID: "j." + sub},
+			DeviceKey: "dk+/=", Namespace: nsSSO,
+		}
+		want, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appendServiceClaims(nil, c)
+		var gm, wm map[string]any
+		if err := json.Unmarshal(got, &gm); err != nil {
+			t.Fatalf("%q is not JSON: %v", got, err)
+		}
+		_ = json.Unmarshal(want, &wm)
+		if !reflect.DeepEqual(gm, wm) {
+			t.Errorf("subject %q:\n got %s\nwant %s", sub, got, want)
+		}
 	}
 }

@@ -95,11 +95,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.markSeen(&me, now)
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(appendListBody(make([]byte, 0, 64+200*len(devices)), devices, me))
+	writeRawJSON(w, http.StatusOK, appendListBody(make([]byte, 0, 64+200*len(devices)), devices, me))
 }
 
 // appendListBody writes the list's answer, {"devices":{key:entry,…}}, in one pass,

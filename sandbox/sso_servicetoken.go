@@ -9,13 +9,6 @@ import (
 	"time"
 )
 
-type serviceTokenBody struct {
-	Status    string `json:"status"`
-	Token     string `json:"serviceToken"`
-	NotBefore int64  `json:"notBefore"`
-	NotAfter  int64  `json:"notAfter"`
-}
-
 func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, status int, key Key, d Device, now time.Time) {
 	tok, err := s.signServiceToken(key, d, now)
 	if err != nil {
@@ -26,7 +19,16 @@ func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, statu
 	if status == http.StatusOK {
 		label = "OK"
 	}
-	writeJSON(w, status, serviceTokenBody{Status: label, Token: tok.Token, NotBefore: tok.NotBefore.UnixMilli(), NotAfter: tok.NotAfter.UnixMilli()})
+	b := make([]byte, 0, 96+len(tok.Token))
+	b = append(b, `{"status":`...)
+	b = appendJSONString(b, label)
+	b = append(b, `,"serviceToken":`...)
+	b = appendJSONString(b, tok.Token)
+	b = append(b, `,"notBefore":`...)
+	b = strconv.AppendInt(b, tok.NotBefore.UnixMilli(), 10)
+	b = append(b, `,"notAfter":`...)
+	b = strconv.AppendInt(b, tok.NotAfter.UnixMilli(), 10)
+	writeRawJSON(w, status, append(b, '}'))
 }
 
 // clientAddress is the peer's address for the link-code limiter: an IPv4 address, or

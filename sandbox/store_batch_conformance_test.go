@@ -108,6 +108,19 @@ func batchConformance(t *testing.T, run storeCase) {
 		}
 		wg.Wait()
 		must(t, s.View(func(tx Tx) error {
+			var want, got []string
+			for i := range n {
+				if i%7 != 3 {
+					want = append(want, fmt.Sprintf("k%02d", i))
+				}
+			}
+			ds, err := tx.Devices("p")
+			for _, d := range ds {
+				got = append(got, d.Key)
+			}
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("Devices: %v %v, want the committed ones in order: %v", got, err, want)
+			}
 			for i := range n {
 				_, err := tx.Device("p", fmt.Sprintf("k%02d", i))
 				switch {

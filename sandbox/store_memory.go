@@ -18,6 +18,9 @@ type memoryStore struct {
 	tokens   map[string]AccessToken
 	profiles map[string]Profile
 	devices  map[string]map[string]Device // profile → key → device
+	// deviceKeys keeps each profile's device keys sorted, so that listing a profile
+	// does not sort them again on every call.
+	deviceKeys map[string][]string
 	codes    map[string]LinkCode
 	// profileCodes indexes codes by profile, so that issuing a code costs what the
 	// profile holds, not what the server holds.
@@ -37,6 +40,8 @@ func NewMemoryStore() Store {
 		tokens:   map[string]AccessToken{},
 		profiles: map[string]Profile{},
 		devices:  map[string]map[string]Device{},
+
+		deviceKeys: map[string][]string{},
 		codes:    map[string]LinkCode{},
 
 		profileCodes: map[string]map[string]struct{}{},
@@ -159,11 +164,44 @@ func (tx *memoryTx) Device(profileID, key string) (Device, error) {
 }
 
 func (tx *memoryTx) Devices(profileID string) ([]Device, error) {
-	return sortedValues(tx.m.devices[profileID]), nil
+	byKey := tx.m.devices[profileID]
+	out := make([]Device, 0, len(byKey))
+	for _, k := range tx.m.deviceKeys[profileID] {
+		out = append(out, byKey[k])
+	}
+	return out, nil
 }
 
 func (tx *memoryTx) PutDevice(d Device) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	if _, ok := tx.m.devices[d.ProfileID][d.Key]; !ok {
+		tx.setDeviceKeys(d.ProfileID, func(keys []string) []string {
+			i, _ := slices.BinarySearch(keys, d.Key)
+			return slices.Insert(keys, i, d.Key)
+		})
+	}
 	return setNested(tx, tx.m.devices, d.ProfileID, d.Key, d)
+}
+
+// setDeviceKeys replaces the profile's sorted keys by what change makes of a copy of
+// them, and remembers how to undo it. The copy leaves the old slice intact for the
+// undo log.
+func (tx *memoryTx) setDeviceKeys(profileID string, change func([]string) []string) {
+	old, had := tx.m.deviceKeys[profileID]
+	if keys := change(slices.Clone(old)); len(keys) > 0 {
+		tx.m.deviceKeys[profileID] = keys
+	} else {
+		delete(tx.m.deviceKeys, profileID)
+	}
+	tx.undo = append(tx.undo, func() {
+		if had {
+			tx.m.deviceKeys[profileID] = old
+		} else {
+			delete(tx.m.deviceKeys, profileID)
+		}
+	})
 }
 
 func (tx *memoryTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
@@ -185,6 +223,17 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 			return errReadOnly
 		}
 		return nil
+	}
+	if !tx.writable {
+		return errReadOnly
+	}
+	if _, ok := byKey[key]; ok {
+		tx.setDeviceKeys(profileID, func(keys []string) []string {
+			if i, found := slices.BinarySearch(keys, key); found {
+				return slices.Delete(keys, i, i+1)
+			}
+			return keys
+		})
 	}
 	return setUndoable(tx, byKey, key, Device{}, true)
 }

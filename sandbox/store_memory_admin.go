@@ -37,6 +37,7 @@ func (m *memoryStore) Reset() error {
 	clear(m.tokens)
 	clear(m.profiles)
 	clear(m.devices)
+	clear(m.deviceKeys)
 	clear(m.codes)
 	clear(m.profileCodes)
 	clear(m.mvpdLogins)
