@@ -21,7 +21,7 @@ type memoryStore struct {
 	// deviceKeys keeps each profile's device keys sorted, so that listing a profile
 	// does not sort them again on every call.
 	deviceKeys map[string][]string
-	codes    map[string]LinkCode
+	codes      map[string]LinkCode
 	// profileCodes indexes codes by profile, so that issuing a code costs what the
 	// profile holds, not what the server holds.
 	profileCodes map[string]map[string]struct{} // profile → hash
@@ -42,7 +42,7 @@ func NewMemoryStore() Store {
 		devices:  map[string]map[string]Device{},
 
 		deviceKeys: map[string][]string{},
-		codes:    map[string]LinkCode{},
+		codes:      map[string]LinkCode{},
 
 		profileCodes: map[string]map[string]struct{}{},
 
