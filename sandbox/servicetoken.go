@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"hash"
 	"strconv"
 	"sync"
 	"time"
@@ -82,12 +83,31 @@ func signJWTPayload(key Key, payload []byte) string {
 	out = append(out, header...)
 	out = append(out, '.')
 	out = enc.AppendEncode(out, payload)
-	mac := hmac.New(sha256.New, key.Secret)
+	mac := jwtMAC(key)
 	mac.Write(out)
 	var sum [sha256.Size]byte
 	out = append(out, '.')
 	out = enc.AppendEncode(out, mac.Sum(sum[:0]))
+	mac.Reset()
+	jwtMACs.Put(macFor{key.ID, string(key.Secret), mac})
 	return string(out)
+}
+
+// jwtMACs keeps HMACs keyed already, since keying one (hashing the two pads) costs as
+// much as the MAC of a token; a pooled one is used only for the same key.
+var jwtMACs sync.Pool // of macFor
+
+type macFor struct {
+	kid, secret string
+	mac         hash.Hash
+}
+
+// jwtMAC is a reset HMAC-SHA256 under key, from the pool when it holds one for key.
+func jwtMAC(key Key) hash.Hash {
+	if m, ok := jwtMACs.Get().(macFor); ok && m.kid == key.ID && m.secret == string(key.Secret) {
+		return m.mac
+	}
+	return hmac.New(sha256.New, key.Secret)
 }
 
 // jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
