@@ -258,11 +258,7 @@ func (s *Server) sweep() {
 	now := s.now()
 	s.limiter.sweep(now)
 	s.budget.sweep(now)
-	err := s.store.Update(func(tx Tx) error {
-		_, err := tx.DeleteExpired(now)
-		return err
-	})
-	if err != nil {
+	if _, err := sweepStore(s.store, now, sweepStep); err != nil {
 		s.log.Error("sweeping expired records", "err", err)
 	}
 }

@@ -321,6 +321,19 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 // deleteEmptyProfile drops profile id and what hangs on it; it returns how many
 // records went.
 func (tx *memoryTx) deleteEmptyProfile(id string) int {
+	n := tx.dropProfile(id)
+	for k, p := range tx.m.subscribers {
+		if p.ProfileID == id {
+			_ = setUndoable(tx, tx.m.subscribers, k, PlatformSubscriber{}, true)
+			n++
+		}
+	}
+	return n
+}
+
+// dropProfile drops profile id with its link codes and MVPD authentications (not its
+// platform subscribers, which the sweep drops in a pass of their own).
+func (tx *memoryTx) dropProfile(id string) int {
 	n := 1
 	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
 	for h := range tx.m.profileCodes[id] {
@@ -330,12 +343,6 @@ func (tx *memoryTx) deleteEmptyProfile(id string) int {
 	if auths, ok := tx.m.mvpdAuths[id]; ok {
 		n += len(auths)
 		_ = setUndoable(tx, tx.m.mvpdAuths, id, nil, true)
-	}
-	for k, p := range tx.m.subscribers {
-		if p.ProfileID == id {
-			_ = setUndoable(tx, tx.m.subscribers, k, PlatformSubscriber{}, true)
-			n++
-		}
 	}
 	return n
 }
