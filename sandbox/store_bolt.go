@@ -140,6 +140,16 @@ func boltGet[T any](tx boltTx, bucket, key []byte) (T, error) {
 	return v, nil
 }
 
+// boltGetCached is boltGet through a cache of decoded records.
+func boltGetCached[T any](tx boltTx, cache *recordCache[T], bucket, key []byte) (T, error) {
+	raw := tx.tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		var zero T
+		return zero, ErrNotFound
+	}
+	return cache.decode(bucket, raw)
+}
+
 func boltPut(tx boltTx, bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -169,7 +179,7 @@ func (t boltTx) Client(id string) (Client, error) {
 func (t boltTx) PutClient(c Client) error { return boltPut(t, bucketClients, []byte(c.ID), c) }
 
 func (t boltTx) AccessToken(hash string) (AccessToken, error) {
-	return boltGet[AccessToken](t, bucketAccessTokens, []byte(hash))
+	return boltGetCached(t, &tokenRecords, bucketAccessTokens, []byte(hash))
 }
 
 func (t boltTx) PutAccessToken(a AccessToken) error {
@@ -183,15 +193,21 @@ func (t boltTx) Profile(id string) (Profile, error) {
 func (t boltTx) PutProfile(p Profile) error { return boltPut(t, bucketProfiles, []byte(p.ID), p) }
 
 func (t boltTx) Device(profileID, key string) (Device, error) {
-	return boltGet[Device](t, bucketDevices, joinKey(profileID, key))
+	return boltGetCached(t, &deviceRecords, bucketDevices, joinKey(profileID, key))
 }
 
 func (t boltTx) Devices(profileID string) ([]Device, error) {
-	out, err := boltScan[Device](t, bucketDevices, joinKey(profileID, ""))
-	if out == nil && err == nil {
-		out = []Device{}
+	out := []Device{}
+	prefix := joinKey(profileID, "")
+	c := t.tx.Bucket(bucketDevices).Cursor()
+	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
+		d, err := deviceRecords.decode(bucketDevices, raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
 	}
-	return out, err
+	return out, nil
 }
 
 func (t boltTx) PutDevice(d Device) error {
