@@ -11,7 +11,9 @@ var ErrNotFound = errors.New("sandbox store: not found")
 // Store keeps the sandbox's state. Every read and write goes through a transaction, so
 // a request's writes commit together (and durably, on a durable driver) before its 2xx
 // answer, or not at all. Records are plain values: a driver never hands out memory
-// that the caller could change behind its back.
+// that the caller could change behind its back. Read-only calls run in View; the
+// writes of requests run in Batch, which may share a commit. A driver may also
+// implement sweeper (store_sweep.go), to drop expired records in bounded steps.
 type Store interface {
 	// View runs fn in a read-only transaction; writes in it fail.
 	View(fn func(Tx) error) error
