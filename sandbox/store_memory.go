@@ -14,43 +14,43 @@ var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
 // that a failed transaction leaves no trace, as on the durable driver.
 type memoryStore struct {
 	mu       sync.RWMutex
-	clients  map[string]Client
-	tokens   map[string]AccessToken
-	profiles map[string]Profile
+	clients  *shards[Client]
+	tokens   *shards[AccessToken]
+	profiles *shards[Profile]
 	devices  map[string]map[string]Device // profile → key → device
 	// deviceKeys keeps each profile's device keys sorted, so that listing a profile
 	// does not sort them again on every call.
 	deviceKeys map[string][]string
-	codes      map[string]LinkCode
+	codes      *shards[LinkCode]
 	// profileCodes indexes codes by profile, so that issuing a code costs what the
 	// profile holds, not what the server holds.
 	profileCodes map[string]map[string]struct{} // profile → hash
 
-	mvpdLogins  map[string]MVPDLogin
+	mvpdLogins  *shards[MVPDLogin]
 	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
 	subscribers map[string]PlatformSubscriber  // platform + "\x00" + subscriber
 
-	activations map[string]ActivationCode
+	activations *shards[ActivationCode]
 }
 
 // NewMemoryStore returns an empty store that lives as long as the process.
 func NewMemoryStore() Store {
 	return &memoryStore{
-		clients:  map[string]Client{},
-		tokens:   map[string]AccessToken{},
-		profiles: map[string]Profile{},
+		clients:  newShards[Client](),
+		tokens:   newShards[AccessToken](),
+		profiles: newShards[Profile](),
 		devices:  map[string]map[string]Device{},
 
 		deviceKeys: map[string][]string{},
-		codes:      map[string]LinkCode{},
+		codes:      newShards[LinkCode](),
 
 		profileCodes: map[string]map[string]struct{}{},
 
-		mvpdLogins:  map[string]MVPDLogin{},
+		mvpdLogins:  newShards[MVPDLogin](),
 		mvpdAuths:   map[string]map[string]MVPDAuth{},
 		subscribers: map[string]PlatformSubscriber{},
 
-		activations: map[string]ActivationCode{},
+		activations: newShards[ActivationCode](),
 	}
 }
 
@@ -137,26 +137,28 @@ func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 }
 
 func (tx *memoryTx) Client(id string) (Client, error) {
-	c, err := get(tx.m.clients, id)
+	c, err := get(tx.m.clients.of(id), id)
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
 	return c, err
 }
 
 func (tx *memoryTx) PutClient(c Client) error {
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
-	return setUndoable(tx, tx.m.clients, c.ID, c, false)
+	return setUndoable(tx, tx.m.clients.of(c.ID), c.ID, c, false)
 }
 
-func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) { return get(tx.m.tokens, hash) }
+func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) {
+	return get(tx.m.tokens.of(hash), hash)
+}
 
 func (tx *memoryTx) PutAccessToken(t AccessToken) error {
-	return setUndoable(tx, tx.m.tokens, t.Hash, t, false)
+	return setUndoable(tx, tx.m.tokens.of(t.Hash), t.Hash, t, false)
 }
 
-func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles, id) }
+func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles.of(id), id) }
 
 func (tx *memoryTx) PutProfile(p Profile) error {
-	return setUndoable(tx, tx.m.profiles, p.ID, p, false)
+	return setUndoable(tx, tx.m.profiles.of(p.ID), p.ID, p, false)
 }
 
 func (tx *memoryTx) Device(profileID, key string) (Device, error) {
@@ -238,12 +240,12 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 	return setUndoable(tx, byKey, key, Device{}, true)
 }
 
-func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes, hash) }
+func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes.of(hash), hash) }
 
 func (tx *memoryTx) LinkCodes(profileID string) ([]LinkCode, error) {
 	var out []LinkCode
 	for _, h := range slices.Sorted(maps.Keys(tx.m.profileCodes[profileID])) {
-		out = append(out, tx.m.codes[h])
+		out = append(out, tx.m.codes.of(h)[h])
 	}
 	return out, nil
 }
@@ -252,23 +254,23 @@ func (tx *memoryTx) PutLinkCode(c LinkCode) error {
 	if !tx.writable {
 		return errReadOnly
 	}
-	if old, ok := tx.m.codes[c.Hash]; ok && old.ProfileID != c.ProfileID {
+	if old, ok := tx.m.codes.of(c.Hash)[c.Hash]; ok && old.ProfileID != c.ProfileID {
 		tx.unindexCode(old.ProfileID, old.Hash)
 	}
 	if err := setNested(tx, tx.m.profileCodes, c.ProfileID, c.Hash, struct{}{}); err != nil {
 		return err
 	}
-	return setUndoable(tx, tx.m.codes, c.Hash, c, false)
+	return setUndoable(tx, tx.m.codes.of(c.Hash), c.Hash, c, false)
 }
 
 func (tx *memoryTx) DeleteLinkCode(hash string) error {
 	if !tx.writable {
 		return errReadOnly
 	}
-	if old, ok := tx.m.codes[hash]; ok {
+	if old, ok := tx.m.codes.of(hash)[hash]; ok {
 		tx.unindexCode(old.ProfileID, hash)
 	}
-	return setUndoable(tx, tx.m.codes, hash, LinkCode{}, true)
+	return setUndoable(tx, tx.m.codes.of(hash), hash, LinkCode{}, true)
 }
 
 // unindexCode drops hash from its profile's index (and an index left empty, so that
@@ -286,32 +288,32 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, errReadOnly
 	}
 	n := 0
-	for id, c := range tx.m.clients {
+	for id, c := range tx.m.clients.all() {
 		if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
-			_ = setUndoable(tx, tx.m.clients, id, Client{}, true)
+			_ = setUndoable(tx, tx.m.clients.of(id), id, Client{}, true)
 			n++
 		}
 	}
-	for id := range tx.m.profiles {
+	for id := range tx.m.profiles.all() {
 		if len(tx.m.devices[id]) == 0 {
 			n += tx.deleteEmptyProfile(id)
 		}
 	}
-	for h, t := range tx.m.tokens {
+	for h, t := range tx.m.tokens.all() {
 		if !now.Before(t.ExpiresAt) {
-			_ = setUndoable(tx, tx.m.tokens, h, AccessToken{}, true)
+			_ = setUndoable(tx, tx.m.tokens.of(h), h, AccessToken{}, true)
 			n++
 		}
 	}
-	for h, c := range tx.m.codes {
+	for h, c := range tx.m.codes.all() {
 		if !now.Before(c.NotAfter) {
 			_ = tx.DeleteLinkCode(h)
 			n++
 		}
 	}
-	for h, l := range tx.m.mvpdLogins {
+	for h, l := range tx.m.mvpdLogins.all() {
 		if !now.Before(l.NotAfter) {
-			_ = setUndoable(tx, tx.m.mvpdLogins, h, MVPDLogin{}, true)
+			_ = setUndoable(tx, tx.m.mvpdLogins.of(h), h, MVPDLogin{}, true)
 			n++
 		}
 	}
@@ -335,7 +337,7 @@ func (tx *memoryTx) deleteEmptyProfile(id string) int {
 // platform subscribers, which the sweep drops in a pass of their own).
 func (tx *memoryTx) dropProfile(id string) int {
 	n := 1
-	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
+	_ = setUndoable(tx, tx.m.profiles.of(id), id, Profile{}, true)
 	for h := range tx.m.profileCodes[id] {
 		_ = tx.DeleteLinkCode(h)
 		n++
