@@ -69,6 +69,16 @@ rate() {
   local hs=() out
   for h in "$@"; do hs+=(-H "$h"); done
   printf 'wrk.method = "%s"\n' "$method" >"$work/m.lua"
+  if [ "${NEW_SSO_ID:-}" = 1 ]; then # every request joins a new profile: a write each time
+    cat >>"$work/m.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  wrk.headers["X-SSO-ID"] = "flood-" .. n .. "-" .. math.random(1000000000)
+  return wrk.format()
+end
+LUA
+  fi
   out=$(wrk -t 2 -c "$conc" -d "$DUR" -s "$work/m.lua" "${hs[@]}" "$url$path")
   local rps bad
   rps=$(awk '/^Requests\/sec/ {printf "%d", $2}' <<<"$out")
@@ -109,6 +119,7 @@ endpoint "GET list (2 devices)" GET /api/demo/list 64 1 PHONE_TOKEN
 endpoint "GET list (1,000 devices)" GET /api/demo/list 8 1000 CROWD_TOKEN
 endpoint "POST serviceToken (X-SSO-ID)" POST /api/demo/serviceToken 8 1 none "X-SSO-ID: alice"
 endpoint "POST serviceToken (X-SSO-ID)" POST /api/demo/serviceToken 64 1 none "X-SSO-ID: alice"
+NEW_SSO_ID=1 endpoint "POST serviceToken (new profile)" POST /api/demo/serviceToken 64 1 none "X-SSO-ID: first"
 endpoint "GET serviceToken" GET /api/demo/serviceToken 8 1 PHONE_TOKEN
 endpoint "POST link" POST /api/demo/link 8 1 PHONE_TOKEN
 endpoint "POST link" POST /api/demo/link 64 1 PHONE_TOKEN
