@@ -9,7 +9,7 @@ COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
 DATE     ?= $(shell git log -1 --format=%cI 2>/dev/null)
 LDFLAGS  := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: run build test bench fuzz lint clean
+.PHONY: run build test bench load fuzz lint clean
 
 run:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/handoff
@@ -23,8 +23,14 @@ test: lint
 	$(GO) test -race -count=1 -timeout 20m ./...
 	FUZZTIME=5s ./scripts/fuzz.sh
 
+# Each sandbox benchmark that has a speed goal runs beside a bare net/http baseline
+# answering the same body size, in the same run; `make load` does the same with wrk
+# against `handoff serve` (memory and bbolt), DUR and REPEAT tune it.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+load:
+	./scripts/load.sh
 
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh

@@ -36,7 +36,8 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 		ans = v1Answer{status, body}
 		return nil
 	}
-	err := s.store.Update(func(tx Tx) error {
+	var seen []Device
+	err := s.store.View(func(tx Tx) error {
 		switch e, err := s.checkAccessToken(tx, r, now); {
 		case err != nil:
 			return err
@@ -57,7 +58,7 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 		if _, err := parseDeviceInfo(info); err != nil {
 			return answer(400, authn.BadRequest(f, "X-Device-Info must be the Base64 of a JSON object"))
 		}
-		a, found, err := s.deviceAuthentication(tx, requestor, deviceID, now)
+		a, found, err := s.deviceAuthentication(tx, requestor, deviceID, now, &seen)
 		switch {
 		case err != nil:
 			return err
@@ -71,6 +72,9 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("internal error", "trace", w.Header().Get(headerRequestID), "method", r.Method, "path", logPath(r), "err", err)
 		ans = v1Answer{500, authn.RenderError(f, authn.Error{Status: 500, Code: "internal_error", Message: "An internal error occurred"})}
+	}
+	for i := range seen {
+		s.markSeen(&seen[i], now)
 	}
 	writeV1(w, f, ans.status, ans.body)
 }
@@ -93,9 +97,9 @@ func writeV1(w http.ResponseWriter, f authn.Format, status int, body []byte) {
 
 // deviceAuthentication is the authentication a device sees under service provider
 // sp: across the profiles of sp it is linked to, the one that lasts longest. A device
-// linked to none (never joined, or unlinked) has none; each linked device counts the
-// call as seen.
-func (s *Server) deviceAuthentication(tx Tx, sp, key string, now time.Time) (MVPDAuth, bool, error) {
+// linked to none (never joined, or unlinked) has none; each linked device whose
+// lastSeen is stale joins seen, for the caller to mark after the read.
+func (s *Server) deviceAuthentication(tx Tx, sp, key string, now time.Time, seen *[]Device) (MVPDAuth, bool, error) {
 	memberships, err := tx.DevicesByKey(key)
 	if err != nil {
 		return MVPDAuth{}, false, err
@@ -106,9 +110,8 @@ func (s *Server) deviceAuthentication(tx Tx, sp, key string, now time.Time) (MVP
 		if serviceProviderOf(d.ProfileID) != sp {
 			continue
 		}
-		d.LastSeen = now
-		if err := tx.PutDevice(d); err != nil {
-			return MVPDAuth{}, false, err
+		if stale(d, now) {
+			*seen = append(*seen, d)
 		}
 		auths, err := tx.MVPDAuths(d.ProfileID)
 		if err != nil {

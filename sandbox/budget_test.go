@@ -103,6 +103,8 @@ func (f fullCodeSpace) Update(fn func(Tx) error) error {
 	return f.Store.Update(func(tx Tx) error { return fn(fullCodeTx{tx}) })
 }
 
+func (f fullCodeSpace) Batch(fn func(Tx) error) error { return f.Update(fn) }
+
 type fullCodeTx struct{ Tx }
 
 func (f fullCodeTx) LinkCode(hash string) (LinkCode, error) {

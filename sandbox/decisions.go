@@ -104,7 +104,7 @@ func readResources(r *http.Request) ([]string, *apiError) {
 func (s *Server) decidingAuth(tx Tx, r *http.Request, deviceKey, mvpd string, now time.Time) (MVPDAuth, error) {
 	var profiles []string
 	if r.Header.Get("AD-Service-Token") != "" {
-		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
+		d, err := s.callerSeen(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return MVPDAuth{}, err
 		}

@@ -212,6 +212,20 @@ func (f *failingStore) Update(fn func(Tx) error) error {
 	return f.Store.Update(fn)
 }
 
+func (f *failingStore) View(fn func(Tx) error) error {
+	if f.fail {
+		return errors.New("disk on fire at /secret/path")
+	}
+	return f.Store.View(fn)
+}
+
+func (f *failingStore) Batch(fn func(Tx) error) error {
+	if f.fail {
+		return errors.New("disk on fire at /secret/path")
+	}
+	return f.Store.Batch(fn)
+}
+
 func TestInternalErrorHidesDetails(t *testing.T) {
 	fs := &failingStore{Store: NewMemoryStore()}
 	ts := startOnStore(t, Config{}, fs)

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -33,6 +34,46 @@ func (l *failureLimiter) blocked(now time.Time, keys ...string) time.Duration {
 		}
 	}
 	return wait
+}
+
+// reserve is blocked and fail in one step: when no key is at its limit it records a
+// failure against each key at once, and returns a release that takes them back, for
+// an attempt that turns out not to fail. Counting an attempt as failed until it has
+// succeeded keeps the check and the count atomic however many attempts run at once,
+// outside any store transaction (which a Batch may run twice).
+func (l *failureLimiter) reserve(now time.Time, keys ...string) (wait time.Duration, release func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		fs := l.prune(k, now)
+		if len(fs) >= l.limit {
+			wait = max(wait, fs[len(fs)-l.limit].Add(l.window).Sub(now))
+		}
+	}
+	if wait > 0 {
+		return wait, func() {}
+	}
+	for _, k := range keys {
+		l.failures[k] = append(l.failures[k], now)
+	}
+	return 0, func() { l.forget(now, keys) }
+}
+
+// forget takes back one failure recorded at t against each key.
+func (l *failureLimiter) forget(t time.Time, keys []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		fs := l.failures[k]
+		if i := slices.IndexFunc(fs, t.Equal); i >= 0 {
+			fs = slices.Delete(fs, i, i+1)
+		}
+		if len(fs) == 0 {
+			delete(l.failures, k)
+		} else {
+			l.failures[k] = fs
+		}
+	}
 }
 
 // fail records one failure against each key.

@@ -152,6 +152,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"status":"INTERNAL_SERVER_ERROR","error":{"status":500,"code":"internal_error","message":"An internal error occurred","action":"none","helpUrl":"` + helpURL + `","trace":"` + w.Header().Get(headerRequestID) + `"}}`)
 	}
+	writeRawJSON(w, status, body)
+}
+
+// writeRawJSON writes body, JSON already, with the headers of every JSON answer.
+func writeRawJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")

@@ -134,7 +134,7 @@ func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 	login := MVPDLogin{Hash: s.hashMVPDLogin(code), SessionID: s.newID(), ServiceProvider: sp,
 		MVPD: mvpd.ID, NotBefore: now, NotAfter: now.Add(mvpdLoginTTL)}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
-		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
+		d, err := s.callerSeen(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return err
 		}

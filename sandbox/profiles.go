@@ -46,6 +46,7 @@ type profileViewer struct {
 	profileID string
 	deviceKey string
 	platform  bool
+	member    *Device // the device a service token speaks for, to mark as seen
 }
 
 func (v profileViewer) typeOf(a MVPDAuth) string {
@@ -83,11 +84,11 @@ func (s *Server) viewer(tx Tx, r *http.Request, now time.Time) (profileViewer, e
 	if e != nil {
 		return profileViewer{}, refusal{e}
 	}
-	d, err := member(tx, c, now)
+	d, err := member(tx, c)
 	if err != nil {
 		return profileViewer{}, err
 	}
-	return profileViewer{profileID: d.ProfileID, deviceKey: d.Key}, nil
+	return profileViewer{profileID: d.ProfileID, deviceKey: d.Key, member: &d}, nil
 }
 
 func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
@@ -99,11 +100,8 @@ func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
 		only = m.ID
 	}
 	out := profilesBody{Profiles: map[string]profileEntry{}}
-	run := s.store.Update // a service token marks its device as seen
-	if r.Header.Get("AD-Service-Token") == "" {
-		run = s.store.View // the Roku header (or no credential) writes nothing
-	}
-	ok := s.transactIn(run, w, r, now, writeV2Error, func(tx Tx) error {
+	var seen *Device
+	ok := s.transactIn(s.store.View, w, r, now, writeV2Error, func(tx Tx) error {
 		if e := optionalDeviceKey(r); e != nil {
 			return refusal{e}
 		}
@@ -114,6 +112,7 @@ func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
 		if err != nil || v.profileID == "" {
 			return err
 		}
+		seen = v.member
 		auths, err := tx.MVPDAuths(v.profileID)
 		if err != nil {
 			return err
@@ -130,6 +129,9 @@ func (s *Server) handleProfiles(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if ok {
+		if seen != nil {
+			s.markSeen(seen, now)
+		}
 		writeJSON(w, http.StatusOK, out)
 	}
 }
@@ -152,7 +154,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	now, sp := s.now(), r.PathValue("sp")
 	out := logoutBody{Logouts: map[string]logoutEntry{}}
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
-		d, err := s.caller(tx, r, errTokenMissingV2, 0, now)
+		d, err := s.callerSeen(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return err
 		}

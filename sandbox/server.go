@@ -274,11 +274,7 @@ func (s *Server) sweep() {
 	s.limiter.sweep(now)
 	s.budget.sweep(now)
 	s.keys.refresh() // keys another instance made or retired
-	err := s.store.Update(func(tx Tx) error {
-		_, err := tx.DeleteExpired(now)
-		return err
-	})
-	if err != nil {
+	if _, err := sweepStore(s.store, now, sweepStep); err != nil {
 		s.log.Error("sweeping expired records", "err", err)
 	}
 }

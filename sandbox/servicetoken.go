@@ -1,9 +1,15 @@
 package sandbox
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"hash"
+	"strconv"
 	"sync"
 	"time"
 
@@ -55,14 +61,98 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// signJWT signs claims with HS256 under key, with typ JWT and kid.
+// signJWT signs claims with HS256 under key, with typ JWT and kid, in the JWS compact
+// serialization. It is written out by hand because go-jose's builder marshals the
+// claims three times and builds a signer per call (most of a serviceToken call's
+// cost); go-jose still parses and verifies every token (verifySignature), and a test
+// checks that it accepts these.
 func signJWT(key Key, claims any) (string, error) {
-	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", key.ID)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: key.Secret}, opts)
+	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", err
 	}
-	return jwt.Signed(signer).Claims(claims).Serialize()
+	return signJWTPayload(key, payload), nil
+}
+
+// signJWTPayload signs the JSON payload with HS256 under key.
+func signJWTPayload(key Key, payload []byte) string {
+	enc := base64.RawURLEncoding
+	header := jwtHeader(key.ID)
+	pl := enc.EncodedLen(len(payload))
+	out := make([]byte, 0, len(header)+1+pl+1+enc.EncodedLen(sha256.Size))
+	out = append(out, header...)
+	out = append(out, '.')
+	out = enc.AppendEncode(out, payload)
+	mac := jwtMAC(key)
+	mac.Write(out)
+	var sum [sha256.Size]byte
+	out = append(out, '.')
+	out = enc.AppendEncode(out, mac.Sum(sum[:0]))
+	mac.Reset()
+	jwtMACs.Put(macFor{key.ID, string(key.Secret), mac})
+	return string(out)
+}
+
+// jwtMACs keeps HMACs keyed already, since keying one (hashing the two pads) costs as
+// much as the MAC of a token; a pooled one is used only for the same key.
+var jwtMACs sync.Pool // of macFor
+
+type macFor struct {
+	kid, secret string
+	mac         hash.Hash
+}
+
+// jwtMAC is a reset HMAC-SHA256 under key, from the pool when it holds one for key.
+func jwtMAC(key Key) hash.Hash {
+	if m, ok := jwtMACs.Get().(macFor); ok && m.kid == key.ID && m.secret == string(key.Secret) {
+		return m.mac
+	}
+	return hmac.New(sha256.New, key.Secret)
+}
+
+// jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
+// a time, so it stays small.
+var jwtHeaders sync.Map // kid → base64url of {"alg":"HS256","kid":…,"typ":"JWT"}
+
+func jwtHeader(kid string) string {
+	if h, ok := jwtHeaders.Load(kid); ok {
+		return h.(string)
+	}
+	raw := appendJSONString([]byte(`{"alg":"HS256","kid":`), kid)
+	h := base64.RawURLEncoding.EncodeToString(append(raw, `,"typ":"JWT"}`...))
+	jwtHeaders.Store(kid, h)
+	return h
+}
+
+// appendServiceClaims writes c as JSON, with the names jwt.Claims gives its fields
+// (and none of its reflection); the claims a service token does not use are left out.
+func appendServiceClaims(b []byte, c serviceClaims) []byte {
+	b = append(b, `{"iss":`...)
+	b = appendJSONString(b, c.Issuer)
+	b = append(b, `,"sub":`...)
+	b = appendJSONString(b, c.Subject)
+	if len(c.Audience) == 1 {
+		b = append(b, `,"aud":`...)
+		b = appendJSONString(b, c.Audience[0])
+	}
+	for _, d := range []struct {
+		name string
+		at   *jwt.NumericDate
+	}{{`,"exp":`, c.Expiry}, {`,"nbf":`, c.NotBefore}, {`,"iat":`, c.IssuedAt}} {
+		if d.at != nil {
+			b = append(b, d.name...)
+			b = strconv.AppendInt(b, int64(*d.at), 10)
+		}
+	}
+	b = append(b, `,"jti":`...)
+	b = appendJSONString(b, c.ID)
+	b = append(b, `,"did":`...)
+	b = appendJSONString(b, c.DeviceKey)
+	if c.Namespace != "" {
+		b = append(b, `,"ns":`...)
+		b = appendJSONString(b, c.Namespace)
+	}
+	return append(b, '}')
 }
 
 // issuedToken is a service token and its validity window.
@@ -86,7 +176,7 @@ func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken
 	if !ok {
 		return issuedToken{}, errors.New("a device of an unscoped profile")
 	}
-	tok, err := signJWT(key, serviceClaims{
+	claims := appendServiceClaims(make([]byte, 0, 256), serviceClaims{
 		Namespace: ns,
 		Claims: jwt.Claims{
 			Issuer: serviceTokenIssuer, Subject: common, Audience: jwt.Audience{sp},
@@ -95,10 +185,7 @@ func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken
 		},
 		DeviceKey: d.Key,
 	})
-	if err != nil {
-		return issuedToken{}, err
-	}
-	return issuedToken{Token: tok, NotBefore: nbf, NotAfter: exp}, nil
+	return issuedToken{Token: signJWTPayload(key, claims), NotBefore: nbf, NotAfter: exp}, nil
 }
 
 // verifiedTokens remembers the claims of token strings whose signature checked out,

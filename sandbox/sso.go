@@ -46,6 +46,16 @@ func (s *Server) transact(w http.ResponseWriter, r *http.Request, now time.Time,
 	return s.transactAs(w, r, now, writeError, fn)
 }
 
+// view is transact in a read-only transaction.
+func (s *Server) view(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
+	return s.transactIn(s.store.View, w, r, now, writeError, fn)
+}
+
+// batch is transact in a Batch: fn may run more than once (Store.Batch).
+func (s *Server) batch(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
+	return s.transactIn(s.store.Batch, w, r, now, writeError, fn)
+}
+
 // transactAs is transact for an API whose errors have another shape (REST v2).
 func (s *Server) transactAs(w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
 	return s.transactIn(s.store.Update, w, r, now, writeErr, fn)
@@ -87,23 +97,54 @@ func optionalDeviceKey(r *http.Request) *apiError {
 	return nil
 }
 
-// member finds the linked device a verified token speaks for and marks it seen.
-func member(tx Tx, c serviceClaims, now time.Time) (Device, error) {
+// seenEvery is how stale a device's stored lastSeen may get: a call writes it only
+// when it is at least this old, so that a read-only call (list, GET serviceToken,
+// profiles) commits nothing on the durable store almost every time, and a restart
+// loses at most this much of it.
+const seenEvery = time.Minute
+
+// member finds the linked device a verified token speaks for. It writes nothing: the
+// caller marks the device as seen, in its write transaction (seenIn) or after its read
+// one (markSeen).
+func member(tx Tx, c serviceClaims) (Device, error) {
 	d, err := tx.Device(c.profileID(), c.DeviceKey)
 	if errors.Is(err, ErrNotFound) || err == nil && d.JoinID != joinIDOf(c.ID) {
 		return Device{}, refusal{errUnlinkedDevice}
 	}
-	if err != nil {
-		return Device{}, err
-	}
-	d.LastSeen = now
-	return d, tx.PutDevice(d)
+	return d, err
 }
 
-// caller is the linked device that calls with its service token, marked as seen: it
-// checks AP-Device-Identifier (when sent) and AD-Service-Token (missing: the endpoint's
-// own error; expired: accepted within grace).
-func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Duration, now time.Time) (Device, error) {
+// stale says whether d's stored lastSeen is due to be written at now.
+func stale(d Device, now time.Time) bool { return !now.Before(d.LastSeen.Add(seenEvery)) }
+
+// seenIn marks d as seen at now inside a write transaction, when its lastSeen is stale.
+func seenIn(tx Tx, d *Device, now time.Time) error {
+	if !stale(*d, now) {
+		return nil
+	}
+	d.LastSeen = now
+	return tx.TouchDevice(d.ProfileID, d.Key, d.JoinID, now)
+}
+
+// markSeen marks d as seen at now after a read-only call, when its lastSeen is stale,
+// in a write of its own (shared with other requests' by Batch). A failure is logged,
+// not answered: the call itself succeeded, and the next one tries again.
+func (s *Server) markSeen(d *Device, now time.Time) {
+	if !stale(*d, now) {
+		return
+	}
+	err := s.store.Batch(func(tx Tx) error { return tx.TouchDevice(d.ProfileID, d.Key, d.JoinID, now) })
+	if err != nil {
+		s.log.Error("marking a device as seen", "err", err)
+		return
+	}
+	d.LastSeen = now
+}
+
+// caller is the linked device that calls with its service token: it checks
+// AP-Device-Identifier (when sent) and AD-Service-Token (missing: the endpoint's own
+// error; expired: accepted within grace). It writes nothing (see member).
+func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Duration) (Device, error) {
 	if e := optionalDeviceKey(r); e != nil {
 		return Device{}, refusal{e}
 	}
@@ -111,7 +152,16 @@ func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Du
 	if e != nil {
 		return Device{}, refusal{e}
 	}
-	return member(tx, c, now)
+	return member(tx, c)
+}
+
+// callerSeen is caller in a write transaction, marking the device as seen there.
+func (s *Server) callerSeen(tx Tx, r *http.Request, missing *apiError, grace time.Duration, now time.Time) (Device, error) {
+	d, err := s.caller(tx, r, missing, grace)
+	if err != nil {
+		return d, err
+	}
+	return d, seenIn(tx, &d, now)
 }
 
 // serviceTokenHeader reads AD-Service-Token and verifies it, or gives the endpoint's

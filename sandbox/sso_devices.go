@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 type unlinkRequest struct {
@@ -47,9 +48,10 @@ func readUnlinkRequest(r *http.Request) ([]string, *apiError) {
 func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	keys, bodyErr := readUnlinkRequest(r)
-	unlinked := []string{}
-	ok := s.transact(w, r, now, func(tx Tx) error {
-		d, err := s.caller(tx, r, errTokenMissingUnlink, 0, now)
+	var unlinked []string
+	ok := s.batch(w, r, now, func(tx Tx) error {
+		unlinked = []string{} // afresh on each run of the Batch
+		d, err := s.callerSeen(tx, r, errTokenMissingUnlink, 0, now)
 		if err != nil {
 			return err
 		}
@@ -77,45 +79,57 @@ func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-type listEntry struct {
-	DeviceType   string `json:"deviceType"`
-	Model        string `json:"model"`
-	OS           string `json:"os"`
-	OSVersion    string `json:"osVersion"`
-	Manufacturer string `json:"manufacturer"`
-	UserAgent    string `json:"userAgent"`
-	LastSeen     int64  `json:"lastSeen"`
-	Type         string `json:"type"`
-}
-
-type listBody struct {
-	Devices map[string]listEntry `json:"devices"`
-}
-
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
-	var out listBody
-	ok := s.transact(w, r, now, func(tx Tx) error {
-		d, err := s.caller(tx, r, errTokenMissingList, 0, now)
-		if err != nil {
+	var me Device
+	var devices []Device
+	ok := s.view(w, r, now, func(tx Tx) error {
+		var err error
+		if me, err = s.caller(tx, r, errTokenMissingList, 0); err != nil {
 			return err
 		}
-		devices, err := tx.Devices(d.ProfileID)
-		if err != nil {
-			return err
-		}
-		out.Devices = make(map[string]listEntry, len(devices))
-		for _, d := range devices {
-			out.Devices[d.Key] = listEntry{
-				DeviceType: listDeviceType(d.HardwareType), Model: d.Model, OS: d.OS, OSVersion: d.OSVersion,
-				Manufacturer: d.Manufacturer, UserAgent: d.UserAgent, LastSeen: d.LastSeen.UnixMilli(), Type: d.Type,
-			}
-		}
-		return nil
+		devices, err = tx.Devices(me.ProfileID)
+		return err
 	})
-	if ok {
-		writeJSON(w, http.StatusOK, out)
+	if !ok {
+		return
 	}
+	s.markSeen(&me, now)
+	writeRawJSON(w, http.StatusOK, appendListBody(make([]byte, 0, 64+200*len(devices)), devices, me))
+}
+
+// appendListBody writes the list's answer, {"devices":{key:entry,…}}, in one pass,
+// in the order of the keys (which Tx.Devices gives): encoding/json would marshal a
+// map by reflection and sort its keys again. me is the caller, as markSeen left it.
+func appendListBody(b []byte, devices []Device, me Device) []byte {
+	b = append(b, `{"devices":{`...)
+	for i, d := range devices {
+		if d.Key == me.Key {
+			d.LastSeen = me.LastSeen
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, d.Key)
+		b = append(b, `:{"deviceType":`...)
+		b = appendJSONString(b, listDeviceType(d.HardwareType))
+		b = append(b, `,"model":`...)
+		b = appendJSONString(b, d.Model)
+		b = append(b, `,"os":`...)
+		b = appendJSONString(b, d.OS)
+		b = append(b, `,"osVersion":`...)
+		b = appendJSONString(b, d.OSVersion)
+		b = append(b, `,"manufacturer":`...)
+		b = appendJSONString(b, d.Manufacturer)
+		b = append(b, `,"userAgent":`...)
+		b = appendJSONString(b, d.UserAgent)
+		b = append(b, `,"lastSeen":`...)
+		b = strconv.AppendInt(b, d.LastSeen.UnixMilli(), 10)
+		b = append(b, `,"type":`...)
+		b = appendJSONString(b, d.Type)
+		b = append(b, '}')
+	}
+	return append(b, "}}"...)
 }
 
 // listDeviceTypes maps X-Device-Info's primaryHardwareType to the seed sample's

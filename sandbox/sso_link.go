@@ -17,8 +17,8 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var code string
 	var rec LinkCode
-	ok := s.transact(w, r, now, func(tx Tx) error {
-		d, err := s.caller(tx, r, errTokenMissingLink, 0, now)
+	ok := s.batch(w, r, now, func(tx Tx) error {
+		d, err := s.callerSeen(tx, r, errTokenMissingLink, 0, now)
 		if err != nil {
 			return err
 		}

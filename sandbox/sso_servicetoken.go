@@ -9,13 +9,6 @@ import (
 	"time"
 )
 
-type serviceTokenBody struct {
-	Status    string `json:"status"`
-	Token     string `json:"serviceToken"`
-	NotBefore int64  `json:"notBefore"`
-	NotAfter  int64  `json:"notAfter"`
-}
-
 func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, status int, key Key, d Device, now time.Time) {
 	tok, err := s.signServiceToken(key, d, now)
 	if err != nil {
@@ -26,7 +19,16 @@ func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, statu
 	if status == http.StatusOK {
 		label = "OK"
 	}
-	writeJSON(w, status, serviceTokenBody{Status: label, Token: tok.Token, NotBefore: tok.NotBefore.UnixMilli(), NotAfter: tok.NotAfter.UnixMilli()})
+	b := make([]byte, 0, 96+len(tok.Token))
+	b = append(b, `{"status":`...)
+	b = appendJSONString(b, label)
+	b = append(b, `,"serviceToken":`...)
+	b = appendJSONString(b, tok.Token)
+	b = append(b, `,"notBefore":`...)
+	b = strconv.AppendInt(b, tok.NotBefore.UnixMilli(), 10)
+	b = append(b, `,"notAfter":`...)
+	b = strconv.AppendInt(b, tok.NotAfter.UnixMilli(), 10)
+	writeRawJSON(w, status, append(b, '}'))
 }
 
 // clientAddress is the peer's address for the link-code limiter: an IPv4 address, or
@@ -60,8 +62,18 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
 	subscriber, platformErr := s.rokuSubscriber(rokuToken)
 	sp := r.PathValue("sp")
+	var attempt redemption
+	if link != "" && devErr == nil {
+		attempt = s.startRedemption(r, deviceKey, now)
+		defer func() { attempt.end() }()
+	}
 	var joined Device
-	ok := s.transact(w, r, now, func(tx Tx) error {
+	run := s.store.Batch
+	if link == "" {
+		run = s.readFirst // redeeming spends a code: a write every time
+	}
+	ok := s.transactIn(run, w, r, now, writeError, func(tx Tx) error {
+		attempt.failed = false // afresh on each run of the Batch
 		switch {
 		case errors.Is(devErr, errDeviceIDBad):
 			return refusal{errBadDeviceID}
@@ -91,7 +103,7 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 		} else if link != "" {
 			kind = DeviceSSO
 			var err error
-			if profile, err = s.redeem(tx, r, sp, link, deviceKey, now); err != nil {
+			if profile, err = s.redeem(tx, &attempt, sp, link, now); err != nil {
 				return err
 			}
 		} else if ssoID == "" {
@@ -117,12 +129,45 @@ func retryAfter(wait time.Duration) string {
 	return strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10)
 }
 
-// redeem spends a link code, under the brute-force limiter (only failures count), and
-// returns the profile that made it.
-func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now time.Time) (string, error) {
-	keys := []string{"device:" + deviceKey, clientAddress(r)}
-	if wait := max(s.limiter.blocked(now, keys...), s.budget.blocked(now, budgetKey)); wait > 0 {
-		return "", refusal{errTooMany.with("Retry-After", retryAfter(wait))}
+// redemption is one attempt to redeem a link code under the brute-force limiter
+// (only failures count). The attempt is counted as a failure from its start, before
+// the store transaction, so that the check and the count are one atomic step however
+// many attempts run at once (and are not repeated when a Batch runs its function
+// again); end takes the count back unless the code was refused.
+type redemption struct {
+	wait    time.Duration // over the limit: the Retry-After, and nothing is counted
+	release []func()
+	failed  bool // the code was refused, in the last run of the transaction
+}
+
+func (s *Server) startRedemption(r *http.Request, deviceKey string, now time.Time) redemption {
+	wait, releaseKeys := s.limiter.reserve(now, "device:"+deviceKey, clientAddress(r))
+	if wait > 0 {
+		return redemption{wait: max(wait, s.budget.blocked(now, budgetKey))}
+	}
+	wait, releaseBudget := s.budget.reserve(now, budgetKey)
+	if wait > 0 {
+		releaseKeys()
+		return redemption{wait: wait}
+	}
+	return redemption{release: []func(){releaseKeys, releaseBudget}}
+}
+
+// end keeps the failure counted when the code was refused, and takes it back otherwise.
+func (a redemption) end() {
+	if a.failed {
+		return
+	}
+	for _, f := range a.release {
+		f()
+	}
+}
+
+// redeem spends a link code inside tx, under the limiter's verdict in a, and returns
+// the profile that made it.
+func (s *Server) redeem(tx Tx, a *redemption, sp, input string, now time.Time) (string, error) {
+	if a.wait > 0 {
+		return "", refusal{errTooMany.with("Retry-After", retryAfter(a.wait))}
 	}
 	code, ok := normalizeLinkCode(input)
 	var rec LinkCode
@@ -133,8 +178,7 @@ func (s *Server) redeem(tx Tx, r *http.Request, sp, input, deviceKey string, now
 		}
 	}
 	if !ok {
-		s.limiter.fail(now, keys...)
-		s.budget.fail(now, budgetKey)
+		a.failed = true
 		return "", refusal{errBadLinkCode}
 	}
 	return rec.ProfileID, nil
@@ -152,6 +196,7 @@ func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, maxDevic
 		return Device{}, err
 	}
 	d, err := tx.Device(profileID, deviceKey)
+	member := err == nil
 	if errors.Is(err, ErrNotFound) {
 		members, err := tx.Devices(profileID)
 		if err != nil {
@@ -164,11 +209,41 @@ func join(tx Tx, profileID, deviceKey, kind string, a deviceAttributes, maxDevic
 	} else if err != nil {
 		return Device{}, err
 	}
-	d.Type, d.LastSeen = kind, now
+	before := d
+	d.Type = kind
 	d.HardwareType, d.Model, d.Manufacturer = a.HardwareType, a.Model, a.Manufacturer
 	d.OS, d.OSVersion, d.UserAgent = a.OS, a.OSVersion, a.UserAgent
+	if member && d == before && !stale(d, now) {
+		return d, nil // a member joining again as it is: nothing to write
+	}
+	d.LastSeen = now
 	return d, tx.PutDevice(d)
 }
+
+// errNeedsWrite is what readFirst's probe returns for a write: the call runs again in
+// a Batch.
+var errNeedsWrite = errors.New("sandbox: this call writes")
+
+// readFirst runs fn in a read transaction first, where every write fn attempts
+// fails with errNeedsWrite, and only then, if fn had to write, in a Batch: a device
+// that asks again for a service token, as it is and seen within the minute, costs
+// no commit.
+func (s *Server) readFirst(fn func(Tx) error) error {
+	err := s.store.View(func(tx Tx) error { return fn(writeProbe{tx}) })
+	if !errors.Is(err, errNeedsWrite) {
+		return err
+	}
+	return s.store.Batch(fn)
+}
+
+// writeProbe is a read transaction whose writes fail with errNeedsWrite. It covers
+// the writes that POST serviceToken makes without a link code (join, and a platform
+// join's first subscriber); any other write fails in the read transaction itself.
+type writeProbe struct{ Tx }
+
+func (writeProbe) PutProfile(Profile) error                       { return errNeedsWrite }
+func (writeProbe) PutDevice(Device) error                         { return errNeedsWrite }
+func (writeProbe) PutPlatformSubscriber(PlatformSubscriber) error { return errNeedsWrite }
 
 // validSSOID bounds a common identifier: 1 to 256 printable characters.
 func validSSOID(id string) bool {
@@ -191,12 +266,13 @@ func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	var d Device
-	ok := s.transact(w, r, now, func(tx Tx) error {
+	ok := s.view(w, r, now, func(tx Tx) error {
 		var err error
-		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace, now)
+		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace)
 		return err
 	})
 	if ok {
+		s.markSeen(&d, now)
 		s.writeServiceToken(w, r, http.StatusOK, key, d, now)
 	}
 }

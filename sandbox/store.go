@@ -11,13 +11,24 @@ var ErrNotFound = errors.New("sandbox store: not found")
 // Store keeps the sandbox's state. Every read and write goes through a transaction, so
 // a request's writes commit together (and durably, on a durable driver) before its 2xx
 // answer, or not at all. Records are plain values: a driver never hands out memory
-// that the caller could change behind its back.
+// that the caller could change behind its back. Read-only calls run in View; the
+// writes of requests run in Batch, which may share a commit. A driver may also
+// implement sweeper (store_sweep.go), to drop expired records in bounded steps.
 type Store interface {
 	// View runs fn in a read-only transaction; writes in it fail.
 	View(fn func(Tx) error) error
 	// Update runs fn in a read-write transaction that commits when fn returns nil and
-	// rolls back entirely when it returns an error. Updates are serialised.
+	// rolls back entirely when it returns an error. Updates are serialised, and fn
+	// runs exactly once.
 	Update(fn func(Tx) error) error
+	// Batch is Update for a request's short write, which may share one commit (one
+	// sync) with other callers' Batches: fn's writes commit, durably, before Batch
+	// returns nil, or not at all, and Batches are serialisable as on Update. But fn
+	// may run more than once (after another fn of its batch failed, the rest run
+	// again), so it must have no effect outside tx but setting its results afresh
+	// on each run; whatever must not repeat (a limiter's count, a log line) happens
+	// before or after Batch. A driver without group commit runs Update.
+	Batch(fn func(Tx) error) error
 	// Location says where the data lives, for people: a file path, or "memory".
 	Location() string
 	Close() error
@@ -42,6 +53,12 @@ type Tx interface {
 	Devices(profileID string) ([]Device, error)
 	PutDevice(Device) error
 	DeleteDevice(profileID, key string) error
+	// TouchDevice moves the device's LastSeen forward to seen, and only that: it does
+	// nothing when the device is gone, has joined again since (its JoinID is not
+	// joinID) or was seen at or after seen. It is idempotent, so that it can run in a
+	// Batch; the server calls it at most once a minute per device (seenEvery), so a
+	// read-only call does not write on every request.
+	TouchDevice(profileID, key, joinID string, seen time.Time) error
 
 	LinkCode(hash string) (LinkCode, error)
 	LinkCodes(profileID string) ([]LinkCode, error)

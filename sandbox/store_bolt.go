@@ -38,8 +38,9 @@ const boltFile = "sandbox.db"
 const lockTimeout = 500 * time.Millisecond
 
 type boltStore struct {
-	db  *bolt.DB
-	dir string
+	db    *bolt.DB
+	dir   string
+	group groupCommit
 }
 
 // OpenBoltStore opens (or creates) the durable store in dir. Every Update is fsynced
@@ -139,6 +140,16 @@ func boltGet[T any](tx boltTx, bucket, key []byte) (T, error) {
 	return v, nil
 }
 
+// boltGetCached is boltGet through a cache of decoded records.
+func boltGetCached[T any](tx boltTx, cache *recordCache[T], bucket, key []byte) (T, error) {
+	raw := tx.tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		var zero T
+		return zero, ErrNotFound
+	}
+	return cache.decode(bucket, raw)
+}
+
 func boltPut(tx boltTx, bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -168,7 +179,7 @@ func (t boltTx) Client(id string) (Client, error) {
 func (t boltTx) PutClient(c Client) error { return boltPut(t, bucketClients, []byte(c.ID), c) }
 
 func (t boltTx) AccessToken(hash string) (AccessToken, error) {
-	return boltGet[AccessToken](t, bucketAccessTokens, []byte(hash))
+	return boltGetCached(t, &tokenRecords, bucketAccessTokens, []byte(hash))
 }
 
 func (t boltTx) PutAccessToken(a AccessToken) error {
@@ -182,19 +193,37 @@ func (t boltTx) Profile(id string) (Profile, error) {
 func (t boltTx) PutProfile(p Profile) error { return boltPut(t, bucketProfiles, []byte(p.ID), p) }
 
 func (t boltTx) Device(profileID, key string) (Device, error) {
-	return boltGet[Device](t, bucketDevices, joinKey(profileID, key))
+	return boltGetCached(t, &deviceRecords, bucketDevices, joinKey(profileID, key))
 }
 
 func (t boltTx) Devices(profileID string) ([]Device, error) {
-	out, err := boltScan[Device](t, bucketDevices, joinKey(profileID, ""))
-	if out == nil && err == nil {
-		out = []Device{}
+	out := []Device{}
+	prefix := joinKey(profileID, "")
+	c := t.tx.Bucket(bucketDevices).Cursor()
+	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
+		d, err := deviceRecords.decode(bucketDevices, raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
 	}
-	return out, err
+	return out, nil
 }
 
 func (t boltTx) PutDevice(d Device) error {
 	return boltPut(t, bucketDevices, joinKey(d.ProfileID, d.Key), d)
+}
+
+func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
+	d, err := t.Device(profileID, key)
+	if errors.Is(err, ErrNotFound) || err == nil && (d.JoinID != joinID || !d.LastSeen.Before(seen)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.LastSeen = seen
+	return t.PutDevice(d)
 }
 
 func (t boltTx) DeleteDevice(profileID, key string) error {

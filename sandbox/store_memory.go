@@ -4,7 +4,6 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -15,33 +14,43 @@ var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
 // that a failed transaction leaves no trace, as on the durable driver.
 type memoryStore struct {
 	mu       sync.RWMutex
-	clients  map[string]Client
-	tokens   map[string]AccessToken
-	profiles map[string]Profile
+	clients  *shards[Client]
+	tokens   *shards[AccessToken]
+	profiles *shards[Profile]
 	devices  map[string]map[string]Device // profile → key → device
-	codes    map[string]LinkCode
+	// deviceKeys keeps each profile's device keys sorted, so that listing a profile
+	// does not sort them again on every call.
+	deviceKeys map[string][]string
+	codes      *shards[LinkCode]
+	// profileCodes indexes codes by profile, so that issuing a code costs what the
+	// profile holds, not what the server holds.
+	profileCodes map[string]map[string]struct{} // profile → hash
 
-	mvpdLogins  map[string]MVPDLogin
+	mvpdLogins  *shards[MVPDLogin]
 	mvpdAuths   map[string]map[string]MVPDAuth // profile → MVPD → authentication
 	subscribers map[string]PlatformSubscriber  // platform + "\x00" + subscriber
 
-	activations map[string]ActivationCode
+	activations *shards[ActivationCode]
 }
 
 // NewMemoryStore returns an empty store that lives as long as the process.
 func NewMemoryStore() Store {
 	return &memoryStore{
-		clients:  map[string]Client{},
-		tokens:   map[string]AccessToken{},
-		profiles: map[string]Profile{},
+		clients:  newShards[Client](),
+		tokens:   newShards[AccessToken](),
+		profiles: newShards[Profile](),
 		devices:  map[string]map[string]Device{},
-		codes:    map[string]LinkCode{},
 
-		mvpdLogins:  map[string]MVPDLogin{},
+		deviceKeys: map[string][]string{},
+		codes:      newShards[LinkCode](),
+
+		profileCodes: map[string]map[string]struct{}{},
+
+		mvpdLogins:  newShards[MVPDLogin](),
 		mvpdAuths:   map[string]map[string]MVPDAuth{},
 		subscribers: map[string]PlatformSubscriber{},
 
-		activations: map[string]ActivationCode{},
+		activations: newShards[ActivationCode](),
 	}
 }
 
@@ -66,6 +75,9 @@ func (m *memoryStore) Update(fn func(Tx) error) error {
 	}
 	return err
 }
+
+// Batch is Update: the memory store has no commit to share.
+func (m *memoryStore) Batch(fn func(Tx) error) error { return m.Update(fn) }
 
 type memoryTx struct {
 	m        *memoryStore
@@ -125,26 +137,28 @@ func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 }
 
 func (tx *memoryTx) Client(id string) (Client, error) {
-	c, err := get(tx.m.clients, id)
+	c, err := get(tx.m.clients.of(id), id)
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
 	return c, err
 }
 
 func (tx *memoryTx) PutClient(c Client) error {
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
-	return setUndoable(tx, tx.m.clients, c.ID, c, false)
+	return setUndoable(tx, tx.m.clients.of(c.ID), c.ID, c, false)
 }
 
-func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) { return get(tx.m.tokens, hash) }
+func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) {
+	return get(tx.m.tokens.of(hash), hash)
+}
 
 func (tx *memoryTx) PutAccessToken(t AccessToken) error {
-	return setUndoable(tx, tx.m.tokens, t.Hash, t, false)
+	return setUndoable(tx, tx.m.tokens.of(t.Hash), t.Hash, t, false)
 }
 
-func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles, id) }
+func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles.of(id), id) }
 
 func (tx *memoryTx) PutProfile(p Profile) error {
-	return setUndoable(tx, tx.m.profiles, p.ID, p, false)
+	return setUndoable(tx, tx.m.profiles.of(p.ID), p.ID, p, false)
 }
 
 func (tx *memoryTx) Device(profileID, key string) (Device, error) {
@@ -152,11 +166,56 @@ func (tx *memoryTx) Device(profileID, key string) (Device, error) {
 }
 
 func (tx *memoryTx) Devices(profileID string) ([]Device, error) {
-	return sortedValues(tx.m.devices[profileID]), nil
+	byKey := tx.m.devices[profileID]
+	out := make([]Device, 0, len(byKey))
+	for _, k := range tx.m.deviceKeys[profileID] {
+		out = append(out, byKey[k])
+	}
+	return out, nil
 }
 
 func (tx *memoryTx) PutDevice(d Device) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	if _, ok := tx.m.devices[d.ProfileID][d.Key]; !ok {
+		tx.setDeviceKeys(d.ProfileID, func(keys []string) []string {
+			i, _ := slices.BinarySearch(keys, d.Key)
+			return slices.Insert(keys, i, d.Key)
+		})
+	}
 	return setNested(tx, tx.m.devices, d.ProfileID, d.Key, d)
+}
+
+// setDeviceKeys replaces the profile's sorted keys by what change makes of a copy of
+// them, and remembers how to undo it. The copy leaves the old slice intact for the
+// undo log.
+func (tx *memoryTx) setDeviceKeys(profileID string, change func([]string) []string) {
+	old, had := tx.m.deviceKeys[profileID]
+	if keys := change(slices.Clone(old)); len(keys) > 0 {
+		tx.m.deviceKeys[profileID] = keys
+	} else {
+		delete(tx.m.deviceKeys, profileID)
+	}
+	tx.undo = append(tx.undo, func() {
+		if had {
+			tx.m.deviceKeys[profileID] = old
+		} else {
+			delete(tx.m.deviceKeys, profileID)
+		}
+	})
+}
+
+func (tx *memoryTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	d, ok := tx.m.devices[profileID][key]
+	if !ok || d.JoinID != joinID || !d.LastSeen.Before(seen) {
+		return nil
+	}
+	d.LastSeen = seen
+	return setNested(tx, tx.m.devices, profileID, key, d)
 }
 
 func (tx *memoryTx) DeleteDevice(profileID, key string) error {
@@ -167,28 +226,61 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 		}
 		return nil
 	}
+	if !tx.writable {
+		return errReadOnly
+	}
+	if _, ok := byKey[key]; ok {
+		tx.setDeviceKeys(profileID, func(keys []string) []string {
+			if i, found := slices.BinarySearch(keys, key); found {
+				return slices.Delete(keys, i, i+1)
+			}
+			return keys
+		})
+	}
 	return setUndoable(tx, byKey, key, Device{}, true)
 }
 
-func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes, hash) }
+func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes.of(hash), hash) }
 
 func (tx *memoryTx) LinkCodes(profileID string) ([]LinkCode, error) {
 	var out []LinkCode
-	for _, c := range tx.m.codes {
-		if c.ProfileID == profileID {
-			out = append(out, c)
-		}
+	for _, h := range slices.Sorted(maps.Keys(tx.m.profileCodes[profileID])) {
+		out = append(out, tx.m.codes.of(h)[h])
 	}
-	slices.SortFunc(out, func(a, b LinkCode) int { return strings.Compare(a.Hash, b.Hash) })
 	return out, nil
 }
 
 func (tx *memoryTx) PutLinkCode(c LinkCode) error {
-	return setUndoable(tx, tx.m.codes, c.Hash, c, false)
+	if !tx.writable {
+		return errReadOnly
+	}
+	if old, ok := tx.m.codes.of(c.Hash)[c.Hash]; ok && old.ProfileID != c.ProfileID {
+		tx.unindexCode(old.ProfileID, old.Hash)
+	}
+	if err := setNested(tx, tx.m.profileCodes, c.ProfileID, c.Hash, struct{}{}); err != nil {
+		return err
+	}
+	return setUndoable(tx, tx.m.codes.of(c.Hash), c.Hash, c, false)
 }
 
 func (tx *memoryTx) DeleteLinkCode(hash string) error {
-	return setUndoable(tx, tx.m.codes, hash, LinkCode{}, true)
+	if !tx.writable {
+		return errReadOnly
+	}
+	if old, ok := tx.m.codes.of(hash)[hash]; ok {
+		tx.unindexCode(old.ProfileID, hash)
+	}
+	return setUndoable(tx, tx.m.codes.of(hash), hash, LinkCode{}, true)
+}
+
+// unindexCode drops hash from its profile's index (and an index left empty, so that
+// the index does not outgrow the codes).
+func (tx *memoryTx) unindexCode(profileID, hash string) {
+	byHash := tx.m.profileCodes[profileID]
+	_ = setUndoable(tx, byHash, hash, struct{}{}, true)
+	if len(byHash) == 0 {
+		_ = setUndoable(tx, tx.m.profileCodes, profileID, byHash, true)
+	}
 }
 
 func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
@@ -196,32 +288,32 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, errReadOnly
 	}
 	n := 0
-	for id, c := range tx.m.clients {
+	for id, c := range tx.m.clients.all() {
 		if !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
-			_ = setUndoable(tx, tx.m.clients, id, Client{}, true)
+			_ = setUndoable(tx, tx.m.clients.of(id), id, Client{}, true)
 			n++
 		}
 	}
-	for id := range tx.m.profiles {
+	for id := range tx.m.profiles.all() {
 		if len(tx.m.devices[id]) == 0 {
 			n += tx.deleteEmptyProfile(id)
 		}
 	}
-	for h, t := range tx.m.tokens {
+	for h, t := range tx.m.tokens.all() {
 		if !now.Before(t.ExpiresAt) {
-			_ = setUndoable(tx, tx.m.tokens, h, AccessToken{}, true)
+			_ = setUndoable(tx, tx.m.tokens.of(h), h, AccessToken{}, true)
 			n++
 		}
 	}
-	for h, c := range tx.m.codes {
+	for h, c := range tx.m.codes.all() {
 		if !now.Before(c.NotAfter) {
-			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
+			_ = tx.DeleteLinkCode(h)
 			n++
 		}
 	}
-	for h, l := range tx.m.mvpdLogins {
+	for h, l := range tx.m.mvpdLogins.all() {
 		if !now.Before(l.NotAfter) {
-			_ = setUndoable(tx, tx.m.mvpdLogins, h, MVPDLogin{}, true)
+			_ = setUndoable(tx, tx.m.mvpdLogins.of(h), h, MVPDLogin{}, true)
 			n++
 		}
 	}
@@ -231,23 +323,28 @@ func (tx *memoryTx) DeleteExpired(now time.Time) (int, error) {
 // deleteEmptyProfile drops profile id and what hangs on it; it returns how many
 // records went.
 func (tx *memoryTx) deleteEmptyProfile(id string) int {
-	n := 1
-	_ = setUndoable(tx, tx.m.profiles, id, Profile{}, true)
-	for h, c := range tx.m.codes {
-		if c.ProfileID == id {
-			_ = setUndoable(tx, tx.m.codes, h, LinkCode{}, true)
-			n++
-		}
-	}
-	if auths, ok := tx.m.mvpdAuths[id]; ok {
-		n += len(auths)
-		_ = setUndoable(tx, tx.m.mvpdAuths, id, nil, true)
-	}
+	n := tx.dropProfile(id)
 	for k, p := range tx.m.subscribers {
 		if p.ProfileID == id {
 			_ = setUndoable(tx, tx.m.subscribers, k, PlatformSubscriber{}, true)
 			n++
 		}
+	}
+	return n
+}
+
+// dropProfile drops profile id with its link codes and MVPD authentications (not its
+// platform subscribers, which the sweep drops in a pass of their own).
+func (tx *memoryTx) dropProfile(id string) int {
+	n := 1
+	_ = setUndoable(tx, tx.m.profiles.of(id), id, Profile{}, true)
+	for h := range tx.m.profileCodes[id] {
+		_ = tx.DeleteLinkCode(h)
+		n++
+	}
+	if auths, ok := tx.m.mvpdAuths[id]; ok {
+		n += len(auths)
+		_ = setUndoable(tx, tx.m.mvpdAuths, id, nil, true)
 	}
 	return n
 }

@@ -3,24 +3,24 @@ package sandbox
 import "time"
 
 func (tx *memoryTx) ActivationCode(hash string) (ActivationCode, error) {
-	return get(tx.m.activations, hash)
+	return get(tx.m.activations.of(hash), hash)
 }
 
 func (tx *memoryTx) PutActivationCode(c ActivationCode) error {
-	return setUndoable(tx, tx.m.activations, c.Hash, c, false)
+	return setUndoable(tx, tx.m.activations.of(c.Hash), c.Hash, c, false)
 }
 
 func (tx *memoryTx) DeleteActivationCode(hash string) error {
-	return setUndoable(tx, tx.m.activations, hash, ActivationCode{}, true)
+	return setUndoable(tx, tx.m.activations.of(hash), hash, ActivationCode{}, true)
 }
 
 // deleteExpiredActivations drops the codes that ended before now; DeleteExpired
 // calls it.
 func (tx *memoryTx) deleteExpiredActivations(now time.Time) int {
 	n := 0
-	for h, c := range tx.m.activations {
+	for h, c := range tx.m.activations.all() {
 		if !now.Before(c.NotAfter) {
-			_ = setUndoable(tx, tx.m.activations, h, ActivationCode{}, true)
+			_ = setUndoable(tx, tx.m.activations.of(h), h, ActivationCode{}, true)
 			n++
 		}
 	}

@@ -5,24 +5,24 @@ import "time"
 func (m *memoryStore) Counts(now time.Time) (StoreCounts, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	c := StoreCounts{Profiles: len(m.profiles), Clients: len(m.clients), PlatformSubscribers: len(m.subscribers)}
+	c := StoreCounts{Profiles: m.profiles.len(), Clients: m.clients.len(), PlatformSubscribers: len(m.subscribers)}
 	for _, ds := range m.devices {
 		c.Devices += len(ds)
 	}
 	for _, as := range m.mvpdAuths {
 		c.MVPDAuthentications += len(as)
 	}
-	for _, lc := range m.codes {
+	for _, lc := range m.codes.all() {
 		if now.Before(lc.NotAfter) {
 			c.LinkCodes++
 		}
 	}
-	for _, t := range m.tokens {
+	for _, t := range m.tokens.all() {
 		if now.Before(t.ExpiresAt) {
 			c.AccessTokens++
 		}
 	}
-	for _, l := range m.mvpdLogins {
+	for _, l := range m.mvpdLogins.all() {
 		if now.Before(l.NotAfter) {
 			c.MVPDLogins++
 		}
@@ -33,12 +33,14 @@ func (m *memoryStore) Counts(now time.Time) (StoreCounts, error) {
 func (m *memoryStore) Reset() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	clear(m.clients)
-	clear(m.tokens)
-	clear(m.profiles)
+	m.clients.clear()
+	m.tokens.clear()
+	m.profiles.clear()
 	clear(m.devices)
-	clear(m.codes)
-	clear(m.mvpdLogins)
+	clear(m.deviceKeys)
+	m.codes.clear()
+	clear(m.profileCodes)
+	m.mvpdLogins.clear()
 	clear(m.mvpdAuths)
 	clear(m.subscribers)
 	return nil

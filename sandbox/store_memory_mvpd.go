@@ -5,14 +5,16 @@ import (
 	"strings"
 )
 
-func (tx *memoryTx) MVPDLogin(hash string) (MVPDLogin, error) { return get(tx.m.mvpdLogins, hash) }
+func (tx *memoryTx) MVPDLogin(hash string) (MVPDLogin, error) {
+	return get(tx.m.mvpdLogins.of(hash), hash)
+}
 
 func (tx *memoryTx) PutMVPDLogin(l MVPDLogin) error {
-	return setUndoable(tx, tx.m.mvpdLogins, l.Hash, l, false)
+	return setUndoable(tx, tx.m.mvpdLogins.of(l.Hash), l.Hash, l, false)
 }
 
 func (tx *memoryTx) DeleteMVPDLogin(hash string) error {
-	return setUndoable(tx, tx.m.mvpdLogins, hash, MVPDLogin{}, true)
+	return setUndoable(tx, tx.m.mvpdLogins.of(hash), hash, MVPDLogin{}, true)
 }
 
 func (tx *memoryTx) MVPDAuths(profileID string) ([]MVPDAuth, error) {
