@@ -16,6 +16,10 @@ import (
 type failureCounter interface {
 	// blocked says how long the caller must wait if any key is at its limit; zero means go.
 	blocked(now time.Time, keys ...string) time.Duration
+	// reserve is blocked and fail in one atomic step, and returns a release that takes
+	// the failure back, for an attempt that turns out not to fail (see
+	// failureLimiter.reserve).
+	reserve(now time.Time, keys ...string) (wait time.Duration, release func())
 	// fail records one failure against each key.
 	fail(now time.Time, keys ...string)
 	// sweep forgets what left the window.
@@ -82,6 +86,45 @@ end
 return 0
 `)
 
+// limiterReserve: KEYS the windows; ARGV now, window (ms), limit, a unique member.
+// It is limiterBlocked and, when that says go, limiterFail, in one script: Redis runs
+// a script alone, so instances that reserve at once cannot all see room for one
+// more. It returns the wait in ms; 0 means the failure is counted.
+var limiterReserve = redis.NewScript(`
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local wait = 0
+for _, k in ipairs(KEYS) do
+  redis.call("ZREMRANGEBYSCORE", k, "-inf", now - window)
+  local n = redis.call("ZCARD", k)
+  if n >= limit then
+    local e = redis.call("ZRANGE", k, n - limit, n - limit, "WITHSCORES")
+    local w = tonumber(e[2]) + window - now
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return wait end
+for i, k in ipairs(KEYS) do
+  redis.call("ZADD", k, now, ARGV[4] .. ":" .. i)
+  redis.call("PEXPIRE", k, window)
+end
+return 0
+`)
+
+// limiterRelease: KEYS the windows; ARGV the member limiterReserve added.
+var limiterRelease = redis.NewScript(`
+for i, k in ipairs(KEYS) do
+  redis.call("ZREM", k, ARGV[1] .. ":" .. i)
+end
+return 0
+`)
+
+// failureID names one failure uniquely across instances.
+func failureID(now time.Time) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return strconv.FormatInt(now.UnixNano(), 36) + hex.EncodeToString(b)
+}
+
 func (l *redisLimiter) keys(keys []string) []string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
@@ -102,11 +145,28 @@ func (l *redisLimiter) blocked(now time.Time, keys ...string) time.Duration {
 	return time.Duration(ms) * time.Millisecond
 }
 
+// reserve fails closed as blocked does: when Redis does not answer, a second's wait.
+func (l *redisLimiter) reserve(now time.Time, keys ...string) (time.Duration, func()) {
+	windows, id := l.keys(keys), failureID(now)
+	ms, err := limiterReserve.Run(context.Background(), l.rdb, windows,
+		now.UnixMilli(), l.window.Milliseconds(), l.limit, id).Int64()
+	if err != nil {
+		l.log.Error("counting an attempt in the shared link-code limiter", "err", err)
+		return time.Second, func() {}
+	}
+	if ms > 0 {
+		return time.Duration(ms) * time.Millisecond, func() {}
+	}
+	return 0, func() {
+		if err := limiterRelease.Run(context.Background(), l.rdb, windows, id).Err(); err != nil {
+			l.log.Error("taking back an attempt from the shared link-code limiter", "err", err)
+		}
+	}
+}
+
 func (l *redisLimiter) fail(now time.Time, keys ...string) {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
 	err := limiterFail.Run(context.Background(), l.rdb, l.keys(keys),
-		now.UnixMilli(), l.window.Milliseconds(), strconv.FormatInt(now.UnixNano(), 36)+hex.EncodeToString(b)).Err()
+		now.UnixMilli(), l.window.Milliseconds(), failureID(now)).Err()
 	if err != nil {
 		l.log.Error("counting a failure in the shared link-code limiter", "err", err)
 	}

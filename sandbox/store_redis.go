@@ -148,6 +148,11 @@ func (s *redisStore) Close() error     { return errors.Join(s.rdb.Close(), s.sid
 func (s *redisStore) View(fn func(Tx) error) error   { return s.run(false, fn) }
 func (s *redisStore) Update(fn func(Tx) error) error { return s.run(true, fn) }
 
+// Batch is Update: Redis has no commit to share (each EXEC is one round trip, its
+// durability Redis's appendfsync setting), and an optimistic transaction already runs
+// fn again after a conflict, so fn is written for more than one run anyway.
+func (s *redisStore) Batch(fn func(Tx) error) error { return s.run(true, fn) }
+
 // run runs fn as an optimistic transaction until it commits without conflict.
 func (s *redisStore) run(writable bool, fn func(Tx) error) error {
 	ctx := context.Background()

@@ -20,10 +20,7 @@ func (tx *redisTx) DeleteExpired(now time.Time) (int, error) {
 	if !tx.writable {
 		return 0, errReadOnly
 	}
-	n, err := tx.deleteEnded("client", now, func(raw []byte) (time.Time, error) {
-		var c Client
-		return c.ExpiresAt, json.Unmarshal(raw, &c)
-	}, nil)
+	n, err := tx.deleteEnded(redisClients, now)
 	if err != nil {
 		return 0, err
 	}
@@ -32,17 +29,8 @@ func (tx *redisTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, err
 	}
 	n += purged
-	for _, k := range []struct {
-		kind string
-		end  func([]byte) (time.Time, error)
-		del  func(id string) error
-	}{
-		{"token", func(raw []byte) (time.Time, error) { var t AccessToken; return t.ExpiresAt, json.Unmarshal(raw, &t) }, nil},
-		{"code", func(raw []byte) (time.Time, error) { var c LinkCode; return c.NotAfter, json.Unmarshal(raw, &c) }, tx.DeleteLinkCode},
-		{"mvpdlogin", func(raw []byte) (time.Time, error) { var l MVPDLogin; return l.NotAfter, json.Unmarshal(raw, &l) }, nil},
-		{"act", func(raw []byte) (time.Time, error) { var c ActivationCode; return c.NotAfter, json.Unmarshal(raw, &c) }, nil},
-	} {
-		m, err := tx.deleteEnded(k.kind, now, k.end, k.del)
+	for _, k := range redisEnding {
+		m, err := tx.deleteEnded(k, now)
 		if err != nil {
 			return 0, err
 		}
@@ -51,11 +39,32 @@ func (tx *redisTx) DeleteExpired(now time.Time) (int, error) {
 	return n, nil
 }
 
-// deleteEnded drops the records of kind that ended at or before now, found through
-// the expiry index; del deletes one (nil: the record's key and index entry). Index
-// entries whose record is gone already are trimmed without counting.
-func (tx *redisTx) deleteEnded(kind string, now time.Time, end func([]byte) (time.Time, error), del func(id string) error) (int, error) {
-	index := tx.s.key("exp", kind)
+// redisExpiry is a kind of record with an expiry index: when a record of it ends,
+// and how one goes (nil: its key and its index entry).
+type redisExpiry struct {
+	kind string
+	end  func([]byte) (time.Time, error)
+	del  func(tx *redisTx, id string) error
+}
+
+var redisClients = redisExpiry{"client", func(raw []byte) (time.Time, error) {
+	var c Client
+	return c.ExpiresAt, json.Unmarshal(raw, &c)
+}, nil}
+
+// redisEnding are the kinds DeleteExpired drops after the clients and the empty
+// profiles.
+var redisEnding = []redisExpiry{
+	{"token", func(raw []byte) (time.Time, error) { var t AccessToken; return t.ExpiresAt, json.Unmarshal(raw, &t) }, nil},
+	{"code", func(raw []byte) (time.Time, error) { var c LinkCode; return c.NotAfter, json.Unmarshal(raw, &c) }, (*redisTx).DeleteLinkCode},
+	{"mvpdlogin", func(raw []byte) (time.Time, error) { var l MVPDLogin; return l.NotAfter, json.Unmarshal(raw, &l) }, nil},
+	{"act", func(raw []byte) (time.Time, error) { var c ActivationCode; return c.NotAfter, json.Unmarshal(raw, &c) }, nil},
+}
+
+// deleteEnded drops the records of k that ended at or before now, found through the
+// expiry index.
+func (tx *redisTx) deleteEnded(k redisExpiry, now time.Time) (int, error) {
+	index := tx.s.key("exp", k.kind)
 	var cmd *redis.StringSliceCmd
 	err := tx.read([]string{index}, func(p redis.Pipeliner) {
 		cmd = p.ZRangeByScore(tx.ctx, index, &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10)})
@@ -63,52 +72,66 @@ func (tx *redisTx) deleteEnded(kind string, now time.Time, end func([]byte) (tim
 	if err != nil {
 		return 0, err
 	}
-	ids := cmd.Val()
+	n, _, err := tx.dropEnded(k, cmd.Val(), now)
+	return n, err
+}
+
+// dropEnded drops the records of k among ids that ended at or before now, checking
+// each record itself. Index entries whose record is gone already are trimmed without
+// counting; it returns how many records it dropped and how many index entries went.
+func (tx *redisTx) dropEnded(k redisExpiry, ids []string, now time.Time) (dropped, unindexed int, err error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
-		keys[i] = tx.s.key(kind, id)
+		keys[i] = tx.s.key(k.kind, id)
 	}
 	raws, err := tx.getRaws(keys)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	n := 0
 	for i, raw := range raws {
 		if raw == nil {
-			if err := tx.unindexExpiry(kind, ids[i]); err != nil {
-				return 0, err
+			if err := tx.unindexExpiry(k.kind, ids[i]); err != nil {
+				return 0, 0, err
 			}
+			unindexed++
 			continue
 		}
-		e, err := end(raw)
+		e, err := k.end(raw)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if now.Before(e) {
-			continue // the index is in milliseconds; the record says exactly
+			continue // the index is in milliseconds, or the record was renewed: it says exactly
 		}
-		if del != nil {
-			err = del(ids[i])
+		if k.del != nil {
+			err = k.del(tx, ids[i])
 		} else {
-			err = errors.Join(tx.delRaw(keys[i]), tx.unindexExpiry(kind, ids[i]))
+			err = errors.Join(tx.delRaw(keys[i]), tx.unindexExpiry(k.kind, ids[i]))
 		}
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		n++
+		dropped++
+		unindexed++
 	}
-	return n, nil
+	return dropped, unindexed, nil
 }
 
 // deleteEmptyProfiles drops every profile of maybe-empty that has no device, with
 // its link codes, MVPD authentications and platform subscribers. The candidates'
 // device sets and profiles are read in one round trip.
 func (tx *redisTx) deleteEmptyProfiles() (int, error) {
-	candidates := tx.s.key("maybe-empty")
-	ids, err := tx.members(candidates)
+	ids, err := tx.members(tx.s.key("maybe-empty"))
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
+	return tx.dropEmptyProfiles(ids)
+}
+
+// dropEmptyProfiles takes ids out of maybe-empty and drops those that exist and have
+// no device, with what hangs on them.
+func (tx *redisTx) dropEmptyProfiles(ids []string) (int, error) {
+	candidates := tx.s.key("maybe-empty")
 	sets := make([]string, len(ids))
 	profiles := make([]string, len(ids))
 	for i, id := range ids {

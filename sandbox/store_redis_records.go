@@ -97,6 +97,23 @@ func (tx *redisTx) PutDevice(d Device) error {
 		tx.setMember(tx.s.key("bykey", d.Key), d.ProfileID, true))
 }
 
+// TouchDevice reads the device first, so that its key is WATCHed: a rejoin or an
+// unlink committed meanwhile makes EXEC fail and the check run again on fresh data.
+func (tx *redisTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
+	if !tx.writable {
+		return errReadOnly
+	}
+	d, err := tx.Device(profileID, key)
+	if errors.Is(err, ErrNotFound) || err == nil && (d.JoinID != joinID || !d.LastSeen.Before(seen)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.LastSeen = seen
+	return putJSON(tx, tx.deviceKey(profileID, key), d, time.Time{})
+}
+
 func (tx *redisTx) DeleteDevice(profileID, key string) error {
 	if err := tx.delRaw(tx.deviceKey(profileID, key)); err != nil {
 		return err
