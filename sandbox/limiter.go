@@ -11,69 +11,83 @@ import (
 // for a limiter whose window is minutes.
 type failureLimiter struct {
 	mu       sync.Mutex
+	settled  *sync.Cond // broadcast when a reserved attempt settles
 	limit    int
 	window   time.Duration
 	failures map[string][]time.Time
+	pending  map[string]int // attempts reserved and not settled yet
 }
 
 func newFailureLimiter(limit int, window time.Duration) *failureLimiter {
-	return &failureLimiter{limit: limit, window: window, failures: map[string][]time.Time{}}
+	l := &failureLimiter{limit: limit, window: window, failures: map[string][]time.Time{}, pending: map[string]int{}}
+	l.settled = sync.NewCond(&l.mu)
+	return l
 }
 
 // blocked says how long the caller must wait if any key is at its limit; zero means go.
 func (l *failureLimiter) blocked(now time.Time, keys ...string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		fs := l.prune(k, now)
-		if len(fs) >= l.limit {
-			if w := fs[len(fs)-l.limit].Add(l.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
+	wait, _ := l.check(now, keys)
 	return wait
 }
 
-// reserve is blocked and fail in one step: when no key is at its limit it records a
-// failure against each key at once, and returns a release that takes them back, for
-// an attempt that turns out not to fail. Counting an attempt as failed until it has
-// succeeded keeps the check and the count atomic however many attempts run at once,
-// outside any store transaction (which a Batch may run twice).
-func (l *failureLimiter) reserve(now time.Time, keys ...string) (wait time.Duration, release func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// check is the wait of the key furthest over its limit, counting failures only, and
+// whether an attempt more would reach a limit, counting the pending ones too.
+func (l *failureLimiter) check(now time.Time, keys []string) (wait time.Duration, full bool) {
 	for _, k := range keys {
 		fs := l.prune(k, now)
 		if len(fs) >= l.limit {
 			wait = max(wait, fs[len(fs)-l.limit].Add(l.window).Sub(now))
 		}
+		full = full || len(fs)+l.pending[k] >= l.limit
 	}
-	if wait > 0 {
-		return wait, func() {}
-	}
-	for _, k := range keys {
-		l.failures[k] = append(l.failures[k], now)
-	}
-	return 0, func() { l.forget(now, keys) }
+	return wait, full
 }
 
-// forget takes back one failure recorded at t against each key.
-func (l *failureLimiter) forget(t time.Time, keys []string) {
+// reserve is blocked and fail in one step, for an attempt whose outcome a store
+// transaction decides: when no key is at its limit it holds a place for the attempt
+// against each key, and returns settle, which counts the attempt as a failure or
+// gives the place back. An attempt held until it settles keeps the check and the
+// count atomic however many attempts run at once, outside any store transaction
+// (which a Batch may run twice). When only the pending attempts fill a limit,
+// reserve waits for them to settle rather than refuse: attempts that succeed (TVs
+// behind one address, redeeming good codes at once) must not be told to wait.
+func (l *failureLimiter) reserve(now time.Time, keys ...string) (wait time.Duration, settle func(failed bool)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for {
+		wait, full := l.check(now, keys)
+		if wait > 0 {
+			return wait, func(bool) {}
+		}
+		if !full {
+			break
+		}
+		l.settled.Wait()
+	}
+	for _, k := range keys {
+		l.pending[k]++
+	}
+	var once sync.Once
+	return 0, func(failed bool) { once.Do(func() { l.settle(now, keys, failed) }) }
+}
+
+// settle ends an attempt reserved at t: a failure counts, a success leaves no trace.
+func (l *failureLimiter) settle(t time.Time, keys []string, failed bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range keys {
-		fs := l.failures[k]
-		if i := slices.IndexFunc(fs, t.Equal); i >= 0 {
-			fs = slices.Delete(fs, i, i+1)
+		if l.pending[k]--; l.pending[k] <= 0 {
+			delete(l.pending, k)
 		}
-		if len(fs) == 0 {
-			delete(l.failures, k)
-		} else {
-			l.failures[k] = fs
+		if failed { // in time order, after attempts that began later and settled sooner
+			fs := l.prune(k, t)
+			i, _ := slices.BinarySearchFunc(fs, t, time.Time.Compare)
+			l.failures[k] = slices.Insert(fs, i, t)
 		}
 	}
+	l.settled.Broadcast()
 }
 
 // fail records one failure against each key.

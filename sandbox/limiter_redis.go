@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	mrand "math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,10 +18,10 @@ import (
 type failureCounter interface {
 	// blocked says how long the caller must wait if any key is at its limit; zero means go.
 	blocked(now time.Time, keys ...string) time.Duration
-	// reserve is blocked and fail in one atomic step, and returns a release that takes
-	// the failure back, for an attempt that turns out not to fail (see
-	// failureLimiter.reserve).
-	reserve(now time.Time, keys ...string) (wait time.Duration, release func())
+	// reserve is blocked and fail in one atomic step, for an attempt whose outcome is
+	// not known yet: it holds the attempt's place and returns settle, which counts it
+	// as a failure or gives the place back (see failureLimiter.reserve).
+	reserve(now time.Time, keys ...string) (wait time.Duration, settle func(failed bool))
 	// fail records one failure against each key.
 	fail(now time.Time, keys ...string)
 	// sweep forgets what left the window.
@@ -86,37 +88,59 @@ end
 return 0
 `)
 
-// limiterReserve: KEYS the windows; ARGV now, window (ms), limit, a unique member.
-// It is limiterBlocked and, when that says go, limiterFail, in one script: Redis runs
-// a script alone, so instances that reserve at once cannot all see room for one
-// more. It returns the wait in ms; 0 means the failure is counted.
+// limiterReserve: KEYS pairs of windows, each a key's failures then its pending
+// attempts; ARGV now, window (ms), limit, the attempt's member, hold (ms). It is
+// limiterBlocked and a place held for the attempt, in one script: Redis runs a script
+// alone, so instances that reserve at once cannot all see room for one more. It
+// returns the wait in ms; -1 when only pending attempts fill a limit (try again once
+// they settle); 0 when the place is held. A pending attempt older than hold counts
+// no more: its instance died before settling it.
 var limiterReserve = redis.NewScript(`
-local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local wait = 0
-for _, k in ipairs(KEYS) do
-  redis.call("ZREMRANGEBYSCORE", k, "-inf", now - window)
-  local n = redis.call("ZCARD", k)
+local now, window, limit, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local wait, full = 0, false
+for i = 1, #KEYS, 2 do
+  local f, p = KEYS[i], KEYS[i + 1]
+  redis.call("ZREMRANGEBYSCORE", f, "-inf", now - window)
+  redis.call("ZREMRANGEBYSCORE", p, "-inf", now - hold)
+  local n = redis.call("ZCARD", f)
   if n >= limit then
-    local e = redis.call("ZRANGE", k, n - limit, n - limit, "WITHSCORES")
+    local e = redis.call("ZRANGE", f, n - limit, n - limit, "WITHSCORES")
     local w = tonumber(e[2]) + window - now
     if w > wait then wait = w end
   end
+  if n + redis.call("ZCARD", p) >= limit then full = true end
 end
 if wait > 0 then return wait end
-for i, k in ipairs(KEYS) do
-  redis.call("ZADD", k, now, ARGV[4] .. ":" .. i)
-  redis.call("PEXPIRE", k, window)
+if full then return -1 end
+for i = 1, #KEYS, 2 do
+  redis.call("ZADD", KEYS[i + 1], now, ARGV[4])
+  redis.call("PEXPIRE", KEYS[i + 1], hold)
 end
 return 0
 `)
 
-// limiterRelease: KEYS the windows; ARGV the member limiterReserve added.
-var limiterRelease = redis.NewScript(`
-for i, k in ipairs(KEYS) do
-  redis.call("ZREM", k, ARGV[1] .. ":" .. i)
+// limiterSettle: KEYS as limiterReserve's; ARGV the attempt's member, "1" when it
+// failed, the time it began, window (ms). It drops the pending attempt and counts a
+// failure.
+var limiterSettle = redis.NewScript(`
+for i = 1, #KEYS, 2 do
+  redis.call("ZREM", KEYS[i + 1], ARGV[1])
+  if ARGV[2] == "1" then
+    redis.call("ZADD", KEYS[i], ARGV[3], ARGV[1])
+    redis.call("PEXPIRE", KEYS[i], ARGV[4])
+  end
 end
 return 0
 `)
+
+// redisPendingHold is how long a reserved attempt holds its place without settling:
+// far longer than a redemption's transaction takes, and short enough that the places
+// of an instance killed mid-attempt come back soon.
+const redisPendingHold = 30 * time.Second
+
+// redisReserveWait bounds how long reserve waits for other instances' pending
+// attempts to settle before it fails closed.
+const redisReserveWait = 10 * time.Second
 
 // failureID names one failure uniquely across instances.
 func failureID(now time.Time) string {
@@ -145,22 +169,48 @@ func (l *redisLimiter) blocked(now time.Time, keys ...string) time.Duration {
 	return time.Duration(ms) * time.Millisecond
 }
 
-// reserve fails closed as blocked does: when Redis does not answer, a second's wait.
-func (l *redisLimiter) reserve(now time.Time, keys ...string) (time.Duration, func()) {
-	windows, id := l.keys(keys), failureID(now)
-	ms, err := limiterReserve.Run(context.Background(), l.rdb, windows,
-		now.UnixMilli(), l.window.Milliseconds(), l.limit, id).Int64()
-	if err != nil {
-		l.log.Error("counting an attempt in the shared link-code limiter", "err", err)
-		return time.Second, func() {}
+// pairs are the windows of keys for limiterReserve: failures, then pending attempts.
+func (l *redisLimiter) pairs(keys []string) []string {
+	out := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		out = append(out, l.prefix+k, l.prefix+"pending\x00"+k)
 	}
-	if ms > 0 {
-		return time.Duration(ms) * time.Millisecond, func() {}
-	}
-	return 0, func() {
-		if err := limiterRelease.Run(context.Background(), l.rdb, windows, id).Err(); err != nil {
-			l.log.Error("taking back an attempt from the shared link-code limiter", "err", err)
+	return out
+}
+
+// reserve polls while only pending attempts fill a limit (their instances settle them
+// without telling this one), and fails closed as blocked does: when Redis does not
+// answer, or the pending attempts do not settle, a second's wait.
+func (l *redisLimiter) reserve(now time.Time, keys ...string) (time.Duration, func(failed bool)) {
+	ctx := context.Background()
+	windows, id := l.pairs(keys), failureID(now)
+	for deadline := time.Now().Add(redisReserveWait); ; {
+		ms, err := limiterReserve.Run(ctx, l.rdb, windows, now.UnixMilli(), l.window.Milliseconds(), l.limit, id,
+			redisPendingHold.Milliseconds()).Int64()
+		switch {
+		case err != nil:
+			l.log.Error("counting an attempt in the shared link-code limiter", "err", err)
+			return time.Second, func(bool) {}
+		case ms > 0:
+			return time.Duration(ms) * time.Millisecond, func(bool) {}
+		case ms == 0:
+			var once sync.Once
+			return 0, func(failed bool) { once.Do(func() { l.settle(now, windows, id, failed) }) }
+		case time.Now().After(deadline):
+			return time.Second, func(bool) {}
 		}
+		time.Sleep(time.Millisecond + mrand.N(4*time.Millisecond))
+	}
+}
+
+func (l *redisLimiter) settle(began time.Time, windows []string, id string, failed bool) {
+	flag := "0"
+	if failed {
+		flag = "1"
+	}
+	err := limiterSettle.Run(context.Background(), l.rdb, windows, id, flag, began.UnixMilli(), l.window.Milliseconds()).Err()
+	if err != nil {
+		l.log.Error("settling an attempt in the shared link-code limiter", "err", err)
 	}
 }
 

@@ -130,36 +130,34 @@ func retryAfter(wait time.Duration) string {
 }
 
 // redemption is one attempt to redeem a link code under the brute-force limiter
-// (only failures count). The attempt is counted as a failure from its start, before
-// the store transaction, so that the check and the count are one atomic step however
-// many attempts run at once (and are not repeated when a Batch runs its function
-// again); end takes the count back unless the code was refused.
+// (only failures count). The attempt holds its place in the limits from its start,
+// before the store transaction, so that the check and the count are one atomic step
+// however many attempts run at once (and are not repeated when a Batch runs its
+// function again); end counts it as a failure when the code was refused, and gives
+// the place back otherwise.
 type redemption struct {
-	wait    time.Duration // over the limit: the Retry-After, and nothing is counted
-	release []func()
-	failed  bool // the code was refused, in the last run of the transaction
+	wait   time.Duration // over the limit: the Retry-After, and nothing is counted
+	settle []func(failed bool)
+	failed bool // the code was refused, in the last run of the transaction
 }
 
 func (s *Server) startRedemption(r *http.Request, deviceKey string, now time.Time) redemption {
-	wait, releaseKeys := s.limiter.reserve(now, "device:"+deviceKey, clientAddress(r))
+	wait, settleKeys := s.limiter.reserve(now, "device:"+deviceKey, clientAddress(r))
 	if wait > 0 {
 		return redemption{wait: max(wait, s.budget.blocked(now, budgetKey))}
 	}
-	wait, releaseBudget := s.budget.reserve(now, budgetKey)
+	wait, settleBudget := s.budget.reserve(now, budgetKey)
 	if wait > 0 {
-		releaseKeys()
+		settleKeys(false)
 		return redemption{wait: wait}
 	}
-	return redemption{release: []func(){releaseKeys, releaseBudget}}
+	return redemption{settle: []func(bool){settleKeys, settleBudget}}
 }
 
-// end keeps the failure counted when the code was refused, and takes it back otherwise.
+// end settles the attempt: a failure when the code was refused.
 func (a redemption) end() {
-	if a.failed {
-		return
-	}
-	for _, f := range a.release {
-		f()
+	for _, f := range a.settle {
+		f(a.failed)
 	}
 }
 

@@ -24,9 +24,9 @@ import (
 // code read and deleted by two instances at once is taken by the first EXEC only,
 // and the second run finds it gone. A read-only run still ends in a MULTI/EXEC (of a
 // PING), so that a View's reads, too, are checked to be one consistent state. fn may
-// run more than once: side effects that must happen once belong outside it or on
-// its failure path (the link-code limiter counts a failure only when fn refuses,
-// which ends the transaction without a retry).
+// run more than once: side effects that must happen once belong outside it (the
+// link-code limiter reserves an attempt before the transaction and settles it
+// after), as Store.Batch asks of every driver.
 //
 // Lua scripts would be faster on the hot paths, but would copy the handlers' rules
 // (device caps, code uniqueness) into a second language; WATCH keeps one copy of

@@ -100,51 +100,6 @@ func TestRedisLimiterShared(t *testing.T) {
 	}
 }
 
-// TestRedisLimiterReserveAtomic: attempts reserved at once on two instances never
-// overshoot the limit, and a release gives its place back.
-func TestRedisLimiterReserveAtomic(t *testing.T) {
-	r := redisserver.Start(t, false)
-	a, b := openRedisOn(t, r), openRedisOn(t, r)
-	defer a.Close()
-	defer b.Close()
-	log := slog.New(slog.DiscardHandler)
-	limiters := []failureCounter{a.newLimiter("link", 10, time.Minute, log), b.newLimiter("link", 10, time.Minute, log)}
-	now := time.Now()
-	var mu sync.Mutex
-	var releases []func()
-	waits := 0
-	var wg sync.WaitGroup
-	for i := range 40 {
-		wg.Go(func() {
-			wait, release := limiters[i%2].reserve(now, "device:tv", "addr")
-			mu.Lock()
-			defer mu.Unlock()
-			if wait > 0 {
-				waits++
-			} else {
-				releases = append(releases, release)
-			}
-		})
-	}
-	wg.Wait()
-	if len(releases) != 10 || waits != 30 {
-		t.Fatalf("%d attempts reserved and %d told to wait, want 10 and 30", len(releases), waits)
-	}
-	if w := limiters[1].blocked(now, "addr"); w != time.Minute {
-		t.Errorf("blocked %s with 10 reserved, want a minute", w)
-	}
-	releases[0]()
-	releases[1]()
-	if w := limiters[0].blocked(now, "device:tv", "addr"); w != 0 {
-		t.Fatalf("still blocked after two releases: %s", w)
-	}
-	for i, want := range []bool{true, true, false} {
-		if wait, _ := limiters[i%2].reserve(now, "addr"); (wait == 0) != want {
-			t.Errorf("reserve %d after two releases: wait %s", i, wait)
-		}
-	}
-}
-
 // TestRedisKeysShared: servers that start together on an empty Redis agree on every
 // key; one rotating is adopted by the other, which verifies the new key at once.
 func TestRedisKeysShared(t *testing.T) {
