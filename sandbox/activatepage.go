@@ -80,6 +80,7 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) {
 	var done activated
 	var refused *apiError
 	err := s.store.Update(func(tx Tx) error {
+		refused = nil // afresh on each run (see Store.Update)
 		if wait := s.limiter.blocked(now, limited...); wait > 0 {
 			secs := int64((wait + time.Second - 1) / time.Second)
 			refused = errTooMany.with("Retry-After", strconv.FormatInt(secs, 10))

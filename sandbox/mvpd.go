@@ -244,6 +244,7 @@ func (s *Server) handleMVPDLogin(w http.ResponseWriter, r *http.Request) {
 	var login MVPDLogin
 	gone, badUser := false, false
 	err := s.store.Update(func(tx Tx) error {
+		gone, badUser = false, false // afresh on each run (see Store.Update)
 		l, live, err := s.liveLogin(tx, r.PathValue("code"), now)
 		if err != nil {
 			return err

@@ -18,8 +18,10 @@ type Store interface {
 	// View runs fn in a read-only transaction; writes in it fail.
 	View(fn func(Tx) error) error
 	// Update runs fn in a read-write transaction that commits when fn returns nil and
-	// rolls back entirely when it returns an error. Updates are serialised, and fn
-	// runs exactly once.
+	// rolls back entirely when it returns an error. Updates are serialisable. On the
+	// memory and bbolt drivers fn runs exactly once; Redis's optimistic transactions
+	// run it again after a conflicting write (never after fn's own error), so fn
+	// keeps its effects inside tx and sets its results afresh, as Batch's must.
 	Update(fn func(Tx) error) error
 	// Batch is Update for a request's short write, which may share one commit (one
 	// sync) with other callers' Batches: fn's writes commit, durably, before Batch
