@@ -43,7 +43,7 @@ func (a *app) activateCommand() *cobra.Command {
 			}
 			return s.ok(login.Raw, login, func(w io.Writer) {
 				fmt.Fprintf(w, "signed in with %s as %s for the TV that shows the code\n", present.Safe(mvpdName(login.MVPD)), present.Safe(login.UserID))
-				fmt.Fprintf(w, "TV provider authentication valid until %s\n", until(time.Now(), login.NotAfter.Time()))
+				fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
 			})
 		},
 	}

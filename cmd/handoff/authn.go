@@ -76,7 +76,7 @@ With --xml the server is asked for XML, and the XML it sent is printed.`,
 					return
 				}
 				fmt.Fprintf(w, "%s is signed in with %s as %s for %s\n", s.device(), mvpdName(au.MVPD), present.Safe(au.UserID), present.Safe(au.Requestor))
-				fmt.Fprintf(w, "authentication valid until %s\n", until(time.Now(), au.Expires.Time()))
+				fmt.Fprintf(w, "authentication valid until %s\n", present.Until(time.Now(), au.Expires.Time()))
 			})
 		},
 	}

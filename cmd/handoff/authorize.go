@@ -44,7 +44,7 @@ Exits 0 when authorized; 1 when denied, or when the device has no TV provider au
 			return s.ok(nil, dec, func(w io.Writer) {
 				fmt.Fprintf(w, "%s may play %s (TV provider %s)\n", s.device(), present.Safe(dec.Resource), present.Safe(mvpdName(dec.MVPD)))
 				if dec.Token != nil {
-					fmt.Fprintf(w, "media token valid until %s\n", until(time.Now(), dec.Token.NotAfter.Time()))
+					fmt.Fprintf(w, "media token valid until %s\n", present.Until(time.Now(), dec.Token.NotAfter.Time()))
 				}
 			})
 		},

@@ -100,7 +100,7 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", present.Safe(k), cell(dev.DeviceType),
 			cell(strings.TrimSpace(dev.Manufacturer+" "+dev.Model)),
 			cell(strings.TrimSpace(dev.OS+" "+dev.OSVersion)), cell(dev.Type),
-			ago(now, dev.LastSeen.Time()), note)
+			present.Ago(now, dev.LastSeen.Time()), note)
 	}
 	tw.Flush()
 	// The last column is empty on most rows; tabwriter pads it anyway.
@@ -157,7 +157,7 @@ func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string, now t
 		for _, name := range dev.Names() {
 			value := orDash(present.Safe(dev.Text(name)))
 			if name == "lastSeen" && dev.LastSeen != 0 {
-				value += " (" + ago(now, dev.LastSeen.Time()) + ")"
+				value += " (" + present.Ago(now, dev.LastSeen.Time()) + ")"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\n", present.Safe(name), value)
 		}

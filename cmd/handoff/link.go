@@ -123,7 +123,7 @@ func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
 	}
 	err = s.ok(raw, answer, func(w io.Writer) {
 		code := present.Safe(lc.Code)
-		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), until(time.Now(), lc.NotAfter.Time()))
+		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), present.Until(time.Now(), lc.NotAfter.Time()))
 		fmt.Fprintln(w, present.BigDigits(code, false))
 		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(code), code)
 		if qr != "" {

@@ -41,7 +41,7 @@ func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires 
 	case errors.Is(err, errWaitedOut) && deadline.Equal(expires):
 		return s.fail(&notDoneError{status: "EXPIRED", code: "link_code_expired", msg: "The link code expired before a device joined with it: run handoff link again for a new one."})
 	case errors.Is(err, errWaitedOut):
-		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, until(time.Now(), expires))})
+		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, present.Until(time.Now(), expires))})
 	case err != nil:
 		return s.fail(err)
 	}

@@ -56,7 +56,7 @@ The providers the sandbox knows: ` + mvpdIDs() + `.`,
 			}
 			return s.ok(login.Raw, login, func(w io.Writer) {
 				fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
-				fmt.Fprintf(w, "TV provider authentication valid until %s\n", until(time.Now(), login.NotAfter.Time()))
+				fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
 			})
 		},
 	}

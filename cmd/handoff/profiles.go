@@ -55,7 +55,7 @@ func writeProfiles(w io.Writer, p *client.Profiles, now time.Time) {
 	fmt.Fprintln(tw, "TV PROVIDER\tUSER\tTYPE\tVALID UNTIL")
 	for _, id := range ids {
 		prof := p.Profiles[id]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(present.Safe(prof.UserID())), orDash(present.Safe(prof.Type)), until(now, prof.NotAfter.Time()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(present.Safe(prof.UserID())), orDash(present.Safe(prof.Type)), present.Until(now, prof.NotAfter.Time()))
 	}
 	tw.Flush()
 	fmt.Fprint(w, table.String())

@@ -160,40 +160,6 @@ func TestExpandLinkURL(t *testing.T) {
 	}
 }
 
-func TestHumanTimes(t *testing.T) {
-	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Time{}, "never"},
-		{now.Add(-2 * time.Second), "just now"},
-		{now.Add(-45 * time.Second), "45 s ago"},
-		{now.Add(-2*time.Minute - 10*time.Second), "2 min ago"},
-		{now.Add(-3 * time.Hour), "3 h ago"},
-		{now.Add(-72 * time.Hour), "3 days ago"},
-		{now.Add(-30*24*time.Hour + time.Minute), "30 days ago"},
-	} {
-		if got := ago(now, tc.t); got != tc.want {
-			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
-		}
-	}
-	later := now.Add(30 * 24 * time.Hour)
-	if got, want := until(now, later), later.Local().Format("Jan 2 15:04")+" (in 30 days)"; got != want {
-		t.Errorf("until a month ahead = %q, want %q", got, want)
-	}
-	soon := now.Add(10 * time.Minute)
-	if got, want := until(now, soon), soon.Local().Format("15:04:05")+" (in 10 min)"; got != want {
-		t.Errorf("until = %q, want %q", got, want)
-	}
-	if got := until(now, now.Add(-3*time.Minute)); !strings.HasSuffix(got, "(expired 3 min ago)") {
-		t.Errorf("until past = %q", got)
-	}
-	if until(now, time.Time{}) != "unknown" {
-		t.Error("until zero")
-	}
-}
-
 func TestDeviceTable(t *testing.T) {
 	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
 	ms := func(d time.Duration) client.Millis { return client.Millis(now.Add(-d).UnixMilli()) }

@@ -49,5 +49,5 @@ the same ID joins the same profile.`,
 
 // printTokenExpiry says until when a service token is good.
 func printTokenExpiry(w io.Writer, tok *client.ServiceToken) {
-	fmt.Fprintf(w, "service token valid until %s\n", until(time.Now(), tok.NotAfter.Time()))
+	fmt.Fprintf(w, "service token valid until %s\n", present.Until(time.Now(), tok.NotAfter.Time()))
 }
