@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -59,26 +58,6 @@ var tableAttributes = []string{"deviceType", "manufacturer", "model", "os", "osV
 // maxDetail is how much of an attribute's value the table's notes show.
 const maxDetail = 60
 
-// sortedKeys are the profile's device keys, this one first, then the most recently
-// seen.
-func sortedKeys(list *client.DeviceList, self string) []string {
-	keys := make([]string, 0, len(list.Devices))
-	for k := range list.Devices {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if (a == self) != (b == self) {
-			return a == self
-		}
-		if la, lb := list.Devices[a].LastSeen, list.Devices[b].LastSeen; la != lb {
-			return la > lb
-		}
-		return a < b
-	})
-	return keys
-}
-
 // writeDeviceTable prints the profile's devices, this one first, then the most
 // recently seen; the calling device is named in words, not only marked. Every text
 // the server sent is made terminal-safe before tabwriter measures it.
@@ -87,7 +66,7 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 		fmt.Fprintln(w, "no device in this profile")
 		return
 	}
-	keys := sortedKeys(list, self)
+	keys := present.SortDevices(list.Devices, self)
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED\tLAST SEEN\t")
@@ -143,7 +122,7 @@ func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string, now t
 		fmt.Fprintln(w, "no device in this profile")
 		return
 	}
-	for i, k := range sortedKeys(list, self) {
+	for i, k := range present.SortDevices(list.Devices, self) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
