@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -29,22 +30,18 @@ server sent is shown with its control characters escaped (\x1b, \u202e).`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			list, err := d.Devices(ctx)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(list.Raw, list, func(w io.Writer) {
-				if wide {
-					writeDeviceDetails(w, list, d.State().Key, time.Now())
-					return
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				list, err := d.Devices(ctx)
+				if err != nil {
+					return s.fail(err)
 				}
-				writeDeviceTable(w, list, d.State().Key, time.Now())
+				return s.ok(list.Raw, list, func(w io.Writer) {
+					if wide {
+						writeDeviceDetails(w, list, d.State().Key, time.Now())
+						return
+					}
+					writeDeviceTable(w, list, d.State().Key, time.Now())
+				})
 			})
 		},
 	}
