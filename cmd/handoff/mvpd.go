@@ -46,19 +46,15 @@ The providers the sandbox knows: ` + mvpdIDs() + `.`,
 			case user == "":
 				return s.fail(usagef("mvpd signin needs the user to sign in as at the TV provider: --user USER"))
 			}
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			login, err := d.MVPDSignIn(ctx, mvpd, user)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(login.Raw, login, func(w io.Writer) {
-				fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
-				fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				login, err := d.MVPDSignIn(ctx, mvpd, user)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(login.Raw, login, func(w io.Writer) {
+					fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
+					fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
+				})
 			})
 		},
 	}
