@@ -142,39 +142,9 @@ func serve(t *testing.T) string {
 // serveStoppable is serve with a stop function for tests that take the server away.
 func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	var logs bytes.Buffer
-	cmd := exec.Command(handoffBinary(t), append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-		})
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("handoff serve output:\n%s", logs.String())
-		}
-	})
+	addr := freeAddr(t)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	logs, exited, stop := startServeProcess(t, handoffBinary(t), env, append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
 	base := "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -186,8 +156,8 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 			}
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("handoff serve exited: %v\n%s", err, logs.String())
+		case <-exited:
+			t.Fatalf("handoff serve exited:\n%s", logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -198,13 +168,53 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 
 // closedPort is a loopback URL where nothing listens.
 func closedPort(t *testing.T) string {
+	return "http://" + freeAddr(t)
+}
+
+// freeAddr is a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServeProcess starts the built handoff (serve, with args) with env; its stop,
+// also run at the test's end, sends SIGTERM by PID and waits (a kill after 10s).
+// exited is closed when the process ends; its output is logged when the test failed.
+func startServeProcess(t *testing.T, bin string, env []string, args ...string) (logs *serveOutput, exited <-chan struct{}, stop func()) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	logs = &serveOutput{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("handoff serve output:\n%s", logs.String())
+		}
+	})
+	return logs, done, stop
 }
 
 func str(t *testing.T, obj map[string]any, key string) string {
