@@ -56,7 +56,8 @@ var tableAttributes = []string{"deviceType", "manufacturer", "model", "os", "osV
 const maxDetail = 60
 
 // writeDeviceTable prints the profile's devices, this one first, then the most
-// recently seen; the calling device is named in words, not only marked. Every text
+// recently seen, named and worded as the TUI's table has them (present); the calling
+// device is named in words, not only marked. Every text
 // the server sent is made terminal-safe before tabwriter measures it.
 func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now time.Time) {
 	if len(list.Devices) == 0 {
@@ -66,7 +67,7 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 	keys := present.SortDevices(list.Devices, self)
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED\tLAST SEEN\t")
+	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED BY\tLAST SEEN\t")
 	for _, k := range keys {
 		dev := list.Devices[k]
 		note := ""
@@ -74,8 +75,8 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 			note = "this device"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", present.Safe(k), cell(dev.DeviceType),
-			cell(strings.TrimSpace(dev.Manufacturer+" "+dev.Model)),
-			cell(strings.TrimSpace(dev.OS+" "+dev.OSVersion)), cell(dev.Type),
+			cell(present.DeviceName(dev)),
+			cell(strings.TrimSpace(dev.OS+" "+dev.OSVersion)), cell(present.JoinedBy(dev.Type)),
 			present.Ago(now, dev.LastSeen.Time()), note)
 	}
 	tw.Flush()

@@ -175,10 +175,10 @@ func TestDeviceTable(t *testing.T) {
 		t.Fatalf("table:\n%s", buf.String())
 	}
 	for i, want := range [][]string{
-		{"KEY", "TYPE", "DEVICE", "OS", "JOINED", "LAST SEEN"},
-		{"phoneKey=", "MobilePhone", "Apple iPhone17,3", "iOS 18.1", "regular", "2 min ago", "this device"},
-		{"tvKey=", "TV", "Samsung QN65S95D", "Tizen 8.0", "sso", "30 s ago"},
-		{"oldKey=", "-", "-", "-", "sso", "2 days ago"},
+		{"KEY", "TYPE", "DEVICE", "OS", "JOINED BY", "LAST SEEN"},
+		{"phoneKey=", "MobilePhone", "iPhone 16", "iOS 18.1", "sign-in", "2 min ago", "this device"},
+		{"tvKey=", "TV", "Samsung Tizen TV", "Tizen 8.0", "link code", "30 s ago"},
+		{"oldKey=", "-", "a device", "-", "link code", "2 days ago"},
 	} {
 		for _, cell := range want {
 			if !strings.Contains(lines[i], cell) {
