@@ -50,17 +50,16 @@ func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires 
 	})
 }
 
-// deviceTitle is a device of the list as people know it: "Samsung Tizen TV (tv, sso)".
+// deviceTitle is a device of the list as people know it, in present's words (the
+// TUI's): "Samsung Tizen TV (TV, link code)".
 func deviceTitle(dev client.DeviceEntry) string {
-	name := strings.TrimSpace(dev.Manufacturer + " " + dev.Model)
-	if name == "" {
-		name = "a device"
-	}
+	name := present.DeviceName(dev)
 	var about []string
-	for _, v := range []string{dev.DeviceType, dev.Type} {
-		if v != "" {
-			about = append(about, v)
-		}
+	if dev.DeviceType != "" && dev.DeviceType != name {
+		about = append(about, dev.DeviceType)
+	}
+	if dev.Type != "" {
+		about = append(about, present.JoinedBy(dev.Type))
 	}
 	if len(about) > 0 {
 		name += " (" + strings.Join(about, ", ") + ")"

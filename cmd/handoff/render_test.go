@@ -228,3 +228,19 @@ func TestRoleFor(t *testing.T) {
 		t.Error("the command's role is not kept")
 	}
 }
+
+func TestDeviceTitleUsesPresentsWords(t *testing.T) {
+	for _, tc := range []struct {
+		dev  client.DeviceEntry
+		want string
+	}{
+		{client.DeviceEntry{DeviceType: "TV", Manufacturer: "Samsung", Model: "QN65S95D", Type: "sso"}, "Samsung Tizen TV (TV, link code)"},
+		{client.DeviceEntry{DeviceType: "TV", Type: "platformSSO"}, "TV (Roku identity)"},
+		{client.DeviceEntry{}, "a device"},
+		{client.DeviceEntry{Manufacturer: "Evil\x1b[2J"}, `Evil\x1b[2J`},
+	} {
+		if got := deviceTitle(tc.dev); got != tc.want {
+			t.Errorf("deviceTitle(%+v) = %q, want %q", tc.dev, got, tc.want)
+		}
+	}
+}
