@@ -195,3 +195,18 @@ func deviceKeys(in string) int {
 	}
 	return n
 }
+
+func TestSetFieldKeepsTheRest(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{`{"code":"AB3K9Z","n":1.50}`, `{"code":"AB3K9Z","n":1.50,"linkUrl":"http://h/l?c=1"}`},
+		{`{"linkUrl":"http://evil","code":"X"}`, `{"linkUrl":"http://h/l?c=1","code":"X"}`},
+	} {
+		got, err := SetField(json.RawMessage(tc.raw), "linkUrl", "http://h/l?c=1")
+		if err != nil || string(got) != tc.want {
+			t.Errorf("SetField(%s) = %s, %v; want %s", tc.raw, got, err, tc.want)
+		}
+	}
+	if _, err := SetField(json.RawMessage(`{"linkUrl":"a","linkUrl":"b"}`), "linkUrl", "c"); err == nil {
+		t.Error("SetField accepted an object with the key twice")
+	}
+}

@@ -20,7 +20,16 @@ func WithDevice(raw json.RawMessage, v any, device string) ([]byte, error) {
 		}
 		raw = b
 	}
-	name, err := json.Marshal(device)
+	return SetField(raw, "device", device)
+}
+
+// SetField sets key to value at the top level of the JSON object raw: the value
+// replaced when raw has the key, else the field added before the closing brace. The
+// rest is kept byte for byte (unknown fields, key order, number forms, spacing), as
+// --json promises. An object with the key twice is refused: which one a reader takes
+// is not defined.
+func SetField(raw json.RawMessage, key string, value any) ([]byte, error) {
+	encoded, err := json.Marshal(value)
 	if err != nil {
 		return nil, err
 	}
@@ -32,10 +41,10 @@ func WithDevice(raw json.RawMessage, v any, device string) ([]byte, error) {
 		return nil, errors.New("client: the answer is not a JSON object")
 	}
 	empty := true
-	start, end := -1, -1 // the span of the value of an existing "device"
+	start, end := -1, -1 // the span of the value of an existing key
 	for dec.More() {
 		empty = false
-		key, err := dec.Token()
+		k, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
@@ -43,22 +52,26 @@ func WithDevice(raw json.RawMessage, v any, device string) ([]byte, error) {
 		if err := dec.Decode(&val); err != nil {
 			return nil, err
 		}
-		if key == "device" {
+		if k == key {
 			if start >= 0 {
-				return nil, errors.New("client: the answer has two device fields")
+				return nil, errors.New("client: the answer has two " + key + " fields")
 			}
 			end = int(dec.InputOffset())
 			start = end - len(val)
 		}
 	}
 	if start >= 0 {
-		return bytes.Join([][]byte{raw[:start], name, raw[end:]}, nil), nil
+		return bytes.Join([][]byte{raw[:start], encoded, raw[end:]}, nil), nil
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
 	closing := int(dec.InputOffset()) - 1
-	field := append([]byte(`"device":`), name...)
+	name, err := json.Marshal(key)
+	if err != nil {
+		return nil, err
+	}
+	field := append(append(name, ':'), encoded...)
 	if !empty {
 		field = append([]byte(","), field...)
 	}

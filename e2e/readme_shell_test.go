@@ -5,12 +5,10 @@ package e2e
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,18 +29,7 @@ import (
 // The block is run as written but for one thing: its `export HANDOFF_SERVER=…` gets
 // the address of the test's server instead of the fixed port it names.
 func TestReadmeShellFlow(t *testing.T) {
-	tools := map[string]string{}
-	for _, tool := range []string{"bash", "jq"} {
-		path, err := exec.LookPath(tool)
-		switch {
-		case err == nil:
-			tools[tool] = path
-		case os.Getenv("CI") != "":
-			t.Fatalf("CI: %s is missing; install it (.ci/run does)", tool)
-		default:
-			t.Skipf("needs %s: install it with 'apt-get install %s'", tool, tool)
-		}
-	}
+	tools := needTools(t, "bash", "jq")
 	kernel, err := keystore.Open("kernel", keystore.Options{})
 	if err != nil {
 		t.Fatalf("the kernel keyring, which the flow needs on a box without a desktop: %v", err)
@@ -80,34 +67,9 @@ func TestReadmeShellFlow(t *testing.T) {
 	hostPort := strings.TrimPrefix(server, "http://")
 	t.Cleanup(func() { forgetServer(t, kernel, hostPort) })
 
-	exportLine := regexp.MustCompile(`(?m)^export HANDOFF_SERVER=\S+`)
-	script := exportLine.ReplaceAllLiteralString(block, "export HANDOFF_SERVER="+server)
-	// Every command that fails is named on stderr; pipefail and -E let a failure in
-	// a pipe or a $(…) be seen too.
-	preamble := "set -E -o pipefail\ntrap 'echo \"readme-test: exit $? from: $BASH_COMMAND\" >&2' ERR\n"
-	scriptFile := filepath.Join(root, "every-step.sh")
-	if err := os.WriteFile(scriptFile, []byte(preamble+script), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tools["bash"], scriptFile)
-	cmd.Env = append(env, "HANDOFF_SERVER="+server)
-	cmd.Dir = home
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	t.Logf("the block, run against %s:\n%s\nstdout:\n%s\nstderr:\n%s", server, script, stdout.String(), stderr.String())
-	if runErr != nil {
-		t.Errorf("bash: %v", runErr)
-	}
-	for _, failure := range regexp.MustCompile(`readme-test: exit (\d+) from: (.*)`).FindAllStringSubmatch(stderr.String(), -1) {
-		if why := unexpectedFailure(block, failure[2], failure[1]); why != "" {
-			t.Errorf("%q exited %s: %s", failure[2], failure[1], why)
-		}
-	}
-	if !strings.Contains(stdout.String(), keystore.KindKernel) {
-		t.Errorf("whoami does not name the kernel keyring as the keystore:\n%s", stdout.String())
+	stdout := runReadmeBlock(t, tools["bash"], block, server, append(env, "HANDOFF_SERVER="+server), home)
+	if !strings.Contains(stdout, keystore.KindKernel) {
+		t.Errorf("whoami does not name the kernel keyring as the keystore:\n%s", stdout)
 	}
 
 	stopServe(t, server)
@@ -132,46 +94,6 @@ func TestReadmeShellFlow(t *testing.T) {
 		}
 	}
 	t.Logf("service tokens of %d devices kept in the kernel keyring, none under HOME", len(tokens))
-}
-
-// readmeBlock is the first ```sh block after the heading in the README.
-func readmeBlock(t *testing.T, path, heading string) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, after, ok := strings.Cut(string(raw), "\n"+heading+"\n")
-	if !ok {
-		t.Fatalf("%s has no heading %q", path, heading)
-	}
-	start := strings.Index(after, "```sh\n")
-	if start < 0 || regexp.MustCompile(`\n#+ `).MatchString(after[:start]) {
-		t.Fatalf("no ```sh block under %q in %s before the next heading", heading, path)
-	}
-	body := after[start+len("```sh\n"):]
-	block, _, ok := strings.Cut(body, "```")
-	if !ok {
-		t.Fatalf("the ```sh block under %q in %s does not end", heading, path)
-	}
-	return block
-}
-
-// unexpectedFailure says why a failed command is wrong, or "" when the block prints
-// its status on the same line (`cmd; echo $?`) and the line's comment, when it starts
-// with a number, names the status it got.
-func unexpectedFailure(block, command, status string) string {
-	for line := range strings.SplitSeq(block, "\n") {
-		code, comment, _ := strings.Cut(line, "#")
-		if !strings.Contains(code, command+"; echo $?") {
-			continue
-		}
-		if m := regexp.MustCompile(`^\s*(\d+)\b`).FindStringSubmatch(comment); m != nil && m[1] != status {
-			return "the README says it exits " + m[1]
-		}
-		return ""
-	}
-	return "every command of the README's block must succeed"
 }
 
 var serving = map[string]*exec.Cmd{}

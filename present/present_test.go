@@ -32,6 +32,34 @@ func TestSortDevicesPutsThisDeviceFirstThenTheLatest(t *testing.T) {
 	}
 }
 
+// TestAgoSaysOneUnit is the CLI's old table of "ago" cases, kept when the CLI moved
+// to present's times.
+func TestAgoSaysOneUnit(t *testing.T) {
+	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-2 * time.Second), "just now"},
+		{now.Add(-45 * time.Second), "45 s ago"},
+		{now.Add(-2*time.Minute - 10*time.Second), "2 min ago"},
+		{now.Add(-3 * time.Hour), "3 h ago"},
+		{now.Add(-72 * time.Hour), "3 days ago"},
+		{now.Add(-30*24*time.Hour + time.Minute), "30 days ago"},
+	} {
+		if got := Ago(now, tc.t); got != tc.want {
+			t.Errorf("Ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
+		}
+	}
+	if got := Until(now, now.Add(-3*time.Minute)); !strings.HasSuffix(got, "(expired 3 min ago)") {
+		t.Errorf("Until past = %q", got)
+	}
+	if Until(now, time.Time{}) != "unknown" {
+		t.Error("Until of no time is not \"unknown\"")
+	}
+}
+
 func TestTimesReadTheSameEverywhere(t *testing.T) {
 	now := time.Date(2026, 12, 1, 14, 0, 0, 0, time.Local)
 	for _, tc := range []struct{ got, want string }{

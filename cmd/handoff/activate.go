@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
 
@@ -31,19 +33,15 @@ func (a *app) activateCommand() *cobra.Command {
 			case user == "":
 				return s.fail(usagef("activate needs the user to sign in as at the TV provider: --user USER"))
 			}
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			login, err := d.ActivateCode(ctx, args[0], mvpd, user)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(login.Raw, login, func(w io.Writer) {
-				fmt.Fprintf(w, "signed in with %s as %s for the TV that shows the code\n", present.Safe(mvpdName(login.MVPD)), present.Safe(login.UserID))
-				fmt.Fprintf(w, "TV provider authentication valid until %s\n", until(time.Now(), login.NotAfter.Time()))
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				login, err := d.ActivateCode(ctx, args[0], mvpd, user)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(login.Raw, login, func(w io.Writer) {
+					fmt.Fprintf(w, "signed in with %s as %s for the TV that shows the code\n", present.Safe(mvpdName(login.MVPD)), present.Safe(login.UserID))
+					fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
+				})
 			})
 		},
 	}

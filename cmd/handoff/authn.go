@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -48,35 +49,31 @@ With --xml the server is asked for XML, and the XML it sent is printed.`,
 					mu.Unlock()
 				}
 			}
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			au, err := d.Authn(ctx, asXML)
-			if err != nil {
-				return s.fail(err)
-			}
-			answer := authnAnswer{Requestor: au.Requestor, MVPD: au.MVPD, UserID: au.UserID, Expires: strconv.FormatInt(int64(au.Expires), 10), Format: au.Format}
-			// A JSON answer is printed as received; an XML one in the JSON shape.
-			var raw json.RawMessage
-			if au.Format == "json" {
-				raw = au.Raw
-			}
-			return s.ok(raw, answer, func(w io.Writer) {
-				mu.Lock()
-				defer mu.Unlock()
-				if asXML && len(body) > 0 {
-					// Line by line, so that the document keeps its lines and no
-					// line can drive the terminal.
-					for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
-						fmt.Fprintln(w, present.Safe(strings.TrimSuffix(line, "\r")))
-					}
-					return
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				au, err := d.Authn(ctx, asXML)
+				if err != nil {
+					return s.fail(err)
 				}
-				fmt.Fprintf(w, "%s is signed in with %s as %s for %s\n", s.device(), mvpdName(au.MVPD), present.Safe(au.UserID), present.Safe(au.Requestor))
-				fmt.Fprintf(w, "authentication valid until %s\n", until(time.Now(), au.Expires.Time()))
+				answer := authnAnswer{Requestor: au.Requestor, MVPD: au.MVPD, UserID: au.UserID, Expires: strconv.FormatInt(int64(au.Expires), 10), Format: au.Format}
+				// A JSON answer is printed as received; an XML one in the JSON shape.
+				var raw json.RawMessage
+				if au.Format == "json" {
+					raw = au.Raw
+				}
+				return s.ok(raw, answer, func(w io.Writer) {
+					mu.Lock()
+					defer mu.Unlock()
+					if asXML && len(body) > 0 {
+						// Line by line, so that the document keeps its lines and no
+						// line can drive the terminal.
+						for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+							fmt.Fprintln(w, present.Safe(strings.TrimSuffix(line, "\r")))
+						}
+						return
+					}
+					fmt.Fprintf(w, "%s is signed in with %s as %s for %s\n", s.device(), mvpdName(au.MVPD), present.Safe(au.UserID), present.Safe(au.Requestor))
+					fmt.Fprintf(w, "authentication valid until %s\n", present.Until(time.Now(), au.Expires.Time()))
+				})
 			})
 		},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -28,24 +29,20 @@ Exits 0 when authorized; 1 when denied, or when the device has no TV provider au
 			case len(args) > 1:
 				return s.fail(usagef("authorize takes one resource, but got %d", len(args)))
 			}
-			d, err := s.open(assets.RoleSecondary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			dec, err := d.Authorize(ctx, args[0])
-			if err != nil {
-				return s.fail(err)
-			}
-			if !dec.Authorized {
-				return s.denied(dec)
-			}
-			return s.ok(nil, dec, func(w io.Writer) {
-				fmt.Fprintf(w, "%s may play %s (TV provider %s)\n", s.device(), present.Safe(dec.Resource), present.Safe(mvpdName(dec.MVPD)))
-				if dec.Token != nil {
-					fmt.Fprintf(w, "media token valid until %s\n", until(time.Now(), dec.Token.NotAfter.Time()))
+			return s.call(assets.RoleSecondary, func(ctx context.Context, d *client.Device) error {
+				dec, err := d.Authorize(ctx, args[0])
+				if err != nil {
+					return s.fail(err)
 				}
+				if !dec.Authorized {
+					return s.denied(dec)
+				}
+				return s.ok(nil, dec, func(w io.Writer) {
+					fmt.Fprintf(w, "%s may play %s (TV provider %s)\n", s.device(), present.Safe(dec.Resource), present.Safe(mvpdName(dec.MVPD)))
+					if dec.Token != nil {
+						fmt.Fprintf(w, "media token valid until %s\n", present.Until(time.Now(), dec.Token.NotAfter.Time()))
+					}
+				})
 			})
 		},
 		ValidArgsFunction: cobra.FixedCompletions([]cobra.Completion{"live", "denied-sports"}, cobra.ShellCompDirectiveNoFileComp),

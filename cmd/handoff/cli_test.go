@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -98,18 +96,7 @@ type result struct {
 // run runs handoff with args and returns its exit code and output.
 func (s *shell) run(args ...string) result {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(s.t.Context(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, s.bin, args...)
-	cmd.Env = s.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		s.t.Fatalf("handoff %q: %v", args, err)
-	}
-	return result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
+	return s.runWith(nil, "", args...)
 }
 
 // json runs handoff with --json, checks the exit code, and decodes the one JSON
@@ -142,39 +129,9 @@ func serve(t *testing.T) string {
 // serveStoppable is serve with a stop function for tests that take the server away.
 func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	var logs bytes.Buffer
-	cmd := exec.Command(handoffBinary(t), append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-		})
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("handoff serve output:\n%s", logs.String())
-		}
-	})
+	addr := freeAddr(t)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	logs, exited, stop := startServeProcess(t, handoffBinary(t), env, append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
 	base := "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -186,8 +143,8 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 			}
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("handoff serve exited: %v\n%s", err, logs.String())
+		case <-exited:
+			t.Fatalf("handoff serve exited:\n%s", logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -198,13 +155,53 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 
 // closedPort is a loopback URL where nothing listens.
 func closedPort(t *testing.T) string {
+	return "http://" + freeAddr(t)
+}
+
+// freeAddr is a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServeProcess starts the built handoff (serve, with args) with env; its stop,
+// also run at the test's end, sends SIGTERM by PID and waits (a kill after 10s).
+// exited is closed when the process ends; its output is logged when the test failed.
+func startServeProcess(t *testing.T, bin string, env []string, args ...string) (logs *serveOutput, exited <-chan struct{}, stop func()) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	logs = &serveOutput{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("handoff serve output:\n%s", logs.String())
+		}
+	})
+	return logs, done, stop
 }
 
 func str(t *testing.T, obj map[string]any, key string) string {

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,22 +30,18 @@ server sent is shown with its control characters escaped (\x1b, \u202e).`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			list, err := d.Devices(ctx)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(list.Raw, list, func(w io.Writer) {
-				if wide {
-					writeDeviceDetails(w, list, d.State().Key, time.Now())
-					return
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				list, err := d.Devices(ctx)
+				if err != nil {
+					return s.fail(err)
 				}
-				writeDeviceTable(w, list, d.State().Key, time.Now())
+				return s.ok(list.Raw, list, func(w io.Writer) {
+					if wide {
+						writeDeviceDetails(w, list, d.State().Key, time.Now())
+						return
+					}
+					writeDeviceTable(w, list, d.State().Key, time.Now())
+				})
 			})
 		},
 	}
@@ -59,38 +55,19 @@ var tableAttributes = []string{"deviceType", "manufacturer", "model", "os", "osV
 // maxDetail is how much of an attribute's value the table's notes show.
 const maxDetail = 60
 
-// sortedKeys are the profile's device keys, this one first, then the most recently
-// seen.
-func sortedKeys(list *client.DeviceList, self string) []string {
-	keys := make([]string, 0, len(list.Devices))
-	for k := range list.Devices {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if (a == self) != (b == self) {
-			return a == self
-		}
-		if la, lb := list.Devices[a].LastSeen, list.Devices[b].LastSeen; la != lb {
-			return la > lb
-		}
-		return a < b
-	})
-	return keys
-}
-
 // writeDeviceTable prints the profile's devices, this one first, then the most
-// recently seen; the calling device is named in words, not only marked. Every text
+// recently seen, named and worded as the TUI's table has them (present); the calling
+// device is named in words, not only marked. Every text
 // the server sent is made terminal-safe before tabwriter measures it.
 func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now time.Time) {
 	if len(list.Devices) == 0 {
 		fmt.Fprintln(w, "no device in this profile")
 		return
 	}
-	keys := sortedKeys(list, self)
+	keys := present.SortDevices(list.Devices, self)
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED\tLAST SEEN\t")
+	fmt.Fprintln(tw, "KEY\tTYPE\tDEVICE\tOS\tJOINED BY\tLAST SEEN\t")
 	for _, k := range keys {
 		dev := list.Devices[k]
 		note := ""
@@ -98,9 +75,9 @@ func writeDeviceTable(w io.Writer, list *client.DeviceList, self string, now tim
 			note = "this device"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", present.Safe(k), cell(dev.DeviceType),
-			cell(strings.TrimSpace(dev.Manufacturer+" "+dev.Model)),
-			cell(strings.TrimSpace(dev.OS+" "+dev.OSVersion)), cell(dev.Type),
-			ago(now, dev.LastSeen.Time()), note)
+			cell(present.DeviceName(dev)),
+			cell(strings.TrimSpace(dev.OS+" "+dev.OSVersion)), cell(present.JoinedBy(dev.Type)),
+			present.Ago(now, dev.LastSeen.Time()), note)
 	}
 	tw.Flush()
 	// The last column is empty on most rows; tabwriter pads it anyway.
@@ -143,7 +120,7 @@ func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string, now t
 		fmt.Fprintln(w, "no device in this profile")
 		return
 	}
-	for i, k := range sortedKeys(list, self) {
+	for i, k := range present.SortDevices(list.Devices, self) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -157,7 +134,7 @@ func writeDeviceDetails(w io.Writer, list *client.DeviceList, self string, now t
 		for _, name := range dev.Names() {
 			value := orDash(present.Safe(dev.Text(name)))
 			if name == "lastSeen" && dev.LastSeen != 0 {
-				value += " (" + ago(now, dev.LastSeen.Time()) + ")"
+				value += " (" + present.Ago(now, dev.LastSeen.Time()) + ")"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\n", present.Safe(name), value)
 		}

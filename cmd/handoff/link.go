@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -117,13 +118,14 @@ func (a *app) runLink(cmd *cobra.Command, f linkFlags) error {
 	if f.linkURL == "" && public.Loopback {
 		fmt.Fprintf(a.e.stderr, "handoff: the link page is on %s, which only this machine can open: a phone that scans the QR code cannot reach it. Start the sandbox with --lan (handoff serve --lan) so that a phone on the same network can.\n", present.Safe(public.URL))
 	}
-	raw, err := withLinkURL(lc.Raw, answer.LinkURL)
+	// linkUrl (the URL the QR image carries) set in POST link's answer as received.
+	raw, err := client.SetField(bytes.TrimSpace(lc.Raw), "linkUrl", answer.LinkURL)
 	if err != nil {
 		raw = nil // the answer is printed as the client read it
 	}
 	err = s.ok(raw, answer, func(w io.Writer) {
 		code := present.Safe(lc.Code)
-		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), until(time.Now(), lc.NotAfter.Time()))
+		fmt.Fprintf(w, "Link code from %s, valid until %s:\n\n", s.device(), present.Until(time.Now(), lc.NotAfter.Time()))
 		fmt.Fprintln(w, present.BigDigits(code, false))
 		fmt.Fprintf(w, "\n%s   on the TV: handoff redeem %s\n", present.GroupCode(code), code)
 		if qr != "" {

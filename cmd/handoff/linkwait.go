@@ -41,7 +41,7 @@ func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires 
 	case errors.Is(err, errWaitedOut) && deadline.Equal(expires):
 		return s.fail(&notDoneError{status: "EXPIRED", code: "link_code_expired", msg: "The link code expired before a device joined with it: run handoff link again for a new one."})
 	case errors.Is(err, errWaitedOut):
-		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, until(time.Now(), expires))})
+		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_device_joined", msg: fmt.Sprintf("No device joined within %s (--timeout); the code stays valid until %s.", wait, present.Until(time.Now(), expires))})
 	case err != nil:
 		return s.fail(err)
 	}
@@ -50,17 +50,16 @@ func (s *step) waitForJoin(d *client.Device, before *client.DeviceList, expires 
 	})
 }
 
-// deviceTitle is a device of the list as people know it: "Samsung Tizen TV (tv, sso)".
+// deviceTitle is a device of the list as people know it, in present's words (the
+// TUI's): "Samsung Tizen TV (TV, link code)".
 func deviceTitle(dev client.DeviceEntry) string {
-	name := strings.TrimSpace(dev.Manufacturer + " " + dev.Model)
-	if name == "" {
-		name = "a device"
-	}
+	name := present.DeviceName(dev)
 	var about []string
-	for _, v := range []string{dev.DeviceType, dev.Type} {
-		if v != "" {
-			about = append(about, v)
-		}
+	if dev.DeviceType != "" && dev.DeviceType != name {
+		about = append(about, dev.DeviceType)
+	}
+	if dev.Type != "" {
+		about = append(about, present.JoinedBy(dev.Type))
 	}
 	if len(about) > 0 {
 		name += " (" + strings.Join(about, ", ") + ")"

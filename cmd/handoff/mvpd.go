@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
 
@@ -44,19 +46,15 @@ The providers the sandbox knows: ` + mvpdIDs() + `.`,
 			case user == "":
 				return s.fail(usagef("mvpd signin needs the user to sign in as at the TV provider: --user USER"))
 			}
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			login, err := d.MVPDSignIn(ctx, mvpd, user)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(login.Raw, login, func(w io.Writer) {
-				fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
-				fmt.Fprintf(w, "TV provider authentication valid until %s\n", until(time.Now(), login.NotAfter.Time()))
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				login, err := d.MVPDSignIn(ctx, mvpd, user)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(login.Raw, login, func(w io.Writer) {
+					fmt.Fprintf(w, "profile %s signed in with %s as %s\n", present.Safe(d.State().Claims.Subject), mvpdName(login.MVPD), present.Safe(login.UserID))
+					fmt.Fprintf(w, "TV provider authentication valid until %s\n", present.Until(time.Now(), login.NotAfter.Time()))
+				})
 			})
 		},
 	}
@@ -76,27 +74,23 @@ device of the profile has to sign in with its provider again.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			logout, err := d.SignOut(ctx)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(logout.Raw, logout, func(w io.Writer) {
-				if len(logout.Logouts) == 0 {
-					fmt.Fprintln(w, "the profile was not signed in with a TV provider")
-					return
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				logout, err := d.SignOut(ctx)
+				if err != nil {
+					return s.fail(err)
 				}
-				var names []string
-				for id := range logout.Logouts {
-					names = append(names, mvpdName(id))
-				}
-				sort.Strings(names)
-				fmt.Fprintf(w, "signed out of %s for every device of the profile\n", strings.Join(names, ", "))
+				return s.ok(logout.Raw, logout, func(w io.Writer) {
+					if len(logout.Logouts) == 0 {
+						fmt.Fprintln(w, "the profile was not signed in with a TV provider")
+						return
+					}
+					var names []string
+					for id := range logout.Logouts {
+						names = append(names, mvpdName(id))
+					}
+					sort.Strings(names)
+					fmt.Fprintf(w, "signed out of %s for every device of the profile\n", strings.Join(names, ", "))
+				})
 			})
 		},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -25,17 +26,13 @@ type is "regular"; on the others of the profile it is "serviceTokenSSO".`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			p, err := d.Profiles(ctx)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(p.Raw, p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				p, err := d.Profiles(ctx)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(p.Raw, p, func(w io.Writer) { writeProfiles(w, p, time.Now()) })
+			})
 		},
 	}
 }
@@ -55,7 +52,7 @@ func writeProfiles(w io.Writer, p *client.Profiles, now time.Time) {
 	fmt.Fprintln(tw, "TV PROVIDER\tUSER\tTYPE\tVALID UNTIL")
 	for _, id := range ids {
 		prof := p.Profiles[id]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(present.Safe(prof.UserID())), orDash(present.Safe(prof.Type)), until(now, prof.NotAfter.Time()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mvpdName(id), orDash(present.Safe(prof.UserID())), orDash(present.Safe(prof.Type)), present.Until(now, prof.NotAfter.Time()))
 	}
 	tw.Flush()
 	fmt.Fprint(w, table.String())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -32,19 +33,15 @@ letters and digits (the sandbox's are six digits, other servers' may have letter
 			if err != nil {
 				return s.fail(err)
 			}
-			d, err := s.open(assets.RoleSecondary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			tok, err := d.Redeem(ctx, linkCode)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(tok.Raw, tok, func(w io.Writer) {
-				fmt.Fprintf(w, "%s joined profile %s with the link code\n", s.device(), present.Safe(d.State().Claims.Subject))
-				printTokenExpiry(w, tok)
+			return s.call(assets.RoleSecondary, func(ctx context.Context, d *client.Device) error {
+				tok, err := d.Redeem(ctx, linkCode)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(tok.Raw, tok, func(w io.Writer) {
+					fmt.Fprintf(w, "%s joined profile %s with the link code\n", s.device(), present.Safe(d.State().Claims.Subject))
+					printTokenExpiry(w, tok)
+				})
 			})
 		},
 	}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
 
@@ -19,19 +21,15 @@ profile, new validity. An unlinked device is refused here.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
-			d, err := s.open(assets.RolePrimary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			tok, err := d.Refresh(ctx)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(tok.Raw, tok, func(w io.Writer) {
-				fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", s.device(), present.Safe(d.State().Claims.Subject))
-				printTokenExpiry(w, tok)
+			return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+				tok, err := d.Refresh(ctx)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(tok.Raw, tok, func(w io.Writer) {
+					fmt.Fprintf(w, "%s's service token renewed (profile %s)\n", s.device(), present.Safe(d.State().Claims.Subject))
+					printTokenExpiry(w, tok)
+				})
 			})
 		},
 	}

@@ -160,40 +160,6 @@ func TestExpandLinkURL(t *testing.T) {
 	}
 }
 
-func TestHumanTimes(t *testing.T) {
-	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Time{}, "never"},
-		{now.Add(-2 * time.Second), "just now"},
-		{now.Add(-45 * time.Second), "45 s ago"},
-		{now.Add(-2*time.Minute - 10*time.Second), "2 min ago"},
-		{now.Add(-3 * time.Hour), "3 h ago"},
-		{now.Add(-72 * time.Hour), "3 days ago"},
-		{now.Add(-30*24*time.Hour + time.Minute), "30 days ago"},
-	} {
-		if got := ago(now, tc.t); got != tc.want {
-			t.Errorf("ago(%v) = %q, want %q", now.Sub(tc.t), got, tc.want)
-		}
-	}
-	later := now.Add(30 * 24 * time.Hour)
-	if got, want := until(now, later), later.Local().Format("Jan 2 15:04")+" (in 30 days)"; got != want {
-		t.Errorf("until a month ahead = %q, want %q", got, want)
-	}
-	soon := now.Add(10 * time.Minute)
-	if got, want := until(now, soon), soon.Local().Format("15:04:05")+" (in 10 min)"; got != want {
-		t.Errorf("until = %q, want %q", got, want)
-	}
-	if got := until(now, now.Add(-3*time.Minute)); !strings.HasSuffix(got, "(expired 3 min ago)") {
-		t.Errorf("until past = %q", got)
-	}
-	if until(now, time.Time{}) != "unknown" {
-		t.Error("until zero")
-	}
-}
-
 func TestDeviceTable(t *testing.T) {
 	now := time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
 	ms := func(d time.Duration) client.Millis { return client.Millis(now.Add(-d).UnixMilli()) }
@@ -209,10 +175,10 @@ func TestDeviceTable(t *testing.T) {
 		t.Fatalf("table:\n%s", buf.String())
 	}
 	for i, want := range [][]string{
-		{"KEY", "TYPE", "DEVICE", "OS", "JOINED", "LAST SEEN"},
-		{"phoneKey=", "MobilePhone", "Apple iPhone17,3", "iOS 18.1", "regular", "2 min ago", "this device"},
-		{"tvKey=", "TV", "Samsung QN65S95D", "Tizen 8.0", "sso", "30 s ago"},
-		{"oldKey=", "-", "-", "-", "sso", "2 days ago"},
+		{"KEY", "TYPE", "DEVICE", "OS", "JOINED BY", "LAST SEEN"},
+		{"phoneKey=", "MobilePhone", "iPhone 16", "iOS 18.1", "sign-in", "2 min ago", "this device"},
+		{"tvKey=", "TV", "Samsung Tizen TV", "Tizen 8.0", "link code", "30 s ago"},
+		{"oldKey=", "-", "a device", "-", "link code", "2 days ago"},
 	} {
 		for _, cell := range want {
 			if !strings.Contains(lines[i], cell) {
@@ -260,5 +226,21 @@ func TestRoleFor(t *testing.T) {
 	}
 	if roleFor("phone", assets.RolePrimary) != assets.RolePrimary || roleFor("box", assets.RoleSecondary) != assets.RoleSecondary {
 		t.Error("the command's role is not kept")
+	}
+}
+
+func TestDeviceTitleUsesPresentsWords(t *testing.T) {
+	for _, tc := range []struct {
+		dev  client.DeviceEntry
+		want string
+	}{
+		{client.DeviceEntry{DeviceType: "TV", Manufacturer: "Samsung", Model: "QN65S95D", Type: "sso"}, "Samsung Tizen TV (TV, link code)"},
+		{client.DeviceEntry{DeviceType: "TV", Type: "platformSSO"}, "TV (Roku identity)"},
+		{client.DeviceEntry{}, "a device"},
+		{client.DeviceEntry{Manufacturer: "Evil\x1b[2J"}, `Evil\x1b[2J`},
+	} {
+		if got := deviceTitle(tc.dev); got != tc.want {
+			t.Errorf("deviceTitle(%+v) = %q, want %q", tc.dev, got, tc.want)
+		}
 	}
 }

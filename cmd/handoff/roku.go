@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/handoff-sso/handoff/assets"
+	"github.com/handoff-sso/handoff/client"
 	"github.com/handoff-sso/handoff/present"
 )
 
@@ -36,19 +38,15 @@ preset, any other needs --preset roku.`,
 			if subscriber == "" {
 				return s.fail(usagef("roku signin needs the subscriber: --subscriber ID"))
 			}
-			d, err := s.open(assets.RoleSecondary)
-			if err != nil {
-				return s.fail(err)
-			}
-			ctx, cancel := s.context()
-			defer cancel()
-			tok, err := d.RokuSignIn(ctx, subscriber)
-			if err != nil {
-				return s.fail(err)
-			}
-			return s.ok(tok.Raw, tok, func(w io.Writer) {
-				fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", s.device(), present.Safe(d.State().Claims.Subject))
-				printTokenExpiry(w, tok)
+			return s.call(assets.RoleSecondary, func(ctx context.Context, d *client.Device) error {
+				tok, err := d.RokuSignIn(ctx, subscriber)
+				if err != nil {
+					return s.fail(err)
+				}
+				return s.ok(tok.Raw, tok, func(w io.Writer) {
+					fmt.Fprintf(w, "%s joined profile %s with its Roku identity\n", s.device(), present.Safe(d.State().Claims.Subject))
+					printTokenExpiry(w, tok)
+				})
 			})
 		},
 	}

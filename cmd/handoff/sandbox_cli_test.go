@@ -103,15 +103,7 @@ func TestCLISandboxStateResetAndRefusals(t *testing.T) {
 // its token where handoff sandbox of the same user looks, and takes it away after.
 func TestEmbeddedSandboxKeepsItsAdminToken(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	srv, err := sandbox.New(sandbox.Config{Memory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
+	srv, base := memorySandbox(t)
 	var notices []string
 	forget := keepAdminToken(srv, base, &notices)
 	dir, _ := sandbox.DefaultDataDir()
@@ -155,15 +147,7 @@ func TestSandboxRouteCompletion(t *testing.T) {
 // a countdown on one line, cleared at the end; --timeout, when given, bounds it (exit
 // 1, the code still valid).
 func TestTVCodeWaitCountsDownOnATerminal(t *testing.T) {
-	srv, err := sandbox.New(sandbox.Config{Memory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
+	_, base := memorySandbox(t)
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, stdoutTTY: true}
 	code := newApp(t.Context(), e, []string{"tvcode", "--wait", "--timeout", "2500ms", "--keystore", "memory", "--server", base}).execute()
@@ -173,4 +157,20 @@ func TestTVCodeWaitCountsDownOnATerminal(t *testing.T) {
 	if !regexp.MustCompile(`\r\x1b\[Kwaiting for a second screen to sign in… 0:0[0-3] left`).MatchString(out.String()) || !strings.HasSuffix(out.String(), "\r\x1b[K") {
 		t.Errorf("no countdown, or not cleared: %q", out.String())
 	}
+}
+
+// memorySandbox is a sandbox in this process, in memory, on a free loopback port;
+// it is shut down at the test's end.
+func memorySandbox(t *testing.T) (*sandbox.Server, string) {
+	t.Helper()
+	srv, err := sandbox.New(sandbox.Config{Memory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
+	return srv, base
 }

@@ -220,6 +220,18 @@ func (s *step) open(role assets.Role) (*client.Device, error) {
 	})
 }
 
+// call opens the device and runs one request on it, bounded by --timeout; a device
+// that cannot be opened is reported here, the request's own outcome by do.
+func (s *step) call(role assets.Role, do func(ctx context.Context, d *client.Device) error) error {
+	d, err := s.open(role)
+	if err != nil {
+		return s.fail(err)
+	}
+	ctx, cancel := s.context()
+	defer cancel()
+	return do(ctx, d)
+}
+
 func (s *step) onExchange(x client.Exchange) {
 	s.traceMu.Lock()
 	defer s.traceMu.Unlock()

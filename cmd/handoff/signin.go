@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -29,19 +30,15 @@ the same ID joins the same profile.`,
 		if ssoID == "" {
 			return s.fail(usagef("signin needs the account: --sso-id alice@example.com"))
 		}
-		d, err := s.open(assets.RolePrimary)
-		if err != nil {
-			return s.fail(err)
-		}
-		ctx, cancel := s.context()
-		defer cancel()
-		tok, err := d.SignIn(ctx, ssoID)
-		if err != nil {
-			return s.fail(err)
-		}
-		return s.ok(tok.Raw, tok, func(w io.Writer) {
-			fmt.Fprintf(w, "%s signed in to profile %s\n", s.device(), present.Safe(d.State().Claims.Subject))
-			printTokenExpiry(w, tok)
+		return s.call(assets.RolePrimary, func(ctx context.Context, d *client.Device) error {
+			tok, err := d.SignIn(ctx, ssoID)
+			if err != nil {
+				return s.fail(err)
+			}
+			return s.ok(tok.Raw, tok, func(w io.Writer) {
+				fmt.Fprintf(w, "%s signed in to profile %s\n", s.device(), present.Safe(d.State().Claims.Subject))
+				printTokenExpiry(w, tok)
+			})
 		})
 	}
 	return cmd
@@ -49,5 +46,5 @@ the same ID joins the same profile.`,
 
 // printTokenExpiry says until when a service token is good.
 func printTokenExpiry(w io.Writer, tok *client.ServiceToken) {
-	fmt.Fprintf(w, "service token valid until %s\n", until(time.Now(), tok.NotAfter.Time()))
+	fmt.Fprintf(w, "service token valid until %s\n", present.Until(time.Now(), tok.NotAfter.Time()))
 }

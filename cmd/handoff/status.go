@@ -117,7 +117,7 @@ func writeStatus(w io.Writer, answer statusAnswer, now time.Time) {
 	for _, d := range answer.Devices {
 		expiry := "-"
 		if d.NotAfter != 0 {
-			expiry = until(now, d.NotAfter.Time())
+			expiry = present.Until(now, d.NotAfter.Time())
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Name, present.Safe(d.Server), d.SP, orDash(present.Safe(d.Subject)), d.State, expiry, d.Store)
 	}

@@ -82,7 +82,7 @@ func (a *app) runTVCode(cmd *cobra.Command, f tvcodeFlags) error {
 			kind = "Registration code (legacy v1)"
 		}
 		shown := present.Safe(code.Code)
-		fmt.Fprintf(w, "%s from %s, valid until %s:\n\n", kind, s.device(), until(time.Now(), expires))
+		fmt.Fprintf(w, "%s from %s, valid until %s:\n\n", kind, s.device(), present.Until(time.Now(), expires))
 		fmt.Fprintln(w, present.BigDigits(code.Code, false))
 		fmt.Fprintf(w, "\n%s   on a second screen: open %s and type it in\n", shown, present.Safe(code.ActivationURL))
 		if qr != "" {
@@ -116,13 +116,13 @@ func (s *step) waitForCodeSignIn(d *client.Device, code *client.TVCode, expires,
 		return s.fail(expired)
 	case errors.Is(err, errWaitedOut):
 		return s.fail(&notDoneError{status: "TIMEOUT", code: "no_sign_in",
-			msg: fmt.Sprintf("No second screen signed in within %s (--timeout); the code stays valid until %s.", s.a.sf.timeout, until(time.Now(), expires))})
+			msg: fmt.Sprintf("No second screen signed in within %s (--timeout); the code stays valid until %s.", s.a.sf.timeout, present.Until(time.Now(), expires))})
 	case err != nil:
 		return s.fail(err)
 	}
 	return s.ok(nil, signedInAnswer{Status: "SIGNED_IN", CodeSignIn: signIn}, func(w io.Writer) {
 		fmt.Fprintf(w, "%s signed in with %s as %s\n", s.device(), present.Safe(mvpdName(signIn.MVPD)), present.Safe(signIn.UserID))
-		fmt.Fprintf(w, "TV provider authentication valid until %s: handoff authorize RESOURCE plays\n", until(time.Now(), signIn.NotAfter.Time()))
+		fmt.Fprintf(w, "TV provider authentication valid until %s: handoff authorize RESOURCE plays\n", present.Until(time.Now(), signIn.NotAfter.Time()))
 	})
 }
 

@@ -3,11 +3,8 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"net"
-	"os/exec"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -18,34 +15,9 @@ import (
 // stopped by PID at the end of the test.
 func serveInShell(t *testing.T) *shell {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	sh := newShell(t, "http://"+addr)
-	cmd := exec.Command(sh.bin, "serve", "--memory", "--addr", addr)
-	cmd.Env = sh.env
-	logs := &serveOutput{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("handoff serve output:\n%s", logs.String())
-		}
-	})
+	logs, exited, _ := startServeProcess(t, sh.bin, sh.env, "serve", "--memory", "--addr", addr)
 	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(logs.String(), "admin token kept for 'handoff sandbox'"); time.Sleep(20 * time.Millisecond) {
 		select {
 		case <-exited:

@@ -65,7 +65,7 @@ func writeWhoami(out io.Writer, name string, s client.DeviceState, now time.Time
 		fmt.Fprintf(tw, "profile\t%s, but this device was unlinked: sign in or redeem a code again\n", orDash(present.Safe(s.Claims.Subject)))
 	case s.SignedIn:
 		fmt.Fprintf(tw, "profile\t%s (joined: %s)\n", present.Safe(s.Claims.Subject), orDash(present.Safe(s.JoinedVia)))
-		fmt.Fprintf(tw, "token\tvalid until %s\n", until(now, s.NotAfter))
+		fmt.Fprintf(tw, "token\tvalid until %s\n", present.Until(now, s.NotAfter))
 	default:
 		fmt.Fprintf(tw, "profile\tnone yet: handoff signin --sso-id ID, or handoff redeem CODE\n")
 	}
