@@ -59,7 +59,11 @@ func TestTwoTerminalsAgainstTheSeedServer(t *testing.T) {
 	phone.keys("Enter")
 	phone.waitText("Signed in as demo-user@example.com", 10*time.Second)
 	phone.keys("l")
-	s := phone.waitFor("a link code", 10*time.Second, seedCodeOnScreen.MatchString)
+	// The code and its link card are drawn once the answer is in: wait for both, not
+	// for a frame that still says it is asking.
+	s := phone.waitFor("a link code and its QR line", 10*time.Second, func(s string) bool {
+		return seedCodeOnScreen.MatchString(s) && strings.Contains(strings.Join(strings.Fields(s), ""), "QR:")
+	})
 	m := seedCodeOnScreen.FindStringSubmatch(s)
 	code := m[1] + m[2]
 	flat := strings.Join(strings.Fields(s), "")
