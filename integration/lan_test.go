@@ -1,3 +1,5 @@
+//go:build linux
+
 package integration
 
 import (
@@ -90,15 +92,6 @@ func requireLANTools(t *testing.T) {
 		t.Skipf("the LAN test needs %s", missing)
 	}
 	chromiumPath(t)
-}
-
-func buildHandoff(t testing.TB) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "handoff")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/handoff").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 func ipCmd(t *testing.T, args ...string) {

@@ -72,7 +72,7 @@ func (s *Server) start(bin string) error {
 		args = append(args, "--appendonly", "no")
 	}
 	s.cmd = exec.Command(bin, args...)
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		return err
 	}
