@@ -14,11 +14,11 @@ func appendJSONString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainJSON[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			b = appendEscaped(b, s[i:i+1])
 			i++
@@ -36,6 +36,16 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plainJSON says which bytes a JSON string holds as they are: printable ASCII other
+// than the quote, the backslash and the HTML characters. A table, since the list of
+// 1,000 devices runs this test on every byte of its 190 kB.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // appendEscaped appends what encoding/json writes for the rare piece s, without its
 // quotes.

@@ -109,7 +109,9 @@ func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) erro
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	logs := newLogWriter(e.stderr)
+	defer func() { _ = logs.Close() }() // after the shutdown, which may still log
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	srv, err := sandbox.New(cfg)
 	if err != nil {
 		return &setupError{msg: "cannot open the sandbox's store: " + err.Error(), err: err}
