@@ -64,7 +64,8 @@ func (a *app) serveCommand() *cobra.Command {
 		Long: `Runs the sandbox SSO service (client registration, service tokens, link codes,
 the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
 the user's state directory unless --data or --memory says otherwise. Every request
-is logged on stderr as one line, without secrets.`,
+is logged on stderr as one line, without secrets (written out in batches, within
+100 ms, and at shutdown).`,
 		Example: "handoff serve --memory --addr 127.0.0.1:0",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
