@@ -71,3 +71,17 @@ func TestListBodyIsWhatEncodingJSONWrites(t *testing.T) {
 		t.Errorf("empty list: %s, want %s", got, want)
 	}
 }
+
+// TestPlainWord: the word test agrees with the byte table on every byte value, at
+// every position of the word.
+func TestPlainWord(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			w := []byte("abcdefgh")
+			w[pos] = byte(c)
+			if got := plainWord(string(w)); got != plainJSON[c] {
+				t.Errorf("byte %#x at %d: plainWord %v, table %v", c, pos, got, plainJSON[c])
+			}
+		}
+	}
+}

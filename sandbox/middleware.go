@@ -1,14 +1,14 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"mime"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/handoff-sso/handoff/sandbox/authn"
 )
@@ -45,8 +45,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (s *Server) frame(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		trace := uuid.NewString()
-		w.Header().Set(headerRequestID, trace)
+		trace := newTraceID()
+		w.Header()[headerRequestID] = []string{trace} // canonical already
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -58,9 +58,7 @@ func (s *Server) frame(next http.Handler) http.Handler {
 					refusalFor(r)(rec, errInternal)
 				}
 			}
-			s.log.Info("request",
-				"trace", trace, "method", r.Method, "path", logPath(r),
-				"status", rec.status, "latency", time.Since(start), "sp", r.PathValue("sp"))
+			s.logRequest(r, trace, rec.status, start)
 		}()
 		switch {
 		case headerSize(r.Header) > maxHeaderBytes:
@@ -72,6 +70,21 @@ func (s *Server) frame(next http.Handler) http.Handler {
 			next.ServeHTTP(rec, r)
 		}
 	})
+}
+
+// logRequest writes the request's line. It goes to the handler itself, as a record
+// without a source position: Logger.Info would box every value in an any and walk the
+// stack for a position no handler here prints, on every request.
+func (s *Server) logRequest(r *http.Request, trace string, status int, start time.Time) {
+	h, ctx := s.log.Handler(), context.Background()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	now := time.Now()
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("trace", trace), slog.String("method", r.Method), slog.String("path", logPath(r)),
+		slog.Int("status", status), slog.Duration("latency", now.Sub(start)), slog.String("sp", r.PathValue("sp")))
+	_ = h.Handle(ctx, rec) // as Logger.Info, a sink that fails loses the line, not the answer
 }
 
 // refusalFor is how the frame refuses a request on r's path: each API in its own error
@@ -155,11 +168,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	writeRawJSON(w, status, body)
 }
 
+var (
+	contentTypeJSON = []string{"application/json"}
+	cacheNoStore    = []string{"no-store"}
+)
+
 // writeRawJSON writes body, JSON already, with the headers of every JSON answer.
 func writeRawJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
+	// Set by key, canonical already, from shared slices: net/http only reads them, and
+	// an Add would copy (their capacity is their length).
+	h["Content-Type"] = contentTypeJSON
+	h["Cache-Control"] = cacheNoStore
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -299,7 +299,11 @@ var v1AuthnPaths = []string{"/api/v1/tokens/authn", "/api/v1/tokens/authn.json",
 // cleaned, decoded path in any case, so that no spelling of it (//sandbox/…, ./,
 // percent-encoding, capitals) carries the code past it.
 func logPath(r *http.Request) string {
-	p := path.Clean("/" + r.URL.Path)
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	p = path.Clean(p) // a clean path comes back as it is, without a copy
 	const segment = "/mvpd-login/"
 	if i := strings.Index(strings.ToLower(p), segment); i >= 0 {
 		return p[:i] + segment + "<code>"

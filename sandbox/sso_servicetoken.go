@@ -20,11 +20,12 @@ func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, statu
 		label = "OK"
 	}
 	b := make([]byte, 0, 96+len(tok.Token))
-	b = append(b, `{"status":`...)
-	b = appendJSONString(b, label)
-	b = append(b, `,"serviceToken":`...)
-	b = appendJSONString(b, tok.Token)
-	b = append(b, `,"notBefore":`...)
+	b = append(b, `{"status":"`...)
+	b = append(b, label...)
+	// The token is base64url and dots (signJWTPayload): nothing in it needs escaping.
+	b = append(b, `","serviceToken":"`...)
+	b = append(b, tok.Token...)
+	b = append(b, `","notBefore":`...)
 	b = strconv.AppendInt(b, tok.NotBefore.UnixMilli(), 10)
 	b = append(b, `,"notAfter":`...)
 	b = strconv.AppendInt(b, tok.NotAfter.UnixMilli(), 10)

@@ -197,17 +197,13 @@ func (t boltTx) Device(profileID, key string) (Device, error) {
 }
 
 func (t boltTx) Devices(profileID string) ([]Device, error) {
-	out := []Device{}
+	var raws [][]byte // valid until the transaction ends, as the devices are needed
 	prefix := joinKey(profileID, "")
 	c := t.tx.Bucket(bucketDevices).Cursor()
 	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
-		d, err := deviceRecords.decode(bucketDevices, raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
+		raws = append(raws, raw)
 	}
-	return out, nil
+	return deviceRecords.decodeAll(bucketDevices, raws)
 }
 
 func (t boltTx) PutDevice(d Device) error {

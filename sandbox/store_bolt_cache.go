@@ -43,3 +43,27 @@ func (c *recordCache[T]) decode(bucket, raw []byte) (T, error) {
 	c.mu.Unlock()
 	return v, nil
 }
+
+// decodeAll is decode for each of raws, in order, taking the read lock once for all
+// the hits (a profile's 1,000 devices took it 1,000 times, from every core).
+func (c *recordCache[T]) decodeAll(bucket []byte, raws [][]byte) ([]T, error) {
+	out := make([]T, len(raws))
+	var missed []int
+	c.mu.RLock()
+	for i, raw := range raws {
+		v, ok := c.m[string(raw)]
+		if !ok {
+			missed = append(missed, i)
+		}
+		out[i] = v
+	}
+	c.mu.RUnlock()
+	for _, i := range missed {
+		v, err := c.decode(bucket, raws[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}

@@ -65,7 +65,8 @@ func (a *app) serveCommand() *cobra.Command {
 the device list) until SIGINT or SIGTERM, then exits 0. Its state is kept on disk in
 the user's state directory unless --data, --memory or --store (a Redis that several
 instances share) says otherwise. Every request
-is logged on stderr as one line, without secrets.
+is logged on stderr as one line, without secrets (written out in batches, within
+100 ms, and at shutdown).
 
 By default it listens on loopback only (--addr). --lan also listens on this machine's LAN address, so
 that a phone on the same network opens the QR codes and pages: anyone on that
@@ -123,7 +124,9 @@ func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) erro
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	logs := newLogWriter(e.stderr)
+	defer func() { _ = logs.Close() }() // after the shutdown, which may still log
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	srv, err := sandbox.New(cfg)
 	if err != nil {
 		return &setupError{msg: "cannot open the sandbox's store: " + err.Error(), err: err}
