@@ -34,9 +34,12 @@ type Options struct {
 	// /sandbox/software-statement when the server offers it.
 	SoftwareStatement []byte
 	Trace             func(Exchange)
-	Now               func() time.Time
-	UserAgent         string
-	DeviceInfo        string // Base64 X-Device-Info sent on registration
+	// RevealSecrets keeps each traced exchange's secrets beside its redacted copy
+	// (Exchange.Unredacted), for a user who asked for them (--reveal-secrets).
+	RevealSecrets bool
+	Now           func() time.Time
+	UserAgent     string
+	DeviceInfo    string // Base64 X-Device-Info sent on registration
 }
 
 // RegistrationCache keeps one application's client credentials and access token.
@@ -61,15 +64,17 @@ type Identity struct {
 
 // Client calls one server. Safe for concurrent use.
 type Client struct {
-	server     string // base URL without a trailing slash
-	hc         *http.Client
-	cache      RegistrationCache
-	statement  string
-	trace      func(Exchange)
-	now        func() time.Time
-	userAgent  string
-	deviceInfo string
-	device     string // names the device in each Exchange
+	server    string // base URL without a trailing slash
+	hc        *http.Client
+	cache     RegistrationCache
+	statement string
+	trace     func(Exchange)
+	// revealSecrets: see Options.RevealSecrets.
+	revealSecrets bool
+	now           func() time.Time
+	userAgent     string
+	deviceInfo    string
+	device        string // names the device in each Exchange
 	// access lets one call at a time register or renew the access token, so that
 	// concurrent calls refused together renew once.
 	access chan struct{}
@@ -84,15 +89,16 @@ func New(server string, opts Options) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		server:     base,
-		hc:         opts.HTTPClient,
-		cache:      opts.Cache,
-		statement:  strings.TrimSpace(string(opts.SoftwareStatement)),
-		trace:      opts.Trace,
-		now:        opts.Now,
-		userAgent:  opts.UserAgent,
-		deviceInfo: opts.DeviceInfo,
-		access:     make(chan struct{}, 1),
+		server:        base,
+		hc:            opts.HTTPClient,
+		cache:         opts.Cache,
+		statement:     strings.TrimSpace(string(opts.SoftwareStatement)),
+		trace:         opts.Trace,
+		revealSecrets: opts.RevealSecrets,
+		now:           opts.Now,
+		userAgent:     opts.UserAgent,
+		deviceInfo:    opts.DeviceInfo,
+		access:        make(chan struct{}, 1),
 	}
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()

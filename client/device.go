@@ -29,7 +29,9 @@ type DeviceConfig struct {
 	Store      keystore.Store // nil: memory
 	HTTPClient *http.Client
 	Trace      func(Exchange)
-	Now        func() time.Time
+	// RevealSecrets: see Options.RevealSecrets.
+	RevealSecrets bool
+	Now           func() time.Time
 	// SoftwareStatement for a real server's registration (--software-statement,
 	// HANDOFF_SOFTWARE_STATEMENT); empty: the sandbox's, when the server offers one.
 	SoftwareStatement []byte
@@ -128,6 +130,7 @@ func OpenDevice(cfg DeviceConfig) (*Device, error) {
 		HTTPClient:        cfg.HTTPClient,
 		Cache:             d,
 		SoftwareStatement: cfg.SoftwareStatement,
+		RevealSecrets:     cfg.RevealSecrets,
 		Trace:             cfg.Trace,
 		Now:               cfg.Now,
 		UserAgent:         d.preset.UserAgent,

@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -167,5 +169,33 @@ func TestExchangeJSONBodiesAreText(t *testing.T) {
 	_ = json.Unmarshal(b, &back)
 	if back["RequestBody"] != `{"a":1}` || back["ResponseBody"] != "/wA=" || back["Method"] != "GET" {
 		t.Errorf("marshalled = %s", b)
+	}
+}
+
+// TestRevealSecretsKeepsTheWireCopy: a device opened with RevealSecrets still hands
+// the trace hook a redacted exchange, and keeps the exchange as it went over the wire
+// only behind Unredacted; without it, Unredacted is the redacted exchange.
+func TestRevealSecretsKeepsTheWireCopy(t *testing.T) {
+	f := newFakeSSO(t)
+	for _, reveal := range []bool{false, true} {
+		var mu sync.Mutex
+		var xs []Exchange
+		trace := func(x Exchange) { mu.Lock(); xs = append(xs, x); mu.Unlock() }
+		phone, err := OpenDevice(DeviceConfig{Name: fmt.Sprint("phone-", reveal), Server: f.URL, Trace: trace, RevealSecrets: reveal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := phone.SignIn(ctx, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		redactedHasIt, wireHasIt := false, false
+		for _, x := range xs {
+			redactedHasIt = redactedHasIt || bytes.Contains(x.ResponseBody, []byte(st.Token))
+			wireHasIt = wireHasIt || bytes.Contains(x.Unredacted().ResponseBody, []byte(st.Token))
+		}
+		if redactedHasIt || wireHasIt != reveal {
+			t.Errorf("reveal %v: the token in the trace %v, behind Unredacted %v", reveal, redactedHasIt, wireHasIt)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -21,6 +22,19 @@ type Exchange struct {
 	ResponseBody   []byte
 	Err            string         // Explain(err) when the exchange failed on the network
 	Tokens         []DecodedToken // JWTs seen in headers and bodies, decoded (header and claims only)
+	// unredacted is the exchange as it went over the wire, kept only for a client
+	// opened with RevealSecrets (--reveal-secrets): what a curl command or a HAR
+	// file the user asked to hold secrets needs. Nothing prints it by itself.
+	unredacted *Exchange
+}
+
+// Unredacted is the exchange with its secrets, when the client was opened with
+// RevealSecrets; otherwise it is x, redacted.
+func (x Exchange) Unredacted() Exchange {
+	if x.unredacted == nil {
+		return x
+	}
+	return *x.unredacted
 }
 
 // DecodedToken is a JWT found in an exchange: where it was, and its header and claims.
@@ -56,6 +70,15 @@ func (c *Client) record(req *http.Request, reqBody []byte, resp *http.Response, 
 	}
 	r.scrub(&x)
 	x.Tokens = r.tokens
+	if c.revealSecrets {
+		raw := x
+		raw.URL = req.URL.RequestURI()
+		raw.RequestHeader, raw.RequestBody = req.Header.Clone(), bytes.Clone(reqBody)
+		if resp != nil {
+			raw.ResponseHeader, raw.ResponseBody = resp.Header.Clone(), bytes.Clone(respBody)
+		}
+		x.unredacted = &raw
+	}
 	c.trace(x)
 }
 

@@ -33,7 +33,7 @@ var (
 
 // scrub redacts what could let someone act as the device: the client's trace already
 // redacts, and this is said again here because these files leave the screen. reveal
-// (--reveal-secrets) keeps what the trace holds.
+// (--reveal-secrets) keeps the secrets the client kept for it.
 type scrub struct{ reveal bool }
 
 func (s scrub) header(name, v string) string {
@@ -63,6 +63,15 @@ func (s scrub) url(u string) string {
 		return u
 	}
 	return path + "?" + secretQuery.ReplaceAllString(query, "${1}"+redacted)
+}
+
+// exported is the exchange a curl command or HAR file holds: with its secrets when
+// the user asked for them (--reveal-secrets, which also made the client keep them).
+func exported(ex client.Exchange, reveal bool) client.Exchange {
+	if reveal {
+		return ex.Unredacted()
+	}
+	return ex
 }
 
 // shellQuote quotes s for a POSIX shell.
@@ -187,7 +196,7 @@ func harQuery(u string, s scrub) []harNV {
 func buildHAR(server string, recs []record, s scrub) harFile {
 	f := harFile{Log: harLog{Version: "1.2", Creator: harCreator{Name: "handoff", Version: "1"}, Entries: []harEntry{}}}
 	for _, r := range recs {
-		ex := r.ex
+		ex := exported(r.ex, s.reveal)
 		ms := float64(ex.Latency) / float64(time.Millisecond)
 		e := harEntry{
 			StartedDateTime: ex.Started.UTC().Format(time.RFC3339Nano),

@@ -25,10 +25,10 @@ func (m *Model) onHTTPKey(msg tea.KeyPressMsg, p *pane) (tea.Cmd, bool) {
 		}
 		how := "secrets redacted"
 		if m.opts.RevealSecrets {
-			how = "with what the trace holds (--reveal-secrets)"
+			how = "with its secrets (--reveal-secrets)"
 		}
 		p.say(levelOK, "Copied the exchange as a curl command, "+how+" (OSC 52; the terminal must allow it).")
-		return tea.SetClipboard(curlCommand(p.state.Server, r.ex, scrub{reveal: m.opts.RevealSecrets})), true
+		return tea.SetClipboard(curlCommand(p.state.Server, exported(r.ex, m.opts.RevealSecrets), scrub{reveal: m.opts.RevealSecrets})), true
 	case key.Matches(msg, k.SaveHAR):
 		dir := m.opts.HARDir
 		if dir == "" {

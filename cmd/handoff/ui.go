@@ -117,7 +117,7 @@ func (a *app) runUI(ctx context.Context, cfg sandbox.Config, sf screenFlags, pho
 		label, name, preset string
 		role                assets.Role
 	}{{"Phone", "phone", phonePreset, assets.RolePrimary}, {"TV", "tv", tvPreset, assets.RoleSecondary}} {
-		dev, err := client.OpenDevice(client.DeviceConfig{Name: d.name, Server: base, SP: a.sf.sp, Preset: d.preset, Role: d.role, Store: store, Trace: relay.Trace})
+		dev, err := client.OpenDevice(client.DeviceConfig{Name: d.name, Server: base, SP: a.sf.sp, Preset: d.preset, Role: d.role, Store: store, Trace: relay.Trace, RevealSecrets: sf.reveal})
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ identity and secrets persist between runs under its --device name.`,
 			relay := tui.NewTraceRelay()
 			dev, err := client.OpenDevice(client.DeviceConfig{
 				Name: s.device(), Server: a.sf.server, SP: a.sf.sp, Preset: presetFor(s.device(), a.sf.preset),
-				Role: role, Store: store, Trace: relay.Trace, SoftwareStatement: statement,
+				Role: role, Store: store, Trace: relay.Trace, SoftwareStatement: statement, RevealSecrets: sf.reveal,
 			})
 			if err != nil {
 				return err
