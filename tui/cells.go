@@ -16,9 +16,14 @@ func cells(s string) int {
 		b := s[i]
 		switch {
 		case b == 0x1b && i+1 < len(s) && s[i+1] == '[':
-			// A well-formed CSI: parameters, intermediates, one final byte.
+			// A well-formed CSI: parameter bytes, then intermediate bytes, then one
+			// final byte; anything else (a parameter after an intermediate, say) is
+			// left to the full parser.
 			j := i + 2
-			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+			for j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f {
+				j++
+			}
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
 				j++
 			}
 			if j >= len(s) || s[j] < 0x40 || s[j] > 0x7e {
