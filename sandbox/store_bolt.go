@@ -359,23 +359,11 @@ func (t boltTx) deleteEmptyProfiles() (int, error) {
 	}
 	n := 0
 	for _, id := range empty {
-		codes, err := t.LinkCodes(id)
+		dropped, err := t.dropEmptyProfile(id)
 		if err != nil {
 			return 0, err
 		}
-		for _, c := range codes {
-			if err := t.DeleteLinkCode(c.Hash); err != nil {
-				return 0, err
-			}
-		}
-		auths, err := t.DeleteMVPDAuths(id)
-		if err != nil {
-			return 0, err
-		}
-		if err := t.tx.Bucket(bucketProfiles).Delete([]byte(id)); err != nil {
-			return 0, err
-		}
-		n += 1 + len(codes) + len(auths)
+		n += dropped
 	}
 	gone := make(map[string]bool, len(empty))
 	for _, id := range empty {
