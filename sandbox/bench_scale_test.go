@@ -3,8 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,18 +99,7 @@ func BenchmarkList1000(b *testing.B) {
 			}
 		})
 	}
-	b.Run("baseline-same-size", func(b *testing.B) {
-		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(body)
-		}))
-		defer hs.Close()
-		c := benchClient{b: b, http: hs.Client(), base: hs.URL}
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			c.call("GET", "/", nil, "", 200, nil)
-		}
-	})
+	b.Run("baseline-same-size", func(b *testing.B) { benchBareBody(b, body) })
 }
 
 // BenchmarkSweep sweeps 500,000 expired access tokens while another goroutine keeps
