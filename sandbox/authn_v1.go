@@ -22,7 +22,7 @@ func (s *Server) handleAuthnV1(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := authn.SelectFormat(r.URL.Path, q.Get("format"), r.Header.Get("Accept"))
 	requestor, deviceID := q.Get("requestor"), q.Get("deviceId")
-	info := r.Header.Get("X-Device-Info")
+	info := header(r, hdrDeviceInfo)
 	if info == "" {
 		info = q.Get("device_info")
 	}

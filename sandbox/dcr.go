@@ -89,7 +89,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, newOAuthError(400, "invalid_request", describeBodyError(err)))
 		return
 	}
-	if _, err := parseDeviceInfo(r.Header.Get("X-Device-Info")); err != nil {
+	if _, err := parseDeviceInfo(header(r, hdrDeviceInfo)); err != nil {
 		writeOAuthError(w, newOAuthError(400, "invalid_request", "X-Device-Info must be the Base64 of a JSON object"))
 		return
 	}

@@ -103,7 +103,7 @@ func readResources(r *http.Request) ([]string, *apiError) {
 // MVPD's or else the one that lasts longest.
 func (s *Server) decidingAuth(tx Tx, r *http.Request, deviceKey, mvpd string, now time.Time) (MVPDAuth, error) {
 	var profiles []string
-	if r.Header.Get("AD-Service-Token") != "" {
+	if header(r, hdrServiceToken) != "" {
 		d, err := s.callerSeen(tx, r, errTokenMissingV2, 0, now)
 		if err != nil {
 			return MVPDAuth{}, err
@@ -183,7 +183,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		m, known = assets.LookupMVPD(mvpd)
 		mvpd = m.ID
 	}
-	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
+	deviceKey, devErr := parseDeviceIdentifier(header(r, hdrDeviceID))
 	resources, bodyErr := readResources(r)
 	var out decisionsBody
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {

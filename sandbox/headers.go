@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -220,4 +221,25 @@ func fromUserAgent(ua string) deviceAttributes {
 		break
 	}
 	return a
+}
+
+// The request headers the SSO calls read, in the canonical form net/http stores them
+// under. Header.Get canonicalises its argument on every call, and the seed's own
+// spellings (AD-Service-Token, X-SSO-ID) are not canonical, so it allocated a new key
+// each time; header reads the map directly.
+const (
+	hdrServiceToken = "Ad-Service-Token"
+	hdrDeviceID     = "Ap-Device-Identifier"
+	hdrDeviceInfo   = "X-Device-Info"
+	hdrSSOID        = "X-Sso-Id"
+	hdrSSOLink      = "X-Sso-Link"
+	hdrUserAgent    = "User-Agent"
+)
+
+// header is r's first value of the canonical header name, as Header.Get.
+func header(r *http.Request, canonical string) string {
+	if v := r.Header[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -124,7 +124,7 @@ func readSessionsForm(r *http.Request) (assets.MVPD, *apiError) {
 }
 
 func (s *Server) handleCreateSession(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("AD-Service-Token") == "" {
+	if header(r, hdrServiceToken) == "" {
 		s.handleCreateCodeSession(w, r) // a TV without a service token: the second-screen flow
 		return
 	}

@@ -62,7 +62,7 @@ func (v profileViewer) typeOf(a MVPDAuth) string {
 // viewer identifies the caller of a profiles call from its service token, or from
 // its Roku connect token (a subscriber that never joined has no profile yet: "").
 func (s *Server) viewer(tx Tx, r *http.Request, now time.Time) (profileViewer, error) {
-	st, rokuTok := r.Header.Get("AD-Service-Token"), r.Header.Get(headerRokuToken)
+	st, rokuTok := header(r, hdrServiceToken), r.Header.Get(headerRokuToken)
 	switch {
 	case st != "" && rokuTok != "":
 		return profileViewer{}, refusal{errTwoCredentials}
@@ -73,7 +73,7 @@ func (s *Server) viewer(tx Tx, r *http.Request, now time.Time) (profileViewer, e
 		if e != nil {
 			return profileViewer{}, refusal{e}
 		}
-		key, _ := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
+		key, _ := parseDeviceIdentifier(header(r, hdrDeviceID))
 		p, err := tx.PlatformSubscriber(platformRoku, r.PathValue("sp"), id.Subscriber)
 		if errors.Is(err, ErrNotFound) {
 			return profileViewer{deviceKey: key, platform: true}, nil

@@ -60,7 +60,7 @@ func (s *Server) handleRegcode(w http.ResponseWriter, r *http.Request) {
 	f := v1Format(r)
 	requestor := r.PathValue("requestor")
 	deviceID, mvpdID, ttlParam := regcodeParam(r, "deviceId"), regcodeParam(r, "mvpd"), regcodeParam(r, "ttl")
-	infoRaw := r.Header.Get("X-Device-Info")
+	infoRaw := header(r, hdrDeviceInfo)
 	if infoRaw == "" {
 		infoRaw = regcodeParam(r, "device_info")
 	}
@@ -110,7 +110,7 @@ func (s *Server) handleRegcode(w http.ResponseWriter, r *http.Request) {
 			mvpdID = m.ID
 		}
 		c := ActivationCode{Kind: ActivationRegcode, ID: s.newID(), ServiceProvider: requestor, DeviceKey: deviceID,
-			MVPD: mvpdID, NotBefore: now, NotAfter: now.Add(ttl)}.withAttributes(info.merge(fromUserAgent(r.Header.Get("User-Agent"))))
+			MVPD: mvpdID, NotBefore: now, NotAfter: now.Add(ttl)}.withAttributes(info.merge(fromUserAgent(header(r, hdrUserAgent))))
 		code, c, err := s.newActivation(tx, c)
 		if err != nil {
 			return err

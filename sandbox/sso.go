@@ -91,7 +91,7 @@ func (s *Server) transactIn(run func(func(Tx) error) error, w http.ResponseWrite
 
 // optionalDeviceKey parses AP-Device-Identifier where it may be absent.
 func optionalDeviceKey(r *http.Request) *apiError {
-	if _, err := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier")); errors.Is(err, errDeviceIDBad) {
+	if _, err := parseDeviceIdentifier(header(r, hdrDeviceID)); errors.Is(err, errDeviceIDBad) {
 		return errBadDeviceID
 	}
 	return nil
@@ -167,7 +167,7 @@ func (s *Server) callerSeen(tx Tx, r *http.Request, missing *apiError, grace tim
 // serviceTokenHeader reads AD-Service-Token and verifies it, or gives the endpoint's
 // own missing-header error.
 func (s *Server) serviceTokenHeader(r *http.Request, missing *apiError, grace time.Duration) (serviceClaims, *apiError) {
-	raw := r.Header.Get("AD-Service-Token")
+	raw := header(r, hdrServiceToken)
 	if raw == "" {
 		return serviceClaims{}, missing
 	}

@@ -57,10 +57,10 @@ func (s *Server) handleCreateServiceToken(w http.ResponseWriter, r *http.Request
 		s.internal(w, r, err)
 		return
 	}
-	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
-	info, infoErr := parseDeviceInfo(r.Header.Get("X-Device-Info"))
-	attrs := info.merge(fromUserAgent(r.Header.Get("User-Agent")))
-	ssoID, link, rokuToken := r.Header.Get("X-SSO-ID"), r.Header.Get("X-SSO-LINK"), r.Header.Get(headerRokuToken)
+	deviceKey, devErr := parseDeviceIdentifier(header(r, hdrDeviceID))
+	info, infoErr := parseDeviceInfo(header(r, hdrDeviceInfo))
+	attrs := info.merge(fromUserAgent(header(r, hdrUserAgent)))
+	ssoID, link, rokuToken := header(r, hdrSSOID), header(r, hdrSSOLink), r.Header.Get(headerRokuToken)
 	subscriber, platformErr := s.rokuSubscriber(rokuToken)
 	sp := r.PathValue("sp")
 	var attempt redemption

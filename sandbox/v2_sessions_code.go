@@ -50,11 +50,11 @@ func activationURL(code string) string {
 // by its AP-Device-Identifier alone.
 func (s *Server) handleCreateCodeSession(w http.ResponseWriter, r *http.Request) {
 	now, sp := s.now(), r.PathValue("sp")
-	deviceKey, devErr := parseDeviceIdentifier(r.Header.Get("AP-Device-Identifier"))
-	info, infoErr := parseDeviceInfo(r.Header.Get("X-Device-Info"))
+	deviceKey, devErr := parseDeviceIdentifier(header(r, hdrDeviceID))
+	info, infoErr := parseDeviceInfo(header(r, hdrDeviceInfo))
 	mvpd, formErr := readCodeSessionForm(r)
 	c := ActivationCode{Kind: ActivationSession, ID: s.newID(), ServiceProvider: sp, DeviceKey: deviceKey, MVPD: mvpd,
-		NotBefore: now, NotAfter: now.Add(activationTTL)}.withAttributes(info.merge(fromUserAgent(r.Header.Get("User-Agent"))))
+		NotBefore: now, NotAfter: now.Add(activationTTL)}.withAttributes(info.merge(fromUserAgent(header(r, hdrUserAgent))))
 	var code string
 	ok := s.transactAs(w, r, now, writeV2Error, func(tx Tx) error {
 		switch {

@@ -126,7 +126,7 @@ func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) erro
 	}
 	logs := newLogWriter(e.stderr)
 	defer func() { _ = logs.Close() }() // after the shutdown, which may still log
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	cfg.Logger = slog.New(newLineHandler(logs))
 	srv, err := sandbox.New(cfg)
 	if err != nil {
 		return &setupError{msg: "cannot open the sandbox's store: " + err.Error(), err: err}
