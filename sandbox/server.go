@@ -30,6 +30,7 @@ type Server struct {
 	store    Store
 	keys     *keyring
 	verified verifiedTokens
+	lists    listCache
 	limiter  failureCounter // per device key and per address (IPv6: per /64)
 	budget   failureCounter // server-wide: one key, budgetKey
 	log      *slog.Logger

@@ -84,10 +84,24 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var me Device
 	var devices []Device
+	var version uint64
+	var kept []byte
 	ok := s.view(w, r, now, func(tx Tx) error {
 		var err error
+		version, kept = 0, nil // afresh on each run, as on Redis
 		if me, err = s.caller(tx, r, errTokenMissingList, 0); err != nil {
 			return err
+		}
+		// A caller about to be marked seen changes its profile's answer: only the
+		// others may have one kept.
+		if !stale(me, now) {
+			if version, err = tx.DevicesVersion(me.ProfileID); err != nil {
+				return err
+			}
+			if body, ok := s.lists.get(me.ProfileID, version); ok {
+				kept = body
+				return nil
+			}
 		}
 		devices, err = tx.Devices(me.ProfileID)
 		return err
@@ -95,9 +109,16 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if kept != nil {
+		writeRawJSON(w, http.StatusOK, kept)
+		return
+	}
 	s.markSeen(&me, now)
 	buf := listBodies.Get().(*[]byte)
 	body := appendListBody((*buf)[:0], devices, me)
+	if len(devices) >= minKeptDevices {
+		s.lists.keep(me.ProfileID, version, body)
+	}
 	writeRawJSON(w, http.StatusOK, body)
 	if cap(body) <= maxPooledListBody { // net/http has copied or sent it
 		*buf = body

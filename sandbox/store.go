@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"math/rand/v2"
 	"time"
 )
 
@@ -61,6 +62,11 @@ type Tx interface {
 	// Batch; the server calls it at most once a minute per device (seenEvery), so a
 	// read-only call does not write on every request.
 	TouchDevice(profileID, key, joinID string, seen time.Time) error
+	// DevicesVersion is a value that changes whenever the profile's devices do (one
+	// joins, is seen, joins again or leaves), and on nothing else, so that the server
+	// can keep the list's answer of a large profile instead of encoding it again on
+	// each call (listcache.go). 0 means unknown: there is no answer to keep under it.
+	DevicesVersion(profileID string) (uint64, error)
 
 	LinkCode(hash string) (LinkCode, error)
 	LinkCodes(profileID string) ([]LinkCode, error)
@@ -168,3 +174,8 @@ type LinkCode struct {
 	NotBefore time.Time `json:"notBefore"`
 	NotAfter  time.Time `json:"notAfter"`
 }
+
+// newDevicesVersion is a profile's next DevicesVersion: random rather than counted, so
+// that a profile dropped and made again, a store reset or a restore cannot bring back
+// a version an answer was kept under.
+func newDevicesVersion() uint64 { return rand.Uint64() | 1 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,9 +26,11 @@ var (
 	bucketAccessTokens = []byte("access_tokens")
 	bucketProfiles     = []byte("profiles")
 	bucketDevices      = []byte("devices")
-	bucketLinkCodes    = []byte("link_codes")
-	bucketProfileCodes = []byte("profile_link_codes")
-	allBuckets         = [][]byte{bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketLinkCodes, bucketProfileCodes,
+	// bucketDeviceVersions holds each profile's DevicesVersion, 8 bytes big-endian.
+	bucketDeviceVersions = []byte("device_versions")
+	bucketLinkCodes      = []byte("link_codes")
+	bucketProfileCodes   = []byte("profile_link_codes")
+	allBuckets           = [][]byte{bucketClients, bucketAccessTokens, bucketProfiles, bucketDevices, bucketDeviceVersions, bucketLinkCodes, bucketProfileCodes,
 		bucketMVPDLogins, bucketMVPDAuths, bucketSubscribers, bucketActivations}
 )
 
@@ -207,7 +210,23 @@ func (t boltTx) Devices(profileID string) ([]Device, error) {
 }
 
 func (t boltTx) PutDevice(d Device) error {
-	return boltPut(t, bucketDevices, joinKey(d.ProfileID, d.Key), d)
+	if err := boltPut(t, bucketDevices, joinKey(d.ProfileID, d.Key), d); err != nil {
+		return err
+	}
+	return t.devicesChanged(d.ProfileID)
+}
+
+func (t boltTx) DevicesVersion(profileID string) (uint64, error) {
+	raw := t.tx.Bucket(bucketDeviceVersions).Get([]byte(profileID))
+	if len(raw) != 8 {
+		return 0, nil // none yet, or not one of ours: unknown
+	}
+	return binary.BigEndian.Uint64(raw), nil
+}
+
+// devicesChanged gives the profile's devices a new DevicesVersion.
+func (t boltTx) devicesChanged(profileID string) error {
+	return t.tx.Bucket(bucketDeviceVersions).Put([]byte(profileID), binary.BigEndian.AppendUint64(nil, newDevicesVersion()))
 }
 
 func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
@@ -223,7 +242,10 @@ func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error
 }
 
 func (t boltTx) DeleteDevice(profileID, key string) error {
-	return t.tx.Bucket(bucketDevices).Delete(joinKey(profileID, key))
+	if err := t.tx.Bucket(bucketDevices).Delete(joinKey(profileID, key)); err != nil {
+		return err
+	}
+	return t.devicesChanged(profileID)
 }
 
 func (t boltTx) LinkCode(hash string) (LinkCode, error) {

@@ -75,6 +75,9 @@ func (t boltTx) dropEmptyProfile(id string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := t.tx.Bucket(bucketDeviceVersions).Delete([]byte(id)); err != nil {
+		return 0, err
+	}
 	return 1 + len(codes) + len(auths), t.tx.Bucket(bucketProfiles).Delete([]byte(id))
 }
 

@@ -21,7 +21,9 @@ type memoryStore struct {
 	// deviceKeys keeps each profile's device keys sorted, so that listing a profile
 	// does not sort them again on every call.
 	deviceKeys map[string][]string
-	codes      *shards[LinkCode]
+	// deviceVersions holds each profile's DevicesVersion.
+	deviceVersions map[string]uint64
+	codes          *shards[LinkCode]
 	// profileCodes indexes codes by profile, so that issuing a code costs what the
 	// profile holds, not what the server holds.
 	profileCodes map[string]map[string]struct{} // profile → hash
@@ -41,8 +43,9 @@ func NewMemoryStore() Store {
 		profiles: newShards[Profile](),
 		devices:  map[string]map[string]Device{},
 
-		deviceKeys: map[string][]string{},
-		codes:      newShards[LinkCode](),
+		deviceKeys:     map[string][]string{},
+		deviceVersions: map[string]uint64{},
+		codes:          newShards[LinkCode](),
 
 		profileCodes: map[string]map[string]struct{}{},
 
@@ -184,7 +187,17 @@ func (tx *memoryTx) PutDevice(d Device) error {
 			return slices.Insert(keys, i, d.Key)
 		})
 	}
+	tx.devicesChanged(d.ProfileID)
 	return setNested(tx, tx.m.devices, d.ProfileID, d.Key, d)
+}
+
+func (tx *memoryTx) DevicesVersion(profileID string) (uint64, error) {
+	return tx.m.deviceVersions[profileID], nil
+}
+
+// devicesChanged gives the profile's devices a new DevicesVersion.
+func (tx *memoryTx) devicesChanged(profileID string) {
+	_ = setUndoable(tx, tx.m.deviceVersions, profileID, newDevicesVersion(), false)
 }
 
 // setDeviceKeys replaces the profile's sorted keys by what change makes of a copy of
@@ -215,6 +228,7 @@ func (tx *memoryTx) TouchDevice(profileID, key, joinID string, seen time.Time) e
 		return nil
 	}
 	d.LastSeen = seen
+	tx.devicesChanged(profileID)
 	return setNested(tx, tx.m.devices, profileID, key, d)
 }
 
@@ -236,6 +250,7 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 			}
 			return keys
 		})
+		tx.devicesChanged(profileID)
 	}
 	return setUndoable(tx, byKey, key, Device{}, true)
 }
@@ -338,6 +353,7 @@ func (tx *memoryTx) deleteEmptyProfile(id string) int {
 func (tx *memoryTx) dropProfile(id string) int {
 	n := 1
 	_ = setUndoable(tx, tx.m.profiles.of(id), id, Profile{}, true)
+	_ = setUndoable(tx, tx.m.deviceVersions, id, 0, true)
 	for h := range tx.m.profileCodes[id] {
 		_ = tx.DeleteLinkCode(h)
 		n++

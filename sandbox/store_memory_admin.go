@@ -38,6 +38,7 @@ func (m *memoryStore) Reset() error {
 	m.profiles.clear()
 	clear(m.devices)
 	clear(m.deviceKeys)
+	clear(m.deviceVersions)
 	m.codes.clear()
 	clear(m.profileCodes)
 	m.mvpdLogins.clear()

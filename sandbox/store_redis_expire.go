@@ -222,5 +222,5 @@ func (tx *redisTx) purgeProfile(id string) (int, error) {
 		n++
 	}
 	return n, errors.Join(tx.clear(tx.s.key("subs", id)), tx.clear(tx.s.key("codes", id)),
-		tx.clear(tx.s.key("devs", id)), tx.delRaw(tx.s.key("profile", id)))
+		tx.clear(tx.s.key("devs", id)), tx.delRaw(tx.s.key("devver", id)), tx.delRaw(tx.s.key("profile", id)))
 }

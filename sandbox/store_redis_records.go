@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,6 +13,7 @@ import (
 //	client:ID  token:HASH  profile:ID  code:HASH  mvpdlogin:HASH  act:HASH   JSON strings
 //	dev:PROFILE\0KEY                   a device, JSON
 //	devs:PROFILE  bykey:KEY            sets: a profile's device keys, a key's profiles
+//	devver:PROFILE                     the profile's DevicesVersion, 8 bytes big-endian
 //	codes:PROFILE  subs:PROFILE        sets: a profile's link codes, its subscribers
 //	mvpdauth:PROFILE                   hash: MVPD → authentication, JSON
 //	sub:PLATFORM\0SP\0SUBSCRIBER       a platform subscriber, JSON
@@ -94,7 +96,20 @@ func (tx *redisTx) PutDevice(d Device) error {
 		return err
 	}
 	return errors.Join(tx.setMember(tx.s.key("devs", d.ProfileID), d.Key, true),
-		tx.setMember(tx.s.key("bykey", d.Key), d.ProfileID, true))
+		tx.setMember(tx.s.key("bykey", d.Key), d.ProfileID, true), tx.devicesChanged(d.ProfileID))
+}
+
+func (tx *redisTx) DevicesVersion(profileID string) (uint64, error) {
+	raw, ok, err := tx.getRaw(tx.s.key("devver", profileID))
+	if err != nil || !ok || len(raw) != 8 {
+		return 0, err // none yet, or not one of ours: unknown
+	}
+	return binary.BigEndian.Uint64(raw), nil
+}
+
+// devicesChanged gives the profile's devices a new DevicesVersion.
+func (tx *redisTx) devicesChanged(profileID string) error {
+	return tx.putRaw(tx.s.key("devver", profileID), binary.BigEndian.AppendUint64(nil, newDevicesVersion()), time.Time{})
 }
 
 // TouchDevice reads the device first, so that its key is WATCHed: a rejoin or an
@@ -111,7 +126,10 @@ func (tx *redisTx) TouchDevice(profileID, key, joinID string, seen time.Time) er
 		return err
 	}
 	d.LastSeen = seen
-	return putJSON(tx, tx.deviceKey(profileID, key), d, time.Time{})
+	if err := putJSON(tx, tx.deviceKey(profileID, key), d, time.Time{}); err != nil {
+		return err
+	}
+	return tx.devicesChanged(profileID)
 }
 
 func (tx *redisTx) DeleteDevice(profileID, key string) error {
@@ -120,7 +138,7 @@ func (tx *redisTx) DeleteDevice(profileID, key string) error {
 	}
 	return errors.Join(tx.setMember(tx.s.key("devs", profileID), key, false),
 		tx.setMember(tx.s.key("bykey", key), profileID, false),
-		tx.setMember(tx.s.key("maybe-empty"), profileID, true))
+		tx.setMember(tx.s.key("maybe-empty"), profileID, true), tx.devicesChanged(profileID))
 }
 
 func (tx *redisTx) LinkCode(hash string) (LinkCode, error) {
