@@ -26,6 +26,22 @@ const (
 	maxKeptBytes = 32 << 20
 )
 
+// has says whether an answer is kept for the profile, at any version.
+func (c *listCache) has(profileID string) bool {
+	c.mu.RLock()
+	_, ok := c.m[profileID]
+	c.mu.RUnlock()
+	return ok
+}
+
+// drop forgets the profile's answer.
+func (c *listCache) drop(profileID string) {
+	c.mu.Lock()
+	c.bytes -= len(c.m[profileID].body)
+	delete(c.m, profileID)
+	c.mu.Unlock()
+}
+
 // get is the answer kept for the profile at version, if there is one.
 func (c *listCache) get(profileID string, version uint64) ([]byte, bool) {
 	if version == 0 {

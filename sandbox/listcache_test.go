@@ -62,6 +62,18 @@ func TestListOfALargeProfileFollowsEveryChange(t *testing.T) {
 				t.Fatalf("unlink %d %s", r.status, r.raw)
 			}
 			list("after an unlink")
+
+			var gone []string
+			for _, d := range devs[4 : len(devs)-minKeptDevices+5] {
+				gone = append(gone, d.key)
+			}
+			if r := ts.do(t, "POST", "/api/demo/unlink", unlink, jsonBody(map[string]any{"devices": gone})); r.status != 200 {
+				t.Fatalf("unlink %d %s", r.status, r.raw)
+			}
+			list("shrunk below the size kept")
+			if ts.lists.has(profileID) {
+				t.Error("a profile that shrank below minKeptDevices kept its answer")
+			}
 		})
 	}
 }
@@ -97,4 +109,31 @@ func (ts *testServer) freshList(t *testing.T, profileID, callerKey string) strin
 		return err
 	}))
 	return string(body)
+}
+
+// TestListCacheStaysWithinItsBudget: answers past maxKeptBytes push others out, and
+// the total never passes it.
+func TestListCacheStaysWithinItsBudget(t *testing.T) {
+	var c listCache
+	body := make([]byte, maxKeptBytes/4+1)
+	for i := range 10 {
+		c.keep(fmt.Sprint(i), uint64(i+1), body)
+		if c.bytes > maxKeptBytes || len(c.m) > 3 {
+			t.Fatalf("after %d answers: %d bytes in %d", i+1, c.bytes, len(c.m))
+		}
+	}
+	if _, ok := c.get("9", 10); !ok {
+		t.Error("the answer kept last is gone")
+	}
+	if _, ok := c.get("9", 9); ok {
+		t.Error("an answer was given for another version")
+	}
+	c.keep("9", 0, body)
+	if _, ok := c.get("9", 0); ok {
+		t.Error("an answer was kept under the unknown version")
+	}
+	c.drop("9")
+	if c.has("9") || c.bytes != len(c.m)*len(body) {
+		t.Errorf("after drop: has %v, %d bytes for %d answers", c.has("9"), c.bytes, len(c.m))
+	}
 }

@@ -305,11 +305,22 @@ func logPath(r *http.Request) string {
 	}
 	p = path.Clean(p) // a clean path comes back as it is, without a copy
 	const segment = "/mvpd-login/"
-	if i := strings.Index(strings.ToLower(p), segment); i >= 0 {
+	if i := indexFold(p, segment); i >= 0 {
 		return p[:i] + segment + "<code>"
 	}
 	if before, _, ok := strings.Cut(p, "/profiles/code/"); ok && isV2Path(p) {
 		return before + "/profiles/code/<code>" // the TV's activation code reads its profile
 	}
 	return p
+}
+
+// indexFold is strings.Index of the ASCII sub in s, ignoring case, without the copy
+// strings.ToLower makes of every request's path.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

@@ -93,8 +93,10 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		// A caller about to be marked seen changes its profile's answer: only the
-		// others may have one kept.
-		if !stale(me, now) {
+		// others may use or keep one. Only a profile with an answer kept, or a large
+		// one, reads its version.
+		keeps := !stale(me, now)
+		if keeps && s.lists.has(me.ProfileID) {
 			if version, err = tx.DevicesVersion(me.ProfileID); err != nil {
 				return err
 			}
@@ -103,7 +105,12 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 				return nil
 			}
 		}
-		devices, err = tx.Devices(me.ProfileID)
+		if devices, err = tx.Devices(me.ProfileID); err != nil {
+			return err
+		}
+		if keeps && version == 0 && len(devices) >= minKeptDevices {
+			version, err = tx.DevicesVersion(me.ProfileID)
+		}
 		return err
 	})
 	if !ok {
@@ -116,8 +123,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	s.markSeen(&me, now)
 	buf := listBodies.Get().(*[]byte)
 	body := appendListBody((*buf)[:0], devices, me)
-	if len(devices) >= minKeptDevices {
-		s.lists.keep(me.ProfileID, version, body)
+	switch {
+	case len(devices) >= minKeptDevices:
+		s.lists.keep(me.ProfileID, version, body) // 0 when the caller was seen: nothing kept
+	case version != 0: // a kept profile that has shrunk
+		s.lists.drop(me.ProfileID)
 	}
 	writeRawJSON(w, http.StatusOK, body)
 	if cap(body) <= maxPooledListBody { // net/http has copied or sent it
