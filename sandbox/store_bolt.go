@@ -111,14 +111,44 @@ func (s *boltStore) Close() error {
 // View and Update contain a fault or panic that a page damaged after the start
 // causes: the request fails (internal_error) and the server keeps serving.
 func (s *boltStore) View(fn func(Tx) error) error {
-	return contained(func() error { return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
+	return contained(func() error { return s.db.View(func(tx *bolt.Tx) error { return fn(newBoltTx(tx)) }) })
 }
 
 func (s *boltStore) Update(fn func(Tx) error) error {
-	return contained(func() error { return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) }) })
+	return contained(func() error { return s.db.Update(func(tx *bolt.Tx) error { return fn(newBoltTx(tx)) }) })
 }
 
-type boltTx struct{ tx *bolt.Tx }
+type boltTx struct {
+	tx   *bolt.Tx
+	open *openBuckets
+}
+
+func newBoltTx(tx *bolt.Tx) boltTx { return boltTx{tx: tx, open: &openBuckets{}} }
+
+// openBuckets are the buckets a transaction has opened. A read-only bbolt transaction
+// looks a bucket up in the root again on every Tx.Bucket (it keeps them only when
+// writable), which was 5% of a list call.
+type openBuckets struct {
+	names [8][]byte
+	b     [8]*bolt.Bucket
+	n     int
+}
+
+// bucket is the transaction's bucket name, opened once.
+func (t boltTx) bucket(name []byte) *bolt.Bucket {
+	o := t.open
+	for i := range o.n {
+		if bytes.Equal(o.names[i], name) {
+			return o.b[i]
+		}
+	}
+	b := t.tx.Bucket(name)
+	if b != nil && o.n < len(o.b) {
+		o.names[o.n], o.b[o.n] = name, b
+		o.n++
+	}
+	return b
+}
 
 func joinKey(parts ...string) []byte {
 	var b bytes.Buffer
@@ -133,7 +163,7 @@ func joinKey(parts ...string) []byte {
 
 func boltGet[T any](tx boltTx, bucket, key []byte) (T, error) {
 	var v T
-	raw := tx.tx.Bucket(bucket).Get(key)
+	raw := tx.bucket(bucket).Get(key)
 	if raw == nil {
 		return v, ErrNotFound
 	}
@@ -145,7 +175,7 @@ func boltGet[T any](tx boltTx, bucket, key []byte) (T, error) {
 
 // boltGetCached is boltGet through a cache of decoded records.
 func boltGetCached[T any](tx boltTx, cache *recordCache[T], bucket, key []byte) (T, error) {
-	raw := tx.tx.Bucket(bucket).Get(key)
+	raw := tx.bucket(bucket).Get(key)
 	if raw == nil {
 		var zero T
 		return zero, ErrNotFound
@@ -158,13 +188,13 @@ func boltPut(tx boltTx, bucket, key []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	return tx.tx.Bucket(bucket).Put(key, raw)
+	return tx.bucket(bucket).Put(key, raw)
 }
 
 // boltScan decodes every record of bucket whose key starts with prefix.
 func boltScan[T any](tx boltTx, bucket, prefix []byte) ([]T, error) {
 	var out []T
-	c := tx.tx.Bucket(bucket).Cursor()
+	c := tx.bucket(bucket).Cursor()
 	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -202,7 +232,7 @@ func (t boltTx) Device(profileID, key string) (Device, error) {
 func (t boltTx) Devices(profileID string) ([]Device, error) {
 	var raws [][]byte // valid until the transaction ends, as the devices are needed
 	prefix := joinKey(profileID, "")
-	c := t.tx.Bucket(bucketDevices).Cursor()
+	c := t.bucket(bucketDevices).Cursor()
 	for k, raw := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, raw = c.Next() {
 		raws = append(raws, raw)
 	}
@@ -217,7 +247,7 @@ func (t boltTx) PutDevice(d Device) error {
 }
 
 func (t boltTx) DevicesVersion(profileID string) (uint64, error) {
-	raw := t.tx.Bucket(bucketDeviceVersions).Get([]byte(profileID))
+	raw := t.bucket(bucketDeviceVersions).Get([]byte(profileID))
 	if len(raw) != 8 {
 		return 0, nil // none yet, or not one of ours: unknown
 	}
@@ -226,7 +256,7 @@ func (t boltTx) DevicesVersion(profileID string) (uint64, error) {
 
 // devicesChanged gives the profile's devices a new DevicesVersion.
 func (t boltTx) devicesChanged(profileID string) error {
-	return t.tx.Bucket(bucketDeviceVersions).Put([]byte(profileID), binary.BigEndian.AppendUint64(nil, newDevicesVersion()))
+	return t.bucket(bucketDeviceVersions).Put([]byte(profileID), binary.BigEndian.AppendUint64(nil, newDevicesVersion()))
 }
 
 func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
@@ -242,7 +272,7 @@ func (t boltTx) TouchDevice(profileID, key, joinID string, seen time.Time) error
 }
 
 func (t boltTx) DeleteDevice(profileID, key string) error {
-	if err := t.tx.Bucket(bucketDevices).Delete(joinKey(profileID, key)); err != nil {
+	if err := t.bucket(bucketDevices).Delete(joinKey(profileID, key)); err != nil {
 		return err
 	}
 	return t.devicesChanged(profileID)
@@ -255,7 +285,7 @@ func (t boltTx) LinkCode(hash string) (LinkCode, error) {
 func (t boltTx) LinkCodes(profileID string) ([]LinkCode, error) {
 	var out []LinkCode
 	prefix := joinKey(profileID, "")
-	c := t.tx.Bucket(bucketProfileCodes).Cursor()
+	c := t.bucket(bucketProfileCodes).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		code, err := t.LinkCode(string(k[len(prefix):]))
 		if err != nil {
@@ -268,28 +298,28 @@ func (t boltTx) LinkCodes(profileID string) ([]LinkCode, error) {
 
 func (t boltTx) PutLinkCode(c LinkCode) error {
 	if old, err := t.LinkCode(c.Hash); err == nil && old.ProfileID != c.ProfileID {
-		if err := t.tx.Bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, old.Hash)); err != nil {
+		if err := t.bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, old.Hash)); err != nil {
 			return err
 		}
 	}
 	if err := boltPut(t, bucketLinkCodes, []byte(c.Hash), c); err != nil {
 		return err
 	}
-	return t.tx.Bucket(bucketProfileCodes).Put(joinKey(c.ProfileID, c.Hash), nil)
+	return t.bucket(bucketProfileCodes).Put(joinKey(c.ProfileID, c.Hash), nil)
 }
 
 func (t boltTx) DeleteLinkCode(hash string) error {
 	old, err := t.LinkCode(hash)
 	if errors.Is(err, ErrNotFound) {
-		return t.tx.Bucket(bucketLinkCodes).Delete([]byte(hash))
+		return t.bucket(bucketLinkCodes).Delete([]byte(hash))
 	}
 	if err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, hash)); err != nil {
+	if err := t.bucket(bucketProfileCodes).Delete(joinKey(old.ProfileID, hash)); err != nil {
 		return err
 	}
-	return t.tx.Bucket(bucketLinkCodes).Delete([]byte(hash))
+	return t.bucket(bucketLinkCodes).Delete([]byte(hash))
 }
 
 func (t boltTx) DeleteExpired(now time.Time) (int, error) {
@@ -302,7 +332,7 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, err
 	}
 	var tokens, codes []string
-	err = t.tx.Bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
+	err = t.bucket(bucketAccessTokens).ForEach(func(k, raw []byte) error {
 		var a AccessToken
 		if err := json.Unmarshal(raw, &a); err != nil || !now.Before(a.ExpiresAt) {
 			tokens = append(tokens, string(k))
@@ -312,7 +342,7 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	err = t.tx.Bucket(bucketLinkCodes).ForEach(func(k, raw []byte) error {
+	err = t.bucket(bucketLinkCodes).ForEach(func(k, raw []byte) error {
 		var c LinkCode
 		if err := json.Unmarshal(raw, &c); err != nil || !now.Before(c.NotAfter) {
 			codes = append(codes, string(k))
@@ -323,7 +353,7 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 		return 0, err
 	}
 	for _, h := range tokens {
-		if err := t.tx.Bucket(bucketAccessTokens).Delete([]byte(h)); err != nil {
+		if err := t.bucket(bucketAccessTokens).Delete([]byte(h)); err != nil {
 			return 0, err
 		}
 	}
@@ -346,7 +376,7 @@ func (t boltTx) DeleteExpired(now time.Time) (int, error) {
 // deleteExpiredClients drops the clients whose ExpiresAt has passed.
 func (t boltTx) deleteExpiredClients(now time.Time) (int, error) {
 	var dead [][]byte
-	err := t.tx.Bucket(bucketClients).ForEach(func(k, raw []byte) error {
+	err := t.bucket(bucketClients).ForEach(func(k, raw []byte) error {
 		var c Client
 		if err := json.Unmarshal(raw, &c); err == nil && !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt) {
 			dead = append(dead, bytes.Clone(k))
@@ -357,7 +387,7 @@ func (t boltTx) deleteExpiredClients(now time.Time) (int, error) {
 		return 0, err
 	}
 	for _, k := range dead {
-		if err := t.tx.Bucket(bucketClients).Delete(k); err != nil {
+		if err := t.bucket(bucketClients).Delete(k); err != nil {
 			return 0, err
 		}
 	}
@@ -368,8 +398,8 @@ func (t boltTx) deleteExpiredClients(now time.Time) (int, error) {
 // authentications and platform subscribers.
 func (t boltTx) deleteEmptyProfiles() (int, error) {
 	var empty []string
-	devices := t.tx.Bucket(bucketDevices).Cursor()
-	err := t.tx.Bucket(bucketProfiles).ForEach(func(k, _ []byte) error {
+	devices := t.bucket(bucketDevices).Cursor()
+	err := t.bucket(bucketProfiles).ForEach(func(k, _ []byte) error {
 		prefix := joinKey(string(k), "")
 		if d, _ := devices.Seek(prefix); d == nil || !bytes.HasPrefix(d, prefix) {
 			empty = append(empty, string(k))
@@ -392,7 +422,7 @@ func (t boltTx) deleteEmptyProfiles() (int, error) {
 		gone[id] = true
 	}
 	var subs [][]byte
-	err = t.tx.Bucket(bucketSubscribers).ForEach(func(k, raw []byte) error {
+	err = t.bucket(bucketSubscribers).ForEach(func(k, raw []byte) error {
 		var p PlatformSubscriber
 		if json.Unmarshal(raw, &p) == nil && gone[p.ProfileID] {
 			subs = append(subs, bytes.Clone(k))
@@ -403,7 +433,7 @@ func (t boltTx) deleteEmptyProfiles() (int, error) {
 		return 0, err
 	}
 	for _, k := range subs {
-		if err := t.tx.Bucket(bucketSubscribers).Delete(k); err != nil {
+		if err := t.bucket(bucketSubscribers).Delete(k); err != nil {
 			return 0, err
 		}
 	}

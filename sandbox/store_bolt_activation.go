@@ -19,14 +19,14 @@ func (t boltTx) PutActivationCode(c ActivationCode) error {
 }
 
 func (t boltTx) DeleteActivationCode(hash string) error {
-	return t.tx.Bucket(bucketActivations).Delete([]byte(hash))
+	return t.bucket(bucketActivations).Delete([]byte(hash))
 }
 
 // deleteExpiredActivations drops the codes that ended before now (and any record it
 // cannot read); DeleteExpired calls it.
 func (t boltTx) deleteExpiredActivations(now time.Time) (int, error) {
 	var dead [][]byte
-	err := t.tx.Bucket(bucketActivations).ForEach(func(k, raw []byte) error {
+	err := t.bucket(bucketActivations).ForEach(func(k, raw []byte) error {
 		var c ActivationCode
 		if err := json.Unmarshal(raw, &c); err != nil || !now.Before(c.NotAfter) {
 			dead = append(dead, bytes.Clone(k))
@@ -37,7 +37,7 @@ func (t boltTx) deleteExpiredActivations(now time.Time) (int, error) {
 		return 0, err
 	}
 	for _, k := range dead {
-		if err := t.tx.Bucket(bucketActivations).Delete(k); err != nil {
+		if err := t.bucket(bucketActivations).Delete(k); err != nil {
 			return 0, err
 		}
 	}

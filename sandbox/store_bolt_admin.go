@@ -10,7 +10,7 @@ import (
 func (s *boltStore) Counts(now time.Time) (StoreCounts, error) {
 	var c StoreCounts
 	err := s.db.View(func(btx *bolt.Tx) error {
-		tx := boltTx{btx}
+		tx := newBoltTx(btx)
 		c.Profiles = btx.Bucket(bucketProfiles).Stats().KeyN
 		c.Devices = btx.Bucket(bucketDevices).Stats().KeyN
 		c.Clients = btx.Bucket(bucketClients).Stats().KeyN

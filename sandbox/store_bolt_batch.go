@@ -72,7 +72,7 @@ func (s *boltStore) runBatch(calls []*batchCall) {
 		err := contained(func() error {
 			return s.db.Update(func(btx *bolt.Tx) error {
 				for i, c := range calls {
-					if err := c.fn(boltTx{btx}); err != nil {
+					if err := c.fn(newBoltTx(btx)); err != nil {
 						failed = i
 						return err
 					}

@@ -23,7 +23,7 @@ func (t boltTx) PutMVPDLogin(l MVPDLogin) error {
 }
 
 func (t boltTx) DeleteMVPDLogin(hash string) error {
-	return t.tx.Bucket(bucketMVPDLogins).Delete([]byte(hash))
+	return t.bucket(bucketMVPDLogins).Delete([]byte(hash))
 }
 
 func (t boltTx) MVPDAuths(profileID string) ([]MVPDAuth, error) {
@@ -47,7 +47,7 @@ func (t boltTx) DeleteMVPDAuths(profileID string) ([]MVPDAuth, error) {
 		return nil, err
 	}
 	for _, a := range gone {
-		if err := t.tx.Bucket(bucketMVPDAuths).Delete(joinKey(profileID, a.MVPD)); err != nil {
+		if err := t.bucket(bucketMVPDAuths).Delete(joinKey(profileID, a.MVPD)); err != nil {
 			return nil, err
 		}
 	}
@@ -60,7 +60,7 @@ func (t boltTx) DeleteMVPDAuths(profileID string) ([]MVPDAuth, error) {
 func (t boltTx) DevicesByKey(key string) ([]Device, error) {
 	var out []Device
 	suffix := append([]byte{0}, key...)
-	err := t.tx.Bucket(bucketDevices).ForEach(func(k, _ []byte) error {
+	err := t.bucket(bucketDevices).ForEach(func(k, _ []byte) error {
 		if !bytes.HasSuffix(k, suffix) {
 			return nil
 		}
@@ -86,7 +86,7 @@ func (t boltTx) PutPlatformSubscriber(p PlatformSubscriber) error {
 // cannot read); DeleteExpired calls it.
 func (t boltTx) deleteExpiredMVPDLogins(now time.Time) (int, error) {
 	var dead [][]byte
-	err := t.tx.Bucket(bucketMVPDLogins).ForEach(func(k, raw []byte) error {
+	err := t.bucket(bucketMVPDLogins).ForEach(func(k, raw []byte) error {
 		var l MVPDLogin
 		if err := json.Unmarshal(raw, &l); err != nil || !now.Before(l.NotAfter) {
 			dead = append(dead, bytes.Clone(k))
@@ -97,7 +97,7 @@ func (t boltTx) deleteExpiredMVPDLogins(now time.Time) (int, error) {
 		return 0, err
 	}
 	for _, k := range dead {
-		if err := t.tx.Bucket(bucketMVPDLogins).Delete(k); err != nil {
+		if err := t.bucket(bucketMVPDLogins).Delete(k); err != nil {
 			return 0, err
 		}
 	}

@@ -25,7 +25,7 @@ func expired[T any](end func(T) time.Time) func(boltTx, []byte, []byte, time.Tim
 }
 
 func dropKey(bucket []byte) func(boltTx, []byte) (int, error) {
-	return func(t boltTx, key []byte) (int, error) { return 1, t.tx.Bucket(bucket).Delete(key) }
+	return func(t boltTx, key []byte) (int, error) { return 1, t.bucket(bucket).Delete(key) }
 }
 
 // boltExpiries are the kinds in the order DeleteExpired drops them: profiles before
@@ -37,7 +37,7 @@ var boltExpiries = []boltExpiry{
 	}, dropKey(bucketClients)},
 	{bucketProfiles, func(t boltTx, key, _ []byte, _ time.Time) bool {
 		prefix := joinKey(string(key), "")
-		d, _ := t.tx.Bucket(bucketDevices).Cursor().Seek(prefix)
+		d, _ := t.bucket(bucketDevices).Cursor().Seek(prefix)
 		return d == nil || !bytes.HasPrefix(d, prefix)
 	}, func(t boltTx, key []byte) (int, error) { return t.dropEmptyProfile(string(key)) }},
 	{bucketSubscribers, func(t boltTx, _, raw []byte, _ time.Time) bool {
@@ -51,7 +51,7 @@ var boltExpiries = []boltExpiry{
 	{bucketAccessTokens, expired(func(a AccessToken) time.Time { return a.ExpiresAt }), dropKey(bucketAccessTokens)},
 	{bucketLinkCodes, expired(func(c LinkCode) time.Time { return c.NotAfter }), func(t boltTx, key []byte) (int, error) {
 		if _, err := t.LinkCode(string(key)); err != nil && !errors.Is(err, ErrNotFound) {
-			return 1, t.tx.Bucket(bucketLinkCodes).Delete(key) // unreadable: no index entry to find
+			return 1, t.bucket(bucketLinkCodes).Delete(key) // unreadable: no index entry to find
 		}
 		return 1, t.DeleteLinkCode(string(key))
 	}},
@@ -75,10 +75,10 @@ func (t boltTx) dropEmptyProfile(id string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := t.tx.Bucket(bucketDeviceVersions).Delete([]byte(id)); err != nil {
+	if err := t.bucket(bucketDeviceVersions).Delete([]byte(id)); err != nil {
 		return 0, err
 	}
-	return 1 + len(codes) + len(auths), t.tx.Bucket(bucketProfiles).Delete([]byte(id))
+	return 1 + len(codes) + len(auths), t.bucket(bucketProfiles).Delete([]byte(id))
 }
 
 // SweepExpired walks each bucket in key order, step records at a time: a read
@@ -92,7 +92,7 @@ func (s *boltStore) SweepExpired(now time.Time, step int) (SweepStats, error) {
 			var dead [][]byte
 			err := s.View(func(tx Tx) error {
 				t := tx.(boltTx)
-				c := t.tx.Bucket(kind.bucket).Cursor()
+				c := t.bucket(kind.bucket).Cursor()
 				k, raw := c.First()
 				if after != nil {
 					if k, raw = c.Seek(after); k != nil && bytes.Equal(k, after) {
@@ -121,7 +121,7 @@ func (s *boltStore) SweepExpired(now time.Time, step int) (SweepStats, error) {
 			err = s.Batch(func(tx Tx) error {
 				t := tx.(boltTx)
 				dropped = 0
-				b := t.tx.Bucket(kind.bucket)
+				b := t.bucket(kind.bucket)
 				for _, k := range dead {
 					if raw := b.Get(k); raw == nil || !kind.dead(t, k, raw, now) {
 						continue
