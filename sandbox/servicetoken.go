@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -83,31 +84,32 @@ func signJWTPayload(key Key, payload []byte) string {
 	out = append(out, header...)
 	out = append(out, '.')
 	out = enc.AppendEncode(out, payload)
-	mac := jwtMAC(key)
-	mac.Write(out)
-	var sum [sha256.Size]byte
+	m := jwtMAC(key)
+	m.mac.Write(out)
 	out = append(out, '.')
-	out = enc.AppendEncode(out, mac.Sum(sum[:0]))
-	mac.Reset()
-	jwtMACs.Put(macFor{key.ID, string(key.Secret), mac})
+	out = enc.AppendEncode(out, m.mac.Sum(m.sum[:0]))
+	m.mac.Reset()
+	jwtMACs.Put(m)
 	return string(out)
 }
 
 // jwtMACs keeps HMACs keyed already, since keying one (hashing the two pads) costs as
 // much as the MAC of a token; a pooled one is used only for the same key.
-var jwtMACs sync.Pool // of macFor
+var jwtMACs sync.Pool // of *macFor
 
 type macFor struct {
-	kid, secret string
-	mac         hash.Hash
+	kid    string
+	secret []byte
+	mac    hash.Hash
+	sum    [sha256.Size]byte // where Sum writes, so that it need not escape per call
 }
 
 // jwtMAC is a reset HMAC-SHA256 under key, from the pool when it holds one for key.
-func jwtMAC(key Key) hash.Hash {
-	if m, ok := jwtMACs.Get().(macFor); ok && m.kid == key.ID && m.secret == string(key.Secret) {
-		return m.mac
+func jwtMAC(key Key) *macFor {
+	if m, ok := jwtMACs.Get().(*macFor); ok && m.kid == key.ID && bytes.Equal(m.secret, key.Secret) {
+		return m
 	}
-	return hmac.New(sha256.New, key.Secret)
+	return &macFor{kid: key.ID, secret: bytes.Clone(key.Secret), mac: hmac.New(sha256.New, key.Secret)}
 }
 
 // jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Load test: wrk against `handoff serve --memory`, `handoff serve --data DIR` (bbolt)
-# and a bare net/http server (scripts/bare) that answers each endpoint's status with a
-# body of the same size, in the same run, so that each rate is read as a ratio to
-# bare on this machine at this moment. Every server is started here and stopped by
+# and a bare net/http server (scripts/bare) that is sent the same request (method and
+# headers) and answers each endpoint's status with a body of the same size, in the
+# same run, so that each rate is read as a ratio to bare on this machine at this
+# moment: what the sandbox costs on top of net/http reading that request and writing
+# that answer. Every server is started here and stopped by
 # its PID. Tune with DUR (per wrk run, default 5s), REPEAT (default 2) and ONLY (a
 # substring of the endpoint names to run).
 set -euo pipefail
@@ -102,7 +104,7 @@ endpoint() {
       if [ -z "$bare" ]; then
         for h in "${hs[@]}"; do args+=(-H "$h"); done
         read -r status size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -X "$method" "${args[@]}" "$url$path")
-        bare=$(rate "$URL_bare" "$method" "/$status/$size" "$conc")
+        bare=$(rate "$URL_bare" "$method" "/$status/$size" "$conc" "${hs[@]}")
       fi
       cells+=("$(rate "$url" "$method" "$path" "$conc" "${hs[@]}")")
     done
