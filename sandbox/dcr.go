@@ -24,6 +24,12 @@ const (
 	// past any access token, so that only an application nobody runs any more is
 	// forgotten (and one that comes back registers again on invalid_client).
 	clientIdleTTL = 30 * 24 * time.Hour
+	// maxTokensPerClient is how many access tokens of one client live at once: a new
+	// one past it ends the client's oldest, so that a flood of token requests holds at
+	// most this many per client, whatever the access-token lifetime. An application
+	// keeps one token for its lifetime (the client package does), so this is far
+	// beyond what one needs.
+	maxTokensPerClient = 100
 )
 
 // statementClaims are the claims of a software statement the sandbox signs.
@@ -195,11 +201,19 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 				return ErrNotFound
 			}
 			c.ExpiresAt = now.Add(clientIdleTTL)
-			if err := tx.PutClient(c); err != nil {
+		}
+		hash := secretHash(token)
+		c.Tokens = append(c.Tokens, hash)
+		for len(c.Tokens) > maxTokensPerClient { // the oldest goes
+			if err := tx.DeleteAccessToken(c.Tokens[0]); err != nil {
 				return err
 			}
+			c.Tokens = c.Tokens[1:]
 		}
-		return tx.PutAccessToken(AccessToken{Hash: secretHash(token), ClientID: id, CreatedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL)})
+		if err := tx.PutClient(c); err != nil {
+			return err
+		}
+		return tx.PutAccessToken(AccessToken{Hash: hash, ClientID: id, CreatedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL)})
 	})
 	if errors.Is(err, ErrNotFound) {
 		writeOAuthError(w, newOAuthError(401, "invalid_client", "unknown client_id or wrong client_secret; register again if the sandbox lost its data"))

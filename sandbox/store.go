@@ -48,6 +48,7 @@ type Tx interface {
 
 	AccessToken(hash string) (AccessToken, error)
 	PutAccessToken(AccessToken) error
+	DeleteAccessToken(hash string) error
 
 	Profile(id string) (Profile, error)
 	PutProfile(Profile) error
@@ -115,7 +116,9 @@ type Key struct {
 
 // Client is a registered application. Only a hash of its secret is kept. It expires
 // when it has asked for no access token for a while (ExpiresAt moves on with each
-// one); zero, for a client registered before clients expired, never.
+// one); zero, for a client registered before clients expired, never. Tokens are the
+// hashes of its latest access tokens, oldest first: at most maxTokensPerClient, so
+// that a client asking for token after token cannot grow the store without end.
 type Client struct {
 	ID           string    `json:"id"`
 	SecretHash   string    `json:"secretHash"`
@@ -123,6 +126,7 @@ type Client struct {
 	RedirectURIs []string  `json:"redirectUris,omitempty"`
 	IssuedAt     time.Time `json:"issuedAt"`
 	ExpiresAt    time.Time `json:"expiresAt,omitzero"`
+	Tokens       []string  `json:"tokens,omitempty"`
 }
 
 // AccessToken is a bearer token, known only by its hash.

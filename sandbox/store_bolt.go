@@ -243,6 +243,10 @@ func (t boltTx) PutAccessToken(a AccessToken) error {
 	return boltPut(t, bucketAccessTokens, []byte(a.Hash), a)
 }
 
+func (t boltTx) DeleteAccessToken(hash string) error {
+	return t.bucket(bucketAccessTokens).Delete([]byte(hash))
+}
+
 func (t boltTx) Profile(id string) (Profile, error) {
 	return boltGet[Profile](t, bucketProfiles, []byte(id))
 }

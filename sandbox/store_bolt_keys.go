@@ -65,8 +65,8 @@ func (s *boltStore) compact() error {
 		return err
 	}
 	renamed := os.Rename(tmp, path)
-	db, err := bolt.Open(path, 0o600, boltOptions) // a file bbolt has just written
-	s.db = db // nil when it failed: Close then has nothing to close
+	db, err := bolt.Open(path, 0o600, boltOptions) // a file bbolt has just written: no check
+	s.db = db                                      // nil when it failed: Close has nothing to close
 	if renamed != nil {
 		_ = os.Remove(tmp)
 		return errors.Join(renamed, err)

@@ -141,12 +141,12 @@ func get[K comparable, V any](mp map[K]V, k K) (V, error) {
 
 func (tx *memoryTx) Client(id string) (Client, error) {
 	c, err := get(tx.m.clients.of(id), id)
-	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	c.RedirectURIs, c.Tokens = slices.Clone(c.RedirectURIs), slices.Clone(c.Tokens)
 	return c, err
 }
 
 func (tx *memoryTx) PutClient(c Client) error {
-	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	c.RedirectURIs, c.Tokens = slices.Clone(c.RedirectURIs), slices.Clone(c.Tokens)
 	return setUndoable(tx, tx.m.clients.of(c.ID), c.ID, c, false)
 }
 
@@ -156,6 +156,10 @@ func (tx *memoryTx) AccessToken(hash string) (AccessToken, error) {
 
 func (tx *memoryTx) PutAccessToken(t AccessToken) error {
 	return setUndoable(tx, tx.m.tokens.of(t.Hash), t.Hash, t, false)
+}
+
+func (tx *memoryTx) DeleteAccessToken(hash string) error {
+	return setUndoable(tx, tx.m.tokens.of(hash), hash, AccessToken{}, true)
 }
 
 func (tx *memoryTx) Profile(id string) (Profile, error) { return get(tx.m.profiles.of(id), id) }

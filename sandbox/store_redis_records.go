@@ -51,6 +51,10 @@ func (tx *redisTx) PutAccessToken(t AccessToken) error {
 	return tx.indexExpiry("token", t.Hash, t.ExpiresAt)
 }
 
+func (tx *redisTx) DeleteAccessToken(hash string) error {
+	return errors.Join(tx.delRaw(tx.s.key("token", hash)), tx.unindexExpiry("token", hash))
+}
+
 func (tx *redisTx) Profile(id string) (Profile, error) {
 	return getJSON[Profile](tx, tx.s.key("profile", id))
 }
