@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -73,4 +75,19 @@ func TestLogMasksLoginCodeInEverySpelling(t *testing.T) {
 			t.Errorf("the log holds the login code as %q:\n%s", secret, logs)
 		}
 	}
+}
+
+// FuzzLogPathSkipsOnlyCleanPaths: logPath skips path.Clean for a path it judges clean;
+// it must then log exactly what it logs with Clean.
+func FuzzLogPathSkipsOnlyCleanPaths(f *testing.F) {
+	for _, p := range []string{"/api/demo/list", "/", "//x", "/a/./b", "/a/../mvpd-login/x", "/a/", "/.well-known/x", "/a/.", "sandbox/x", ""} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		r := &http.Request{URL: &url.URL{Path: p}}
+		cleaned := &http.Request{URL: &url.URL{Path: path.Clean("/" + p)}}
+		if got, want := logPath(r), logPath(cleaned); got != want {
+			t.Fatalf("logPath(%q) = %q, with the path cleaned first %q", p, got, want)
+		}
+	})
 }

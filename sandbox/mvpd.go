@@ -303,7 +303,9 @@ func logPath(r *http.Request) string {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	p = path.Clean(p) // a clean path comes back as it is, without a copy
+	if strings.Contains(p, "//") || strings.Contains(p, "/.") || len(p) > 1 && strings.HasSuffix(p, "/") {
+		p = path.Clean(p) // only then: Clean walks the whole path even when it is clean
+	}
 	const segment = "/mvpd-login/"
 	if i := indexFold(p, segment); i >= 0 {
 		return p[:i] + segment + "<code>"

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"hash"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -77,20 +78,25 @@ func signJWT(key Key, claims any) (string, error) {
 
 // signJWTPayload signs the JSON payload with HS256 under key.
 func signJWTPayload(key Key, payload []byte) string {
+	return string(appendSignedJWT(nil, key, payload))
+}
+
+// appendSignedJWT appends the JWS compact serialization of payload, signed with HS256
+// under key, to dst.
+func appendSignedJWT(dst []byte, key Key, payload []byte) []byte {
 	enc := base64.RawURLEncoding
-	header := jwtHeader(key.ID)
-	pl := enc.EncodedLen(len(payload))
-	out := make([]byte, 0, len(header)+1+pl+1+enc.EncodedLen(sha256.Size))
-	out = append(out, header...)
-	out = append(out, '.')
-	out = enc.AppendEncode(out, payload)
+	start := len(dst)
+	dst = slices.Grow(dst, len(jwtHeader(key.ID))+1+enc.EncodedLen(len(payload))+1+enc.EncodedLen(sha256.Size))
+	dst = append(dst, jwtHeader(key.ID)...)
+	dst = append(dst, '.')
+	dst = enc.AppendEncode(dst, payload)
 	m := jwtMAC(key)
-	m.mac.Write(out)
-	out = append(out, '.')
-	out = enc.AppendEncode(out, m.mac.Sum(m.sum[:0]))
+	m.mac.Write(dst[start:])
+	dst = append(dst, '.')
+	dst = enc.AppendEncode(dst, m.mac.Sum(m.sum[:0]))
 	m.mac.Reset()
 	jwtMACs.Put(m)
-	return string(out)
+	return dst
 }
 
 // jwtMACs keeps HMACs keyed already, since keying one (hashing the two pads) costs as
@@ -157,38 +163,44 @@ func appendServiceClaims(b []byte, c serviceClaims) []byte {
 	return append(b, '}')
 }
 
-// issuedToken is a service token and its validity window.
-type issuedToken struct {
-	Token     string
-	NotBefore time.Time
-	NotAfter  time.Time
-}
-
 // signingKey is the key that signs service tokens now. It is fetched before a
 // request's transaction, because rotating it is a transaction of its own.
 func (s *Server) signingKey(now time.Time) (Key, error) {
 	return s.keys.current(now, s.cfg.KeyRotation, s.cfg.ServiceTokenTTL+s.cfg.RefreshGrace+nbfSkew)
 }
 
-// signServiceToken signs a token for device d of its profile.
-func (s *Server) signServiceToken(key Key, d Device, now time.Time) (issuedToken, error) {
-	nbf := now.Truncate(time.Second)
-	exp := nbf.Add(s.cfg.ServiceTokenTTL)
+// appendServiceToken appends a service token for device d of its profile, signed
+// with key, to dst, and says when it starts and ends.
+func (s *Server) appendServiceToken(dst []byte, key Key, d Device, now time.Time) (b []byte, nbf, exp time.Time, err error) {
+	nbf = now.Truncate(time.Second)
+	exp = nbf.Add(s.cfg.ServiceTokenTTL)
 	ns, sp, common, ok := splitProfileID(d.ProfileID)
 	if !ok {
-		return issuedToken{}, errors.New("a device of an unscoped profile")
+		return dst, nbf, exp, errors.New("a device of an unscoped profile")
 	}
-	claims := appendServiceClaims(make([]byte, 0, 256), serviceClaims{
+	var random [8]byte
+	var jti [2 * len(random)]byte
+	_, _ = rand.Read(random[:])
+	hex.Encode(jti[:], random[:])
+	buf := claimBuffers.Get().(*[]byte)
+	claims := appendServiceClaims((*buf)[:0], serviceClaims{
 		Namespace: ns,
 		Claims: jwt.Claims{
 			Issuer: serviceTokenIssuer, Subject: common, Audience: jwt.Audience{sp},
 			NotBefore: jwt.NewNumericDate(nbf), IssuedAt: jwt.NewNumericDate(nbf), Expiry: jwt.NewNumericDate(exp),
-			ID: d.JoinID + "." + randomHex(8),
+			ID: d.JoinID + "." + string(jti[:]),
 		},
 		DeviceKey: d.Key,
 	})
-	return issuedToken{Token: signJWTPayload(key, claims), NotBefore: nbf, NotAfter: exp}, nil
+	dst = appendSignedJWT(dst, key, claims)
+	*buf = claims
+	claimBuffers.Put(buf)
+	return dst, nbf, exp, nil
 }
+
+// claimBuffers keeps the buffers service-token claims are written in before they are
+// signed (and copied, in base64, into the answer).
+var claimBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // verifiedTokens remembers the claims of token strings whose signature checked out,
 // so that a device's repeated calls skip the JOSE parse and HMAC (the largest cost of

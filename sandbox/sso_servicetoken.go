@@ -6,31 +6,37 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 )
 
 func (s *Server) writeServiceToken(w http.ResponseWriter, r *http.Request, status int, key Key, d Device, now time.Time) {
-	tok, err := s.signServiceToken(key, d, now)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
 	label := "CREATED"
 	if status == http.StatusOK {
 		label = "OK"
 	}
-	b := make([]byte, 0, 96+len(tok.Token))
-	b = append(b, `{"status":"`...)
+	bp := tokenBodies.Get().(*[]byte)
+	defer tokenBodies.Put(bp)
+	b := append((*bp)[:0], `{"status":"`...)
 	b = append(b, label...)
-	// The token is base64url and dots (signJWTPayload): nothing in it needs escaping.
+	// The token is base64url and dots (appendSignedJWT): nothing in it needs escaping.
 	b = append(b, `","serviceToken":"`...)
-	b = append(b, tok.Token...)
+	b, nbf, exp, err := s.appendServiceToken(b, key, d, now)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	b = append(b, `","notBefore":`...)
-	b = strconv.AppendInt(b, tok.NotBefore.UnixMilli(), 10)
+	b = strconv.AppendInt(b, nbf.UnixMilli(), 10)
 	b = append(b, `,"notAfter":`...)
-	b = strconv.AppendInt(b, tok.NotAfter.UnixMilli(), 10)
-	writeRawJSON(w, status, append(b, '}'))
+	b = strconv.AppendInt(b, exp.UnixMilli(), 10)
+	b = append(b, '}')
+	writeRawJSON(w, status, b) // net/http has copied it when this returns
+	*bp = b
 }
+
+// tokenBodies keeps the buffers service-token answers are written in.
+var tokenBodies = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // clientAddress is the peer's address for the link-code limiter: an IPv4 address, or
 // the /64 of an IPv6 one, since a single host is handed a whole /64.
