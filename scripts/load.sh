@@ -4,12 +4,13 @@
 # headers) and answers each endpoint's status with a body of the same size, in the
 # same run, so that each rate is read as a ratio to bare on this machine at this
 # moment: what the sandbox costs on top of net/http reading that request and writing
-# that answer. Every server is started here and stopped by
-# its PID. Tune with DUR (per wrk run, default 5s), REPEAT (default 2) and ONLY (a
-# substring of the endpoint names to run).
+# that answer. Every server is started here and stopped by its PID. Tune with DUR
+# (per wrk run, default 5s), REPEAT (default 3; each endpoint's rows end with their
+# median, the number to read on a machine this noisy) and ONLY (a substring of the
+# endpoint names to run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DUR:=5s}" "${REPEAT:=2}" "${ONLY:=}"
+: "${DUR:=5s}" "${REPEAT:=3}" "${ONLY:=}"
 command -v wrk >/dev/null || { echo "load.sh needs wrk: apt-get install wrk" >&2; exit 1; }
 command -v jq >/dev/null || { echo "load.sh needs jq: apt-get install jq" >&2; exit 1; }
 
@@ -93,7 +94,7 @@ LUA
 endpoint() {
   local label=$1 method=$2 path=$3 conc=$4 dev=$5 tokvar=$6; shift 6
   [[ -z "$ONLY" || "$label" == *"$ONLY"* ]] || return 0
-  local status size
+  local status size mratios=() dratios=()
   for _ in $(seq "$REPEAT"); do
     local cells=() bare=""
     for name in memory bbolt; do
@@ -110,9 +111,17 @@ endpoint() {
     done
     local b m mbad d dbad
     read -r b _ <<<"$bare"; read -r m mbad <<<"${cells[0]}"; read -r d dbad <<<"${cells[1]}"
+    mratios+=("$(bc -l <<<"$m/$b")"); dratios+=("$(bc -l <<<"$d/$b")")
     printf '%-30s c=%-3s | %s/%-6s | bare %6d | memory %6d %5.2fx (non-2xx %s) | bbolt %6d %5.2fx (non-2xx %s)\n' \
-      "$label" "$conc" "$status" "$size" "$b" "$m" "$(bc -l <<<"$m/$b")" "$mbad" "$d" "$(bc -l <<<"$d/$b")" "$dbad"
+      "$label" "$conc" "$status" "$size" "$b" "$m" "${mratios[-1]}" "$mbad" "$d" "${dratios[-1]}" "$dbad"
   done
+  printf '%-30s c=%-3s | median of %d runs                  memory        %5.2fx                 bbolt        %5.2fx\n' \
+    "$label" "$conc" "$REPEAT" "$(median "${mratios[@]}")" "$(median "${dratios[@]}")"
+}
+
+# median X...: the middle value (the mean of the two middle ones for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
 }
 
 echo "wrk -t2 -d$DUR, repeat $REPEAT; $(nproc) cores; $(date -u +%FT%TZ)"
