@@ -2,8 +2,11 @@ package sandbox
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/handoff-sso/handoff/integration/redisserver"
 )
 
 // TestListOfALargeProfileFollowsEveryChange: the answer a large profile's list keeps
@@ -135,5 +138,44 @@ func TestListCacheStaysWithinItsBudget(t *testing.T) {
 	c.drop("9")
 	if c.has("9") || c.bytes != len(c.m)*len(body) {
 		t.Errorf("after drop: has %v, %d bytes for %d answers", c.has("9"), c.bytes, len(c.m))
+	}
+}
+
+// TestListOnRedisFollowsAnotherInstance: two servers on one Redis; one keeps a large
+// profile's answer, the other adds a device to it, and the first lists it at once.
+func TestListOnRedisFollowsAnotherInstance(t *testing.T) {
+	r := redisserver.Start(t, false)
+	c := newClock()
+	var servers [2]*testServer
+	for i := range servers {
+		s, err := New(Config{Store: r.URL(0), Now: c.Now, MaxDevicesPerProfile: 100})
+		must(t, err)
+		hs := httptest.NewServer(s.Handler())
+		t.Cleanup(func() { hs.Close(); _ = s.Shutdown(t.Context()) })
+		servers[i] = &testServer{Server: s, URL: hs.URL, clock: c, http: hs.Client()}
+	}
+	a, b := servers[0], servers[1]
+	access := a.accessToken(t)
+	var lister map[string]string
+	var key string
+	for i := range minKeptDevices + 1 {
+		d := device{key: deviceKey(fmt.Sprintf("redis-crowd-%d", i)), access: access}
+		tok := a.serviceToken(t, d, "crowd")
+		if i == 0 {
+			lister, key = d.headers("AD-Service-Token", tok), d.key
+		}
+	}
+	profileID := a.profileOf(t, key)
+	for step, join := range []func(){nil, func() { b.serviceToken(t, device{key: deviceKey("joined-on-b"), access: access}, "crowd") }} {
+		if join != nil {
+			join()
+		}
+		got := a.do(t, "GET", "/api/demo/list", lister, "")
+		if want := a.freshList(t, profileID, key); got.status != 200 || string(got.raw) != want {
+			t.Fatalf("list %d on the first instance: %d\n%s\nRedis holds\n%s", step, got.status, got.raw, want)
+		}
+		if !a.lists.has(profileID) {
+			t.Fatalf("list %d: the answer was not kept", step)
+		}
 	}
 }
