@@ -6,11 +6,12 @@
 # moment: what the sandbox costs on top of net/http reading that request and writing
 # that answer. Every server is started here and stopped by its PID. Tune with DUR
 # (per wrk run, default 5s), REPEAT (default 3; each endpoint's rows end with their
-# median, the number to read on a machine this noisy) and ONLY (a substring of the
-# endpoint names to run).
+# median, the number to read on a machine this noisy), ONLY (a substring of the
+# endpoint names to run) and BARE_HEADERS=0 (bare is sent no headers, as before
+# 2026-12-02, for comparing with figures taken that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DUR:=5s}" "${REPEAT:=3}" "${ONLY:=}"
+: "${DUR:=5s}" "${REPEAT:=3}" "${ONLY:=}" "${BARE_HEADERS:=1}"
 command -v wrk >/dev/null || { echo "load.sh needs wrk: apt-get install wrk" >&2; exit 1; }
 command -v jq >/dev/null || { echo "load.sh needs jq: apt-get install jq" >&2; exit 1; }
 
@@ -105,7 +106,9 @@ endpoint() {
       if [ -z "$bare" ]; then
         for h in "${hs[@]}"; do args+=(-H "$h"); done
         read -r status size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -X "$method" "${args[@]}" "$url$path")
-        bare=$(rate "$URL_bare" "$method" "/$status/$size" "$conc" "${hs[@]}")
+        local bh=("${hs[@]}")
+        [ "$BARE_HEADERS" = 1 ] || bh=()
+        bare=$(rate "$URL_bare" "$method" "/$status/$size" "$conc" "${bh[@]}")
       fi
       cells+=("$(rate "$url" "$method" "$path" "$conc" "${hs[@]}")")
     done
