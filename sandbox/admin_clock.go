@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,19 +18,17 @@ const headerClockOffset = "X-Sandbox-Clock-Offset"
 // and limiter windows without anyone waiting.
 type sandboxClock struct {
 	base   func() time.Time
-	shared clockShare // nil: the offset is this process's (clock_redis.go)
-	mu     sync.Mutex
-	offset time.Duration
+	shared clockShare   // nil: the offset is this process's (clock_redis.go)
+	mu     sync.Mutex   // serialises the writers of offset
+	offset atomic.Int64 // a time.Duration, read without the lock on every request
 }
 
 func newSandboxClock(base func() time.Time) *sandboxClock { return &sandboxClock{base: base} }
 
-func (c *sandboxClock) Now() time.Time {
-	c.mu.Lock()
-	off := c.offset
-	c.mu.Unlock()
-	return c.base().Add(off)
-}
+func (c *sandboxClock) Now() time.Time { return c.base().Add(c.offsetNow()) }
+
+// offsetNow is how far the clock is shifted.
+func (c *sandboxClock) offsetNow() time.Duration { return time.Duration(c.offset.Load()) }
 
 // advance moves the clock forward by d.
 func (c *sandboxClock) advance(d time.Duration) error {
@@ -40,10 +39,10 @@ func (c *sandboxClock) advance(d time.Duration) error {
 		if err != nil {
 			return err
 		}
-		c.offset = off
+		c.offset.Store(int64(off))
 		return nil
 	}
-	c.offset += d
+	c.offset.Add(int64(d))
 	return nil
 }
 
@@ -61,7 +60,7 @@ func (c *sandboxClock) store(off time.Duration) error {
 			return err
 		}
 	}
-	c.offset = off
+	c.offset.Store(int64(off))
 	return nil
 }
 
@@ -77,14 +76,13 @@ func (c *sandboxClock) sync() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.offset = off
+	c.offset.Store(int64(off))
 }
 
 // reading is the clock's time and offset, read together.
 func (c *sandboxClock) reading() (time.Time, time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.base().Add(c.offset), c.offset
+	off := c.offsetNow()
+	return c.base().Add(off), off
 }
 
 // withClockHeader sets X-Sandbox-Clock-Offset (a Go duration) while the clock is
@@ -92,7 +90,7 @@ func (c *sandboxClock) reading() (time.Time, time.Duration) {
 func (s *Server) withClockHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.clock.sync() // each request starts on the offset all instances share
-		if _, off := s.clock.reading(); off != 0 {
+		if off := s.clock.offsetNow(); off != 0 {
 			w.Header().Set(headerClockOffset, off.String())
 		}
 		next.ServeHTTP(w, r)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handoff-sso/handoff/sandbox/authn"
@@ -135,6 +136,7 @@ func (f *fault) matches(method, path string) bool {
 // and fires answers.
 type faultSet struct {
 	mu     sync.Mutex
+	armed  atomic.Int32 // len(faults), so that a request checks for none without the lock
 	faults []*fault
 	next   int
 	draw   *mathrand.Rand // for rates; seeded with --seed
@@ -156,6 +158,7 @@ func (fs *faultSet) add(f *fault) faultView {
 	fs.next++
 	f.id = "f" + strconv.Itoa(fs.next)
 	fs.faults = append(fs.faults, f)
+	fs.armed.Store(int32(len(fs.faults)))
 	return f.view()
 }
 
@@ -175,6 +178,7 @@ func (fs *faultSet) clear() int {
 	defer fs.mu.Unlock()
 	n := len(fs.faults)
 	fs.faults = nil
+	fs.armed.Store(int32(len(fs.faults)))
 	return n
 }
 
@@ -185,6 +189,7 @@ func (fs *faultSet) remove(id string) (faultView, bool) {
 	for i, f := range fs.faults {
 		if f.id == id {
 			fs.faults = slices.Delete(fs.faults, i, i+1)
+			fs.armed.Store(int32(len(fs.faults)))
 			return f.view(), true
 		}
 	}
@@ -194,6 +199,9 @@ func (fs *faultSet) remove(id string) (faultView, bool) {
 // take decides whether a request fails: the first matching fault that fires counts
 // the call (and goes once its times are spent) and is returned.
 func (fs *faultSet) take(method, path string) (fault, bool) {
+	if fs.armed.Load() == 0 {
+		return fault{}, false
+	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.faults {
@@ -208,6 +216,7 @@ func (fs *faultSet) take(method, path string) (fault, bool) {
 			f.left--
 			if f.left == 0 {
 				fs.faults = slices.Delete(fs.faults, i, i+1)
+				fs.armed.Store(int32(len(fs.faults)))
 			}
 		}
 		return *f, true
