@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -91,18 +92,46 @@ func plainText(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || c == '=' || c == '"' {
+		if !plainByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
 
+var plainByte = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = c != '=' && c != '"'
+	}
+	return t
+}()
+
 // appendMillis is TextHandler's time: RFC 3339 with exactly three digits of
-// milliseconds, truncated.
+// milliseconds, truncated. The lines of one second share all but those digits, so
+// the last second's text is kept and only the digits are written anew.
 func appendMillis(b []byte, t time.Time) []byte {
+	if s := lastSecond.Load(); s != nil && s.unix == t.Unix() && s.loc == t.Location() {
+		b = append(b, s.head...)
+		ms := t.Nanosecond() / int(time.Millisecond)
+		b = append(b, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+		return append(b, s.zone...)
+	}
 	const prefix = len("2006-01-02T15:04:05.000")
 	n := len(b)
 	b = t.Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
-	return append(b[:n+prefix], b[n+prefix+1:]...) // the 1/10 ms only kept the zeros
+	b = append(b[:n+prefix], b[n+prefix+1:]...) // the 1/10 ms only kept the zeros
+	line := b[n:]
+	lastSecond.Store(&formattedSecond{unix: t.Unix(), loc: t.Location(),
+		head: string(line[:prefix-3]), zone: string(line[prefix:])})
+	return b
 }
+
+// formattedSecond is a second's time as appendMillis writes it, around its digits of
+// milliseconds.
+type formattedSecond struct {
+	unix       int64
+	loc        *time.Location
+	head, zone string
+}
+
+var lastSecond atomic.Pointer[formattedSecond]

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -58,4 +59,24 @@ func FuzzLineHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, unix int64, msg, key, s string, n, d int64) {
 		sameAsText(t, lineRecord(time.Unix(0, unix).UTC(), msg, key, s, n, time.Duration(d)))
 	})
+}
+
+// BenchmarkRequestLine writes the sandbox's request line through serve's log path
+// (lineHandler into logWriter), beside slog's TextHandler into the same logWriter.
+func BenchmarkRequestLine(b *testing.B) {
+	at := time.Now()
+	for name, h := range map[string]func(*logWriter) slog.Handler{
+		"lineHandler": func(w *logWriter) slog.Handler { return newLineHandler(w) },
+		"TextHandler": func(w *logWriter) slog.Handler { return slog.NewTextHandler(w, nil) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			w := newLogWriter(io.Discard)
+			defer w.Close()
+			handler := h(w)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = handler.Handle(context.Background(), lineRecord(at, "request", "path", "/api/demo/serviceToken", 201, 1234567))
+			}
+		})
+	}
 }
