@@ -66,7 +66,9 @@ func (s *Server) frame(next http.Handler) http.Handler {
 		case !acceptable(r):
 			refusalFor(r)(rec, errNotAcceptable)
 		default:
-			r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)
+			if r.Body != http.NoBody { // net/http's body of a request without one
+				r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)
+			}
 			next.ServeHTTP(rec, r)
 		}
 	})
