@@ -43,7 +43,9 @@ type statementClaims struct {
 // bits, so a plain SHA-256 is enough to make the store useless to a reader.
 func secretHash(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
+	var text [2 * sha256.Size]byte // hex.EncodeToString would allocate it, then copy it
+	hex.Encode(text[:], sum[:])
+	return string(text[:])
 }
 
 func newOpaqueToken() string { return base64.RawURLEncoding.EncodeToString(newSecret()) }

@@ -18,11 +18,12 @@ func profileID(ns, sp, common string) string { return ns + "/" + sp + "/" + comm
 // splitProfileID gives the parts of a profile ID; ok is false for one that is not in
 // this form (a record from before profiles were scoped).
 func splitProfileID(id string) (ns, sp, common string, ok bool) {
-	parts := strings.SplitN(id, "/", 3)
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+	ns, rest, ok1 := strings.Cut(id, "/")
+	sp, common, ok2 := strings.Cut(rest, "/")
+	if !ok1 || !ok2 || ns == "" || sp == "" || common == "" {
 		return "", "", "", false
 	}
-	return parts[0], parts[1], parts[2], true
+	return ns, sp, common, true
 }
 
 // serviceProviderOf is the service provider a profile belongs to ("" for none).

@@ -143,15 +143,9 @@ func appendServiceClaims(b []byte, c serviceClaims) []byte {
 		b = append(b, `,"aud":`...)
 		b = appendJSONString(b, c.Audience[0])
 	}
-	for _, d := range []struct {
-		name string
-		at   *jwt.NumericDate
-	}{{`,"exp":`, c.Expiry}, {`,"nbf":`, c.NotBefore}, {`,"iat":`, c.IssuedAt}} {
-		if d.at != nil {
-			b = append(b, d.name...)
-			b = strconv.AppendInt(b, int64(*d.at), 10)
-		}
-	}
+	b = appendNumericDate(b, `,"exp":`, c.Expiry)
+	b = appendNumericDate(b, `,"nbf":`, c.NotBefore)
+	b = appendNumericDate(b, `,"iat":`, c.IssuedAt)
 	b = append(b, `,"jti":`...)
 	b = appendJSONString(b, c.ID)
 	b = append(b, `,"did":`...)
@@ -161,6 +155,14 @@ func appendServiceClaims(b []byte, c serviceClaims) []byte {
 		b = appendJSONString(b, c.Namespace)
 	}
 	return append(b, '}')
+}
+
+// appendNumericDate appends the claim name and its date, when there is one.
+func appendNumericDate(b []byte, name string, at *jwt.NumericDate) []byte {
+	if at == nil {
+		return b
+	}
+	return strconv.AppendInt(append(b, name...), int64(*at), 10)
 }
 
 // signingKey is the key that signs service tokens now. It is fetched before a
