@@ -51,7 +51,7 @@ func TestMakeLoadMeasuresAgainstBare(t *testing.T) {
 			}
 		}
 	}
-	if n := strings.Count(string(out), "median of 1 runs"); n != 2 {
+	if n := strings.Count(string(out), "median of 1 |"); n != 2 {
 		t.Errorf("%d median lines, want 2:\n%s", n, out)
 	}
 }

@@ -5,8 +5,9 @@
 # same run, so that each rate is read as a ratio to bare on this machine at this
 # moment: what the sandbox costs on top of net/http reading that request and writing
 # that answer. Every server is started here and stopped by its PID. Tune with DUR
-# (per wrk run, default 5s), REPEAT (default 3; each endpoint's rows end with their
-# median, the number to read on a machine this noisy), ONLY (a substring of the
+# (per wrk run, default 5s), REPEAT (default 3; each endpoint's rows end with the
+# median rates and their ratio, and the median of the rows' ratios: the numbers to
+# read on a machine this noisy), ONLY (a substring of the
 # endpoint names to run) and BARE_HEADERS=0 (bare is sent no headers, as before
 # 2026-12-02, for comparing with figures taken that way).
 set -euo pipefail
@@ -95,7 +96,7 @@ LUA
 endpoint() {
   local label=$1 method=$2 path=$3 conc=$4 dev=$5 tokvar=$6; shift 6
   [[ -z "$ONLY" || "$label" == *"$ONLY"* ]] || return 0
-  local status size mratios=() dratios=()
+  local status size mratios=() dratios=() brates=() mrates=() drates=()
   for _ in $(seq "$REPEAT"); do
     local cells=() bare=""
     for name in memory bbolt; do
@@ -115,11 +116,15 @@ endpoint() {
     local b m mbad d dbad
     read -r b _ <<<"$bare"; read -r m mbad <<<"${cells[0]}"; read -r d dbad <<<"${cells[1]}"
     mratios+=("$(bc -l <<<"$m/$b")"); dratios+=("$(bc -l <<<"$d/$b")")
+    brates+=("$b"); mrates+=("$m"); drates+=("$d")
     printf '%-30s c=%-3s | %s/%-6s | bare %6d | memory %6d %5.2fx (non-2xx %s) | bbolt %6d %5.2fx (non-2xx %s)\n' \
       "$label" "$conc" "$status" "$size" "$b" "$m" "${mratios[-1]}" "$mbad" "$d" "${dratios[-1]}" "$dbad"
   done
-  printf '%-30s c=%-3s | median of %d runs                  memory        %5.2fx                 bbolt        %5.2fx\n' \
-    "$label" "$conc" "$REPEAT" "$(median "${mratios[@]}")" "$(median "${dratios[@]}")"
+  local mb mm md
+  mb=$(median "${brates[@]}"); mm=$(median "${mrates[@]}"); md=$(median "${drates[@]}")
+  printf '%-30s c=%-3s | median of %d | bare %6d | memory %6d %5.2fx (ratios %5.2fx)  | bbolt %6d %5.2fx (ratios %5.2fx)\n' \
+    "$label" "$conc" "$REPEAT" "$mb" "$mm" "$(bc -l <<<"$mm/$mb")" "$(median "${mratios[@]}")" \
+    "$md" "$(bc -l <<<"$md/$mb")" "$(median "${dratios[@]}")"
 }
 
 # median X...: the middle value (the mean of the two middle ones for an even count).
