@@ -123,7 +123,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	secret := newOpaqueToken()
 	c := Client{ID: s.newID(), SecretHash: secretHash(secret), SoftwareID: claims.SoftwareID, RedirectURIs: redirects,
 		IssuedAt: now, ExpiresAt: now.Add(clientIdleTTL)}
-	if err := s.store.Update(func(tx Tx) error { return tx.PutClient(c) }); err != nil {
+	if err := s.store.Batch(func(tx Tx) error { return tx.PutClient(c) }); err != nil {
 		s.internal(w, r, err)
 		return
 	}
@@ -190,7 +190,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	token := newOpaqueToken()
-	err := s.store.Update(func(tx Tx) error {
+	err := s.store.Batch(func(tx Tx) error { // the client is read afresh on each run
 		c, err := tx.Client(id)
 		if err != nil {
 			return err
