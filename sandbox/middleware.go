@@ -83,10 +83,38 @@ func (s *Server) logRequest(r *http.Request, trace string, status int, start tim
 		return
 	}
 	now := time.Now()
-	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
-	rec.AddAttrs(slog.String("trace", trace), slog.String("method", r.Method), slog.String("path", logPath(r)),
-		slog.Int("status", status), slog.Duration("latency", now.Sub(start)), slog.String("sp", r.PathValue("sp")))
-	_ = h.Handle(ctx, rec) // as Logger.Info, a sink that fails loses the line, not the answer
+	line := RequestLine{At: now, Trace: trace, Method: r.Method, Path: logPath(r), Status: status, Latency: now.Sub(start), SP: r.PathValue("sp")}
+	// As Logger.Info, a sink that fails loses the line, not the answer.
+	if lh, ok := h.(RequestLineHandler); ok {
+		_ = lh.HandleRequestLine(line)
+		return
+	}
+	_ = h.Handle(ctx, line.Record())
+}
+
+// RequestLine is what the log says of one request: only what routing saw.
+type RequestLine struct {
+	At               time.Time
+	Trace            string
+	Method, Path, SP string
+	Status           int
+	Latency          time.Duration
+}
+
+// Record is the line as the slog record a handler is given.
+func (l RequestLine) Record() slog.Record {
+	rec := slog.NewRecord(l.At, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("trace", l.Trace), slog.String("method", l.Method), slog.String("path", l.Path),
+		slog.Int("status", l.Status), slog.Duration("latency", l.Latency), slog.String("sp", l.SP))
+	return rec
+}
+
+// RequestLineHandler is what Config.Logger's handler may also be, to be given each
+// request's line as its values rather than as a record: a record allocates its
+// attributes past the fifth, and reading them back costs as much again. The handler
+// writes what it would write for line.Record().
+type RequestLineHandler interface {
+	HandleRequestLine(line RequestLine) error
 }
 
 // refusalFor is how the frame refuses a request on r's path: each API in its own error

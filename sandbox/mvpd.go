@@ -320,7 +320,7 @@ func logPath(r *http.Request) string {
 // strings.ToLower makes of every request's path.
 func indexFold(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+		if s[i] == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) { // sub starts with "/", which has no other case
 			return i
 		}
 	}

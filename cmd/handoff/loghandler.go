@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/handoff-sso/handoff/sandbox"
 )
 
 // lineHandler is serve's log handler: slog.TextHandler's format, byte for byte, but
@@ -41,6 +43,37 @@ func (h *lineHandler) Handle(ctx context.Context, r slog.Record) error {
 		return h.text.Handle(ctx, r)
 	}
 	_, err := h.w.Write(b)
+	return err
+}
+
+// HandleRequestLine writes the request's line straight from its values, as Handle
+// writes its record; a value that needs quoting sends the record to Handle.
+func (h *lineHandler) HandleRequestLine(l sandbox.RequestLine) error {
+	if l.At.IsZero() || !plainText(l.Trace) || !plainText(l.Method) || !plainText(l.Path) || l.SP != "" && !plainText(l.SP) {
+		return h.Handle(context.Background(), l.Record())
+	}
+	bp := lineBuffers.Get().(*[]byte)
+	defer lineBuffers.Put(bp)
+	b := append((*bp)[:0], "time="...)
+	b = appendMillis(b, l.At)
+	b = append(b, " level=INFO msg=request trace="...)
+	b = append(b, l.Trace...)
+	b = append(b, " method="...)
+	b = append(b, l.Method...)
+	b = append(b, " path="...)
+	b = append(b, l.Path...)
+	b = append(b, " status="...)
+	b = strconv.AppendInt(b, int64(l.Status), 10)
+	b = append(b, " latency="...)
+	b = append(b, l.Latency.String()...)
+	b = append(b, " sp="...)
+	if l.SP == "" {
+		b = append(b, `""`...)
+	} else {
+		b = append(b, l.SP...)
+	}
+	*bp = append(b, '\n')
+	_, err := h.w.Write(*bp)
 	return err
 }
 
