@@ -126,7 +126,7 @@ func (s *Server) handleClockAdvance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := time.ParseDuration(req.By)
-	if _, off := s.clock.reading(); err != nil || d <= 0 || d > maxClockShift || off+d > maxClockShift {
+	if off := s.clock.offsetNow(); err != nil || d <= 0 || d > maxClockShift || off+d > maxClockShift {
 		writeError(w, errAdminDuration)
 		return
 	}

@@ -26,14 +26,6 @@ const (
 	maxKeptBytes = 32 << 20
 )
 
-// has says whether an answer is kept for the profile, at any version.
-func (c *listCache) has(profileID string) bool {
-	c.mu.RLock()
-	_, ok := c.m[profileID]
-	c.mu.RUnlock()
-	return ok
-}
-
 // drop forgets the profile's answer.
 func (c *listCache) drop(profileID string) {
 	c.mu.Lock()
@@ -42,15 +34,13 @@ func (c *listCache) drop(profileID string) {
 	c.mu.Unlock()
 }
 
-// get is the answer kept for the profile at version, if there is one.
-func (c *listCache) get(profileID string, version uint64) ([]byte, bool) {
-	if version == 0 {
-		return nil, false
-	}
+// kept is the answer kept for the profile, at whatever version it was made from: the
+// caller gives it only when that is the version it reads.
+func (c *listCache) kept(profileID string) (keptList, bool) {
 	c.mu.RLock()
 	k, ok := c.m[profileID]
 	c.mu.RUnlock()
-	return k.body, ok && k.version == version
+	return k, ok
 }
 
 // keep stores a copy of body as the profile's answer at version.

@@ -74,7 +74,7 @@ func TestListOfALargeProfileFollowsEveryChange(t *testing.T) {
 				t.Fatalf("unlink %d %s", r.status, r.raw)
 			}
 			list("shrunk below the size kept")
-			if ts.lists.has(profileID) {
+			if _, ok := ts.lists.kept(profileID); ok {
 				t.Error("a profile that shrank below minKeptDevices kept its answer")
 			}
 		})
@@ -125,19 +125,16 @@ func TestListCacheStaysWithinItsBudget(t *testing.T) {
 			t.Fatalf("after %d answers: %d bytes in %d", i+1, c.bytes, len(c.m))
 		}
 	}
-	if _, ok := c.get("9", 10); !ok {
+	if k, ok := c.kept("9"); !ok || k.version != 10 {
 		t.Error("the answer kept last is gone")
 	}
-	if _, ok := c.get("9", 9); ok {
-		t.Error("an answer was given for another version")
-	}
 	c.keep("9", 0, body)
-	if _, ok := c.get("9", 0); ok {
+	if k, _ := c.kept("9"); k.version == 0 {
 		t.Error("an answer was kept under the unknown version")
 	}
 	c.drop("9")
-	if c.has("9") || c.bytes != len(c.m)*len(body) {
-		t.Errorf("after drop: has %v, %d bytes for %d answers", c.has("9"), c.bytes, len(c.m))
+	if _, has := c.kept("9"); has || c.bytes != len(c.m)*len(body) {
+		t.Errorf("after drop: has %v, %d bytes for %d answers", has, c.bytes, len(c.m))
 	}
 }
 
@@ -174,7 +171,7 @@ func TestListOnRedisFollowsAnotherInstance(t *testing.T) {
 		if want := a.freshList(t, profileID, key); got.status != 200 || string(got.raw) != want {
 			t.Fatalf("list %d on the first instance: %d\n%s\nRedis holds\n%s", step, got.status, got.raw, want)
 		}
-		if !a.lists.has(profileID) {
+		if _, ok := a.lists.kept(profileID); !ok {
 			t.Fatalf("list %d: the answer was not kept", step)
 		}
 	}

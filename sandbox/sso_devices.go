@@ -94,14 +94,14 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		}
 		// A caller about to be marked seen changes its profile's answer: only the
 		// others may use or keep one. Only a profile with an answer kept, or a large
-		// one, reads its version.
+		// one, reads its version; a kept answer is never at version 0.
 		keeps := !stale(me, now)
-		if keeps && s.lists.has(me.ProfileID) {
+		if k, ok := s.lists.kept(me.ProfileID); keeps && ok {
 			if version, err = tx.DevicesVersion(me.ProfileID); err != nil {
 				return err
 			}
-			if body, ok := s.lists.get(me.ProfileID, version); ok {
-				kept = body
+			if k.version == version {
+				kept = k.body
 				return nil
 			}
 		}

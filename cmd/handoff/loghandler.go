@@ -12,42 +12,22 @@ import (
 	"github.com/handoff-sso/handoff/sandbox"
 )
 
-// lineHandler is serve's log handler: slog.TextHandler's format, byte for byte, but
-// written by hand for the records the sandbox writes on every request (no groups,
-// values that are plain words, numbers or durations). TextHandler's general path was
-// about 5% of a whole service-token call. A record it cannot be sure of (a value that
-// needs quoting, a group, an error) goes to the TextHandler itself, so the output is
-// always TextHandler's. Its writer must take concurrent whole-line writes, as
-// logWriter does.
+// lineHandler is serve's log handler: slog.TextHandler, which writes every record,
+// and sandbox.RequestLineHandler, which writes the line the sandbox logs for each
+// request from its values, byte for byte as TextHandler would write its record:
+// TextHandler's general path was about 5% of a whole service-token call. Its writer
+// must take concurrent whole-line writes, as logWriter does.
 type lineHandler struct {
-	text *slog.TextHandler
-	w    io.Writer
+	*slog.TextHandler
+	w io.Writer
 }
 
 func newLineHandler(w io.Writer) *lineHandler {
-	return &lineHandler{text: slog.NewTextHandler(w, nil), w: w}
+	return &lineHandler{TextHandler: slog.NewTextHandler(w, nil), w: w}
 }
 
-func (h *lineHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.text.Enabled(ctx, l) }
-
-func (h *lineHandler) WithAttrs(as []slog.Attr) slog.Handler { return h.text.WithAttrs(as) }
-
-func (h *lineHandler) WithGroup(name string) slog.Handler { return h.text.WithGroup(name) }
-
-func (h *lineHandler) Handle(ctx context.Context, r slog.Record) error {
-	bp := lineBuffers.Get().(*[]byte)
-	defer lineBuffers.Put(bp)
-	b, ok := appendLine((*bp)[:0], r)
-	*bp = b
-	if !ok {
-		return h.text.Handle(ctx, r)
-	}
-	_, err := h.w.Write(b)
-	return err
-}
-
-// HandleRequestLine writes the request's line straight from its values, as Handle
-// writes its record; a value that needs quoting sends the record to Handle.
+// HandleRequestLine writes the request's line straight from its values; a value that
+// needs quoting (or no time) sends its record to TextHandler.
 func (h *lineHandler) HandleRequestLine(l sandbox.RequestLine) error {
 	if l.At.IsZero() || !plainText(l.Trace) || !plainText(l.Method) || !plainText(l.Path) || l.SP != "" && !plainText(l.SP) {
 		return h.Handle(context.Background(), l.Record())
@@ -78,45 +58,6 @@ func (h *lineHandler) HandleRequestLine(l sandbox.RequestLine) error {
 }
 
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
-
-// appendLine writes r as TextHandler would, or says it cannot be sure to.
-func appendLine(b []byte, r slog.Record) ([]byte, bool) {
-	if !r.Time.IsZero() {
-		b = append(b, "time="...)
-		b = appendMillis(b, r.Time)
-		b = append(b, ' ')
-	}
-	b = append(b, "level="...)
-	b = append(b, r.Level.String()...)
-	b = append(b, " msg="...)
-	ok := plainText(r.Message)
-	b = append(b, r.Message...)
-	r.Attrs(func(a slog.Attr) bool {
-		if ok = ok && plainText(a.Key); !ok {
-			return false
-		}
-		b = append(b, ' ')
-		b = append(b, a.Key...)
-		b = append(b, '=')
-		switch v := a.Value; v.Kind() {
-		case slog.KindString:
-			s := v.String()
-			if s == "" {
-				b = append(b, `""`...)
-			} else if ok = plainText(s); ok {
-				b = append(b, s...)
-			}
-		case slog.KindInt64:
-			b = strconv.AppendInt(b, v.Int64(), 10)
-		case slog.KindDuration:
-			b = append(b, v.Duration().String()...)
-		default:
-			ok = false
-		}
-		return ok
-	})
-	return append(b, '\n'), ok
-}
 
 // plainText says whether TextHandler writes s as it is, unquoted: a sure subset of
 // what it leaves alone (printable ASCII but the space, '=' and '"').
