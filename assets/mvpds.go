@@ -31,6 +31,16 @@ func MVPDs() []MVPD {
 	return out
 }
 
+// MVPDIDs lists the ids of every TV provider, in display order, for messages and
+// help: "Comcast_SSO, Charter_Direct, …".
+func MVPDIDs() string {
+	ids := make([]string, len(mvpds))
+	for i, m := range mvpds {
+		ids[i] = m.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
 // LookupMVPD finds a TV provider by id, ignoring case.
 func LookupMVPD(id string) (MVPD, bool) {
 	for _, m := range mvpds {

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -74,18 +75,9 @@ func (c *Client) CreateRegcode(ctx context.Context, requestor string, dev Device
 		}
 		return nil, &ProtocolError{Server: c.server, HTTPStatus: http.StatusCreated, Problem: problem}
 	}
-	activation := c.absolute(firstNonEmpty(b.Info.RegistrationURL, "/sandbox/activate"))
+	activation := c.absolute(cmp.Or(b.Info.RegistrationURL, "/sandbox/activate"))
 	return &TVCode{Code: b.Code, ActivationURL: activation, ActivationPageURL: withCode(activation, b.Code),
-		Legacy: true, ID: b.ID, MVPD: b.MVPD, ServiceProvider: firstNonEmpty(b.Requestor, requestor), NotBefore: b.Generated, NotAfter: b.Expires}, nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
+		Legacy: true, ID: b.ID, MVPD: b.MVPD, ServiceProvider: cmp.Or(b.Requestor, requestor), NotBefore: b.Generated, NotAfter: b.Expires}, nil
 }
 
 // withCode adds the code to an activation URL's query, for a QR image.

@@ -32,7 +32,7 @@ const (
 var (
 	errActivationGone = newError(404, "invalid_parameter_code", "This code is unknown or expired: ask the TV for a new code", actionNone)
 	errActivationUsed = newError(409, "invalid_parameter_code", "This code was already used to sign in: ask the TV for a new code", actionNone)
-	errNoActivateMVPD = newError(400, "invalid_parameter_mvpd", "Choose a TV provider: one of "+knownMVPDs(), actionCheckRequestBody)
+	errNoActivateMVPD = newError(400, "invalid_parameter_mvpd", "Choose a TV provider: one of "+assets.MVPDIDs(), actionCheckRequestBody)
 	errNoTVDeviceID   = newError(400, "header_missing", "AP-Device-Identifier header is required to ask for a code", actionCheckHeaders)
 )
 

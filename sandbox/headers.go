@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,7 @@ func parseDeviceInfo(h string) (deviceAttributes, error) {
 	}
 	a.HardwareType = str("primaryHardwareType")
 	a.Model = str("model")
-	a.Manufacturer = firstNonEmpty(str("manufacturer"), str("vendor"))
+	a.Manufacturer = cmp.Or(str("manufacturer"), str("vendor"))
 	a.OS = str("osName")
 	a.OSVersion = str("osVersion")
 	a.UserAgent = str("userAgent")
@@ -149,24 +150,15 @@ func clip(s string) string {
 	return s
 }
 
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // merge fills what a left empty from b: explicit X-Device-Info values win over what
 // the User-Agent suggests.
 func (a deviceAttributes) merge(b deviceAttributes) deviceAttributes {
-	a.HardwareType = firstNonEmpty(a.HardwareType, b.HardwareType)
-	a.Model = firstNonEmpty(a.Model, b.Model)
-	a.Manufacturer = firstNonEmpty(a.Manufacturer, b.Manufacturer)
-	a.OS = firstNonEmpty(a.OS, b.OS)
-	a.OSVersion = firstNonEmpty(a.OSVersion, b.OSVersion)
-	a.UserAgent = firstNonEmpty(a.UserAgent, b.UserAgent)
+	a.HardwareType = cmp.Or(a.HardwareType, b.HardwareType)
+	a.Model = cmp.Or(a.Model, b.Model)
+	a.Manufacturer = cmp.Or(a.Manufacturer, b.Manufacturer)
+	a.OS = cmp.Or(a.OS, b.OS)
+	a.OSVersion = cmp.Or(a.OSVersion, b.OSVersion)
+	a.UserAgent = cmp.Or(a.UserAgent, b.UserAgent)
 	return a
 }
 

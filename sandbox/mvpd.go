@@ -31,19 +31,11 @@ const (
 var (
 	errTokenMissingV2  = newError(401, "header_missing", "AD-Service-Token header is required", actionCheckHeaders)
 	errNoMVPD          = newError(400, "invalid_parameter_mvpd", "The mvpd parameter is required: one of the sandbox's TV providers", actionCheckRequestBody)
-	errUnknownMVPD     = newError(400, "invalid_parameter_mvpd", "This sandbox does not know that TV provider; it knows "+knownMVPDs(), actionNone)
+	errUnknownMVPD     = newError(400, "invalid_parameter_mvpd", "This sandbox does not know that TV provider; it knows "+assets.MVPDIDs(), actionNone)
 	errBadSessionsForm = newError(400, "request_invalid", "The body must be a form (application/x-www-form-urlencoded) with mvpd", actionCheckRequestBody)
 	errLoginGone       = newError(404, "mvpd_login_not_found", "This TV provider sign-in is unknown, expired or already completed: start it again", actionNone)
 	errBadUserID       = newError(400, "request_invalid", "userId must be 1 to 128 letters, digits, dots, dashes, underscores or @", actionCheckRequestBody)
 )
-
-func knownMVPDs() string {
-	var ids []string
-	for _, m := range assets.MVPDs() {
-		ids = append(ids, m.ID)
-	}
-	return strings.Join(ids, ", ")
-}
 
 // hashMVPDLogin keys the login code's hash apart from link codes' under the same key.
 func (s *Server) hashMVPDLogin(code string) string {

@@ -105,7 +105,7 @@ func (s *Server) handleRegcode(w http.ResponseWriter, r *http.Request) {
 		if mvpdID != "" {
 			m, ok := assets.LookupMVPD(mvpdID)
 			if !ok {
-				return answer(400, authn.BadRequest(f, "This sandbox does not know that TV provider; it knows "+knownMVPDs()))
+				return answer(400, authn.BadRequest(f, "This sandbox does not know that TV provider; it knows "+assets.MVPDIDs()))
 			}
 			mvpdID = m.ID
 		}

@@ -43,5 +43,5 @@ func (m *Model) offerGhosts(p *pane) {
 	}
 	p.ghostsOffered = len(g)
 	p.say(levelWarn, fmt.Sprintf("%d %s of the same kind as this screen's, unseen for over a minute, look like leftovers of earlier runs (no keyring kept their identity). x unlinks them.",
-		len(g), plural(len(g), "device", "devices")))
+		len(g), present.Plural(len(g), "device", "devices")))
 }

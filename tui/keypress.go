@@ -385,12 +385,5 @@ func (m *Model) describe(p *pane, keys []string) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d %s: %s", len(keys), plural(len(keys), "device", "devices"), strings.Join(names, ", "))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return fmt.Sprintf("%d %s: %s", len(keys), present.Plural(len(keys), "device", "devices"), strings.Join(names, ", "))
 }

@@ -106,7 +106,7 @@ func (m *Model) unlinkedSome(p *pane, msg resultMsg) tea.Cmd {
 		p.say(levelWarn, "This device unlinked itself. Press s to sign in again.")
 		return nil
 	}
-	p.say(levelOK, fmt.Sprintf("Unlinked %d %s.", n, plural(n, "device", "devices")))
+	p.say(levelOK, fmt.Sprintf("Unlinked %d %s.", n, present.Plural(n, "device", "devices")))
 	return m.start(msg.dev, opList, "", nil)
 }
 

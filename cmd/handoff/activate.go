@@ -19,7 +19,7 @@ func (a *app) activateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "activate CODE --mvpd ID --user USER",
 		Short:   "the second screen: sign in with the code a TV shows (handoff tvcode)",
-		Long:    `The second screen of the direction most TV apps use: it activates the code the TV shows (handoff tvcode) on the sandbox's activation page and signs in there with the TV provider as USER, as a person does in a browser. The TV that showed the code then holds that authentication; it notices with 'handoff tvcode --wait' and plays with 'handoff authorize'. The same page takes REST v2 codes and legacy v1 registration codes alike. The providers the sandbox knows: ` + mvpdIDs() + `.`,
+		Long:    `The second screen of the direction most TV apps use: it activates the code the TV shows (handoff tvcode) on the sandbox's activation page and signs in there with the TV provider as USER, as a person does in a browser. The TV that showed the code then holds that authentication; it notices with 'handoff tvcode --wait' and plays with 'handoff authorize'. The same page takes REST v2 codes and legacy v1 registration codes alike. The providers the sandbox knows: ` + assets.MVPDIDs() + `.`,
 		Example: "handoff activate K7M2PQ9 --mvpd Cox --user tv-viewer",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := a.step(cmd, "phone")
@@ -29,7 +29,7 @@ func (a *app) activateCommand() *cobra.Command {
 			case len(args) > 1:
 				return s.fail(usagef("activate takes one code, but got %d words: quote a code typed with spaces", len(args)))
 			case mvpd == "":
-				return s.fail(usagef("activate needs a TV provider: --mvpd ID, one of %s", mvpdIDs()))
+				return s.fail(usagef("activate needs a TV provider: --mvpd ID, one of %s", assets.MVPDIDs()))
 			case user == "":
 				return s.fail(usagef("activate needs the user to sign in as at the TV provider: --user USER"))
 			}

@@ -35,14 +35,14 @@ func (a *app) mvpdSignInCommand() *cobra.Command {
 		Short: "sign the profile in with a TV provider",
 		Long: `Step 3 of the flow: the device starts a TV provider sign-in for its profile (POST
 /api/v2/{sp}/sessions) and completes it on the sandbox's simulated MVPD login as USER.
-The providers the sandbox knows: ` + mvpdIDs() + `.`,
+The providers the sandbox knows: ` + assets.MVPDIDs() + `.`,
 		Example: "handoff mvpd signin --mvpd Comcast_SSO --user jdoe",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s := a.step(cmd, "phone")
 			switch {
 			case mvpd == "":
-				return s.fail(usagef("mvpd signin needs a TV provider: --mvpd ID, one of %s", mvpdIDs()))
+				return s.fail(usagef("mvpd signin needs a TV provider: --mvpd ID, one of %s", assets.MVPDIDs()))
 			case user == "":
 				return s.fail(usagef("mvpd signin needs the user to sign in as at the TV provider: --user USER"))
 			}
@@ -103,12 +103,4 @@ func mvpdName(id string) string {
 		return m.Name + " (" + m.ID + ")"
 	}
 	return present.Safe(id)
-}
-
-func mvpdIDs() string {
-	var ids []string
-	for _, m := range assets.MVPDs() {
-		ids = append(ids, m.ID)
-	}
-	return strings.Join(ids, ", ")
 }

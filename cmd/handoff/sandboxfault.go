@@ -146,17 +146,10 @@ func (sc *sandboxCmd) faultClearCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return sc.run(cmd, func(ctx context.Context, ad *client.Admin) ([]byte, func(io.Writer), error) {
 				n, raw, err := ad.ClearFaults(ctx)
-				return raw, func(w io.Writer) { fmt.Fprintf(w, "cleared %d %s\n", n, plural(n, "fault", "faults")) }, err
+				return raw, func(w io.Writer) { fmt.Fprintf(w, "cleared %d %s\n", n, present.Plural(n, "fault", "faults")) }, err
 			})
 		},
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // completeRoutes offers the routes the sandbox documents (its OpenAPI document), as

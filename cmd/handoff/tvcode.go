@@ -42,7 +42,7 @@ With --wait it then polls until the sign-in is done, says who signed in with whi
 	cmd.Flags().BoolVar(&f.legacy, "legacy", false, "ask for a legacy v1 registration code (regcode) instead of a REST v2 session code")
 	cmd.Flags().BoolVar(&f.wait, "wait", false, "wait until a second screen signs in with the code (or it expires)")
 	cmd.Flags().BoolVar(&f.qr, "qr", false, "also draw the QR code of the activation page in the terminal")
-	cmd.Flags().StringVar(&f.mvpd, "mvpd", "", "the TV provider to preselect on the activation page: "+mvpdIDs())
+	cmd.Flags().StringVar(&f.mvpd, "mvpd", "", "the TV provider to preselect on the activation page: "+assets.MVPDIDs())
 	_ = cmd.RegisterFlagCompletionFunc("mvpd", completeMVPDs)
 	return cmd
 }
@@ -51,7 +51,7 @@ func (a *app) runTVCode(cmd *cobra.Command, f tvcodeFlags) error {
 	s := a.step(cmd, "tv")
 	if f.mvpd != "" {
 		if _, ok := assets.LookupMVPD(f.mvpd); !ok {
-			return s.fail(usagef("unknown TV provider %q; choose one of %s", f.mvpd, mvpdIDs()))
+			return s.fail(usagef("unknown TV provider %q; choose one of %s", f.mvpd, assets.MVPDIDs()))
 		}
 	}
 	d, err := s.open(assets.RoleSecondary)
