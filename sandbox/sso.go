@@ -39,30 +39,27 @@ func (s *Server) checkServiceProvider(sp string) *apiError {
 	return nil
 }
 
-// transact runs fn in one store transaction, after checking the access token in it.
-// A refusal rolls back and is written as such; any other error is internal_error.
-// It reports whether fn committed.
-func (s *Server) transact(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
-	return s.transactAs(w, r, now, writeError, fn)
-}
-
-// view is transact in a read-only transaction.
+// view is transactIn a read-only transaction, with the SSO error shape.
 func (s *Server) view(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
 	return s.transactIn(s.store.View, w, r, now, writeError, fn)
 }
 
-// batch is transact in a Batch: fn may run more than once (Store.Batch).
+// batch is transactIn a Batch, with the SSO error shape: fn may run more than once
+// (Store.Batch).
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, now time.Time, fn func(Tx) error) bool {
 	return s.transactIn(s.store.Batch, w, r, now, writeError, fn)
 }
 
-// transactAs is transact for an API whose errors have another shape (REST v2).
+// transactAs is transactIn an Update, for an API whose errors have another shape
+// (REST v2).
 func (s *Server) transactAs(w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
 	return s.transactIn(s.store.Update, w, r, now, writeErr, fn)
 }
 
-// transactIn is transactAs in the transaction run gives: s.store.View for a call that
-// writes nothing, so that the durable store does not sync to disk for it.
+// transactIn runs fn in the transaction run gives (s.store.View for a call that
+// writes nothing, so that the durable store does not sync to disk for it), after
+// checking the access token in it. A refusal rolls back and is written with writeErr;
+// any other error is internal_error. It reports whether fn committed.
 func (s *Server) transactIn(run func(func(Tx) error) error, w http.ResponseWriter, r *http.Request, now time.Time, writeErr func(http.ResponseWriter, *apiError), fn func(Tx) error) bool {
 	err := run(func(tx Tx) error {
 		ae, err := s.checkAccessToken(tx, r, now)

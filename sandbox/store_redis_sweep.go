@@ -40,7 +40,7 @@ func (s *redisStore) sweepEnded(k redisExpiry, now time.Time, step int, st *Swee
 	index, until := s.key("exp", k.kind), strconv.FormatInt(now.UnixMilli(), 10)
 	var offset int64
 	for {
-		ids, err := s.rdb.ZRangeByScore(ctx, index, &redis.ZRangeBy{Min: "-inf", Max: until, Offset: offset, Count: int64(step)}).Result()
+		ids, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: index, Start: "-inf", Stop: until, ByScore: true, Offset: offset, Count: int64(step)}).Result()
 		if err != nil || len(ids) == 0 {
 			return err
 		}
