@@ -84,3 +84,16 @@ func openDevice(tb testing.TB, cfg client.DeviceConfig) *client.Device {
 	}
 	return d
 }
+
+// linkTV has the signed-in phone ask for a link code and the TV redeem it; either
+// failing stops the test.
+func linkTV(tb testing.TB, ctx context.Context, phone, tv *client.Device) {
+	tb.Helper()
+	lc, err := phone.Link(ctx)
+	if err != nil {
+		tb.Fatalf("link: %s", client.Explain(err))
+	}
+	if _, err := tv.Redeem(ctx, lc.Code); err != nil {
+		tb.Fatalf("redeem: %s", client.Explain(err))
+	}
+}

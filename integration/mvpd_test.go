@@ -51,13 +51,7 @@ func TestMVPDFlow(t *testing.T) {
 			}
 			checkProfile(t, "phone", phone, "regular", "carol-xfinity")
 
-			lc, err := phone.Link(ctx)
-			if err != nil {
-				t.Fatal(client.Explain(err))
-			}
-			if _, err := tv.Redeem(ctx, lc.Code); err != nil {
-				t.Fatal(client.Explain(err))
-			}
+			linkTV(t, ctx, phone, tv)
 			checkProfile(t, "tv", tv, "serviceTokenSSO", "carol-xfinity")
 
 			for _, asXML := range []bool{false, true} {

@@ -214,13 +214,7 @@ func TestRedisClusterUnlink(t *testing.T) {
 	if _, err := phone.SignIn(ctx, "bob@example.com"); err != nil {
 		t.Fatalf("sign-in: %s", client.Explain(err))
 	}
-	lc, err := phone.Link(ctx)
-	if err != nil {
-		t.Fatalf("link: %s", client.Explain(err))
-	}
-	if _, err := tv.Redeem(ctx, lc.Code); err != nil {
-		t.Fatalf("redeem: %s", client.Explain(err))
-	}
+	linkTV(t, ctx, phone, tv)
 	for i := range 3 { // every instance serves the TV before the unlink
 		c.pin.Store(int32(i))
 		if _, err := tv.Devices(ctx); err != nil {

@@ -265,13 +265,7 @@ func TestSeedServerHugeList(t *testing.T) {
 	if _, err := phone.SignIn(ctx, "alice"); err != nil {
 		t.Fatal(client.Explain(err))
 	}
-	lc, err := phone.Link(ctx)
-	if err != nil {
-		t.Fatal(client.Explain(err))
-	}
-	if _, err := tv.Redeem(ctx, lc.Code); err != nil {
-		t.Fatal(client.Explain(err))
-	}
+	linkTV(t, ctx, phone, tv)
 	list, err := phone.Devices(ctx)
 	if err != nil {
 		t.Fatalf("list: %s", client.Explain(err))

@@ -154,13 +154,7 @@ func TestTVCodeSeedDirectionDecision(t *testing.T) {
 	if _, err := phone.MVPDSignIn(ctx, "Verizon", "dora-fios"); err != nil {
 		t.Fatal(client.Explain(err))
 	}
-	lc, err := phone.Link(ctx)
-	if err != nil {
-		t.Fatal(client.Explain(err))
-	}
-	if _, err := tv.Redeem(ctx, lc.Code); err != nil {
-		t.Fatal(client.Explain(err))
-	}
+	linkTV(t, ctx, phone, tv)
 	if d, err := tv.Authorize(ctx, "live"); err != nil || !d.Authorized || d.MVPD != "Verizon" {
 		t.Fatalf("the linked TV plays with no second TV provider sign-in: %+v %v", d, err)
 	}
