@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -25,6 +26,7 @@ var (
 	errAdminBadToken = newError(401, "unauthorized", "The admin token is wrong; use the one this sandbox printed on start", actionCheckHeaders)
 	errAdminBody     = newError(400, "request_invalid", "The body must be a JSON object of the documented shape (GET /sandbox/openapi.json)", actionCheckRequestBody)
 	errAdminDuration = newError(400, "request_invalid", `"by" must be a positive Go duration of at most 100 years, such as 90s, 10m or 36h`, actionCheckRequestBody)
+	errAdminTooFar   = newError(400, "request_invalid", "The clock would be more than 100 years ahead; advance it by less, or reset it first (POST /sandbox/admin/clock/reset)", actionCheckRequestBody)
 	errAdminTime     = newError(400, "request_invalid", `"time" must be an RFC 3339 time within 100 years of now, such as 2027-01-01T12:00:00Z`, actionCheckRequestBody)
 	errNoSuchFault   = newError(404, "not_found", "There is no fault with that id; GET /sandbox/admin/faults lists them", actionNone)
 	errStoreNoAdmin  = newError(501, "not_implemented", "This sandbox's store cannot count or reset its records", actionNone)
@@ -126,11 +128,15 @@ func (s *Server) handleClockAdvance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := time.ParseDuration(req.By)
-	if off := s.clock.offsetNow(); err != nil || d <= 0 || d > maxClockShift || off+d > maxClockShift {
+	if err != nil || d <= 0 || d > maxClockShift {
 		writeError(w, errAdminDuration)
 		return
 	}
-	if err := s.clock.advance(d); err != nil {
+	switch err := s.clock.advance(d, maxClockShift); {
+	case errors.Is(err, errShiftTooFar):
+		writeError(w, errAdminTooFar)
+		return
+	case err != nil:
 		s.internal(w, r, err)
 		return
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -30,17 +31,26 @@ func (c *sandboxClock) Now() time.Time { return c.base().Add(c.offsetNow()) }
 // offsetNow is how far the clock is shifted.
 func (c *sandboxClock) offsetNow() time.Duration { return time.Duration(c.offset.Load()) }
 
-// advance moves the clock forward by d.
-func (c *sandboxClock) advance(d time.Duration) error {
+// errShiftTooFar is advance's refusal: the offset would pass its bound.
+var errShiftTooFar = errors.New("sandbox: the clock would be shifted past its bound")
+
+// advance moves the clock forward by d, unless that takes the offset past limit
+// (errShiftTooFar). The bound is checked where the offset changes, so that advances
+// racing each other, here or on other instances of a shared store, cannot pass it
+// together (nor overflow the offset).
+func (c *sandboxClock) advance(d, limit time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.shared != nil {
-		off, err := c.shared.add(d)
+		off, err := c.shared.add(d, limit)
 		if err != nil {
 			return err
 		}
 		c.offset.Store(int64(off))
 		return nil
+	}
+	if off := c.offsetNow(); off > limit-d {
+		return errShiftTooFar
 	}
 	c.offset.Add(int64(d))
 	return nil

@@ -13,7 +13,7 @@ import (
 // it, so that advancing the clock on one instance expires codes on all of them.
 type clockShare interface {
 	load() (time.Duration, error)
-	add(d time.Duration) (time.Duration, error)
+	add(d, limit time.Duration) (time.Duration, error) // errShiftTooFar past limit
 	store(d time.Duration) error
 }
 
@@ -37,10 +37,39 @@ func (c redisClock) load() (time.Duration, error) {
 	return time.Duration(n), err
 }
 
-func (c redisClock) add(d time.Duration) (time.Duration, error) {
-	n, err := c.rdb.IncrBy(context.Background(), c.key, int64(d)).Result()
-	return time.Duration(n), err
+// add is INCRBY under a bound: the offset is read and written in one optimistic
+// transaction (WATCH), which runs again when another instance moved it in between.
+// The check cannot be a Lua script, whose numbers are doubles: an offset of years in
+// nanoseconds is past their 53 bits.
+func (c redisClock) add(d, limit time.Duration) (time.Duration, error) {
+	ctx := context.Background()
+	var off time.Duration
+	move := func(tx *redis.Tx) error {
+		raw, err := tx.Get(ctx, c.key).Int64()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+		if time.Duration(raw) > limit-d {
+			return errShiftTooFar
+		}
+		off = time.Duration(raw) + d
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, c.key, int64(off), 0)
+			return nil
+		})
+		return err
+	}
+	for range clockAddAttempts {
+		err := c.rdb.Watch(ctx, move, c.key)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return off, err
+		}
+	}
+	return 0, errors.New("sandbox: the shared clock kept moving under an advance")
 }
+
+// clockAddAttempts bounds add's retries: each lost race means another advance won.
+const clockAddAttempts = 32
 
 func (c redisClock) store(d time.Duration) error {
 	return c.rdb.Set(context.Background(), c.key, int64(d), 0).Err()
