@@ -17,8 +17,9 @@ import (
 
 // TestMakeLoadMeasuresAgainstBare runs the README's `make load` as written, cut to one
 // short run of one endpoint: every row names bare's rate and the sandbox's as ratios,
-// with no answer other than 2xx, each endpoint ends with its median, and the servers
-// the script started are gone when it returns.
+// with no answer other than 2xx and the share of CPU time stolen meanwhile, each
+// endpoint ends with its median, and the servers the script started are gone when
+// it returns.
 func TestMakeLoadMeasuresAgainstBare(t *testing.T) {
 	tools := needTools(t, "make", "wrk", "jq", "curl", "bc")
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
@@ -36,7 +37,7 @@ func TestMakeLoadMeasuresAgainstBare(t *testing.T) {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		t.Errorf("make load left processes behind in its group (%v)", err)
 	}
-	row := regexp.MustCompile(`c=(\d+)\s+\| 200/\d+\s+\| bare\s+(\d+) \| memory\s+(\d+)\s+([\d.]+)x \(non-2xx (\d+)\) \| bbolt\s+(\d+)\s+([\d.]+)x \(non-2xx (\d+)\)`)
+	row := regexp.MustCompile(`c=(\d+)\s+\| 200/\d+\s+\| bare\s+(\d+) \| memory\s+(\d+)\s+([\d.]+)x \(non-2xx (\d+)\) \| bbolt\s+(\d+)\s+([\d.]+)x \(non-2xx (\d+)\) \| steal (\d+)%`)
 	rows := row.FindAllStringSubmatch(string(out), -1)
 	if len(rows) != 2 {
 		t.Fatalf("want a row for c=8 and one for c=64, got %d:\n%s", len(rows), out)
@@ -44,6 +45,9 @@ func TestMakeLoadMeasuresAgainstBare(t *testing.T) {
 	for _, r := range rows {
 		if r[5] != "0" || r[8] != "0" {
 			t.Errorf("c=%s: answers other than 2xx: %s", r[1], r[0])
+		}
+		if v, _ := strconv.Atoi(r[9]); v > 100 {
+			t.Errorf("c=%s: stolen CPU time %s%% is not a share: %s", r[1], r[9], r[0])
 		}
 		for _, f := range []string{r[2], r[3], r[4], r[6], r[7]} {
 			if v, err := strconv.ParseFloat(f, 64); err != nil || v <= 0 {

@@ -9,7 +9,10 @@
 # median rates and their ratio, and the median of the rows' ratios: the numbers to
 # read on a machine this noisy), ONLY (a substring of the
 # endpoint names to run) and BARE_HEADERS=0 (bare is sent no headers, as before
-# 2026-12-02, for comparing with figures taken that way).
+# 2026-12-02, for comparing with figures taken that way). Each row ends with the
+# share of CPU time the hypervisor stole while it ran: on a shared virtual machine
+# (3 to 30 % within an hour on the 2-core one these figures were taken on), bare and the sandbox lose
+# it unevenly, and the ratios of those rows move by ±0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DUR:=5s}" "${REPEAT:=3}" "${ONLY:=}" "${BARE_HEADERS:=1}"
@@ -98,7 +101,8 @@ endpoint() {
   [[ -z "$ONLY" || "$label" == *"$ONLY"* ]] || return 0
   local status size mratios=() dratios=() brates=() mrates=() drates=()
   for _ in $(seq "$REPEAT"); do
-    local cells=() bare=""
+    local cells=() bare="" cpu0
+    cpu0=$(cpu_times)
     for name in memory bbolt; do
       local url=URL_$name access=ACCESS_$name hs=() args=()
       url=${!url}; access=${!access}
@@ -117,14 +121,28 @@ endpoint() {
     read -r b _ <<<"$bare"; read -r m mbad <<<"${cells[0]}"; read -r d dbad <<<"${cells[1]}"
     mratios+=("$(bc -l <<<"$m/$b")"); dratios+=("$(bc -l <<<"$d/$b")")
     brates+=("$b"); mrates+=("$m"); drates+=("$d")
-    printf '%-30s c=%-3s | %s/%-6s | bare %6d | memory %6d %5.2fx (non-2xx %s) | bbolt %6d %5.2fx (non-2xx %s)\n' \
-      "$label" "$conc" "$status" "$size" "$b" "$m" "${mratios[-1]}" "$mbad" "$d" "${dratios[-1]}" "$dbad"
+    printf '%-30s c=%-3s | %s/%-6s | bare %6d | memory %6d %5.2fx (non-2xx %s) | bbolt %6d %5.2fx (non-2xx %s) | steal %s\n' \
+      "$label" "$conc" "$status" "$size" "$b" "$m" "${mratios[-1]}" "$mbad" "$d" "${dratios[-1]}" "$dbad" "$(steal_since "$cpu0")"
   done
   local mb mm md
   mb=$(median "${brates[@]}"); mm=$(median "${mrates[@]}"); md=$(median "${drates[@]}")
   printf '%-30s c=%-3s | median of %d | bare %6d | memory %6d %5.2fx (ratios %5.2fx)  | bbolt %6d %5.2fx (ratios %5.2fx)\n' \
     "$label" "$conc" "$REPEAT" "$mb" "$mm" "$(bc -l <<<"$mm/$mb")" "$(median "${mratios[@]}")" \
     "$md" "$(bc -l <<<"$md/$mb")" "$(median "${dratios[@]}")"
+}
+
+# cpu_times: the machine's CPU time and the part of it stolen (given by the hypervisor
+# to other guests), in ticks from /proc/stat; "0 0" where there is none.
+cpu_times() {
+  awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9; exit}' /proc/stat 2>/dev/null || echo "0 0"
+}
+
+# steal_since "TOTAL STOLEN": the stolen share of the CPU time since then, as a
+# percentage: on a shared virtual machine, the rows where it is high are the noisy ones.
+steal_since() {
+  local t0 s0 t1 s1
+  read -r t0 s0 <<<"$1"; read -r t1 s1 < <(cpu_times)
+  if [ "$t1" -gt "$t0" ]; then echo "$(( 100 * (s1 - s0) / (t1 - t0) ))%"; else echo "-"; fi
 }
 
 # median X...: the middle value (the mean of the two middle ones for an even count).
