@@ -72,7 +72,7 @@ func (s *signer) signature(input []byte) []byte {
 	return m.Sum(nil)
 }
 
-var errSignature = errors.New("Invalid JWT signature in AD-Service-Token")
+var errSignature = errors.New("invalid JWT signature in AD-Service-Token")
 
 // verify checks a token's signature and returns its claims.
 func (s *signer) verify(tok string) (map[string]any, error) {
