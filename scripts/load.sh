@@ -110,7 +110,7 @@ endpoint() {
       if [ "$tokvar" != none ]; then local tv=${tokvar}_$name; hs+=("AD-Service-Token: ${!tv}"); fi
       if [ -z "$bare" ]; then
         for h in "${hs[@]}"; do args+=(-H "$h"); done
-        read -r status size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -X "$method" "${args[@]}" "$url$path")
+        read -r status size <<<"$(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -X "$method" "${args[@]}" "$url$path")"
         local bh=("${hs[@]}")
         [ "$BARE_HEADERS" = 1 ] || bh=()
         bare=$(rate "$URL_bare" "$method" "/$status/$size" "$conc" "${bh[@]}")
@@ -139,9 +139,11 @@ cpu_times() {
 
 # steal_since "TOTAL STOLEN": the stolen share of the CPU time since then, as a
 # percentage: on a shared virtual machine, the rows where it is high are the noisy ones.
+# Values are read from $(...), never < <(...): bash does not wait for a process
+# substitution, which may outlive the script.
 steal_since() {
   local t0 s0 t1 s1
-  read -r t0 s0 <<<"$1"; read -r t1 s1 < <(cpu_times)
+  read -r t0 s0 <<<"$1"; read -r t1 s1 <<<"$(cpu_times)"
   if [ "$t1" -gt "$t0" ]; then echo "$(( 100 * (s1 - s0) / (t1 - t0) ))%"; else echo "-"; fi
 }
 
