@@ -34,22 +34,22 @@ func (c *sandboxClock) offsetNow() time.Duration { return time.Duration(c.offset
 // errShiftTooFar is advance's refusal: the offset would pass its bound.
 var errShiftTooFar = errors.New("sandbox: the clock would be shifted past its bound")
 
-// advance moves the clock forward by d, unless that takes the offset past limit
-// (errShiftTooFar). The bound is checked where the offset changes, so that advances
-// racing each other, here or on other instances of a shared store, cannot pass it
-// together (nor overflow the offset).
-func (c *sandboxClock) advance(d, limit time.Duration) error {
+// advance moves the clock forward by d, unless that takes the offset past
+// maxClockShift (errShiftTooFar). The bound is checked where the offset changes, so
+// that advances racing each other, here or on other instances of a shared store,
+// cannot pass it together (nor overflow the offset).
+func (c *sandboxClock) advance(d time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.shared != nil {
-		off, err := c.shared.add(d, limit)
+		off, err := c.shared.add(d, maxClockShift)
 		if err != nil {
 			return err
 		}
 		c.offset.Store(int64(off))
 		return nil
 	}
-	if off := c.offsetNow(); off > limit-d {
+	if off := c.offsetNow(); off > maxClockShift-d {
 		return errShiftTooFar
 	}
 	c.offset.Add(int64(d))

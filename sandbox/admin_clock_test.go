@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -22,16 +21,7 @@ func TestClockAdvanceBoundRaces(t *testing.T) {
 		advanceAtOnce(t, []*testServer{ts, ts}, step, want)
 	})
 	t.Run("redis", func(t *testing.T) {
-		r := redisserver.Start(t, false)
-		servers := make([]*testServer, 2)
-		for i := range servers {
-			s, err := New(Config{Store: r.URL(0)})
-			must(t, err)
-			hs := httptest.NewServer(s.Handler())
-			t.Cleanup(func() { hs.Close(); _ = s.Shutdown(t.Context()) })
-			servers[i] = &testServer{Server: s, URL: hs.URL, http: hs.Client()}
-		}
-		advanceAtOnce(t, servers, step, want)
+		advanceAtOnce(t, startOnSharedRedis(t, 2, Config{}), step, want)
 	})
 }
 
@@ -84,12 +74,12 @@ func TestSharedClockBoundIsTheStores(t *testing.T) {
 	}
 	const step = 40 * 365 * 24 * time.Hour
 	for range 2 {
-		must(t, clocks[0].advance(step, maxClockShift))
+		must(t, clocks[0].advance(step))
 	}
 	if off := clocks[1].offsetNow(); off != 0 {
 		t.Fatalf("the second instance read %s before syncing", off)
 	}
-	if err := clocks[1].advance(step, maxClockShift); err != errShiftTooFar {
+	if err := clocks[1].advance(step); err != errShiftTooFar {
 		t.Fatalf("an advance to %s on a stale instance: %v, want errShiftTooFar", 3*step, err)
 	}
 	clocks[1].sync()

@@ -59,17 +59,14 @@ func (c redisClock) add(d, limit time.Duration) (time.Duration, error) {
 		})
 		return err
 	}
-	for range clockAddAttempts {
+	for range redisRetries {
 		err := c.rdb.Watch(ctx, move, c.key)
 		if !errors.Is(err, redis.TxFailedErr) {
 			return off, err
 		}
 	}
-	return 0, errors.New("sandbox: the shared clock kept moving under an advance")
+	return 0, errRedisContention
 }
-
-// clockAddAttempts bounds add's retries: each lost race means another advance won.
-const clockAddAttempts = 32
 
 func (c redisClock) store(d time.Duration) error {
 	return c.rdb.Set(context.Background(), c.key, int64(d), 0).Err()

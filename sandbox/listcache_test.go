@@ -2,11 +2,8 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/handoff-sso/handoff/integration/redisserver"
 )
 
 // TestListOfALargeProfileFollowsEveryChange: the answer a large profile's list keeps
@@ -141,16 +138,7 @@ func TestListCacheStaysWithinItsBudget(t *testing.T) {
 // TestListOnRedisFollowsAnotherInstance: two servers on one Redis; one keeps a large
 // profile's answer, the other adds a device to it, and the first lists it at once.
 func TestListOnRedisFollowsAnotherInstance(t *testing.T) {
-	r := redisserver.Start(t, false)
-	c := newClock()
-	var servers [2]*testServer
-	for i := range servers {
-		s, err := New(Config{Store: r.URL(0), Now: c.Now, MaxDevicesPerProfile: 100})
-		must(t, err)
-		hs := httptest.NewServer(s.Handler())
-		t.Cleanup(func() { hs.Close(); _ = s.Shutdown(t.Context()) })
-		servers[i] = &testServer{Server: s, URL: hs.URL, clock: c, http: hs.Client()}
-	}
+	servers := startOnSharedRedis(t, 2, Config{MaxDevicesPerProfile: 100})
 	a, b := servers[0], servers[1]
 	access := a.accessToken(t)
 	var lister map[string]string

@@ -96,15 +96,13 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		// others may use or keep one. Only a profile with an answer kept, or a large
 		// one, reads its version; a kept answer is never at version 0.
 		keeps := !stale(me, now)
-		if keeps {
-			if k, ok := s.lists.kept(me.ProfileID); ok {
-				if version, err = tx.DevicesVersion(me.ProfileID); err != nil {
-					return err
-				}
-				if k.version == version {
-					kept = k.body
-					return nil
-				}
+		if k, ok := s.lists.kept(me.ProfileID); keeps && ok {
+			if version, err = tx.DevicesVersion(me.ProfileID); err != nil {
+				return err
+			}
+			if k.version == version {
+				kept = k.body
+				return nil
 			}
 		}
 		if devices, err = tx.Devices(me.ProfileID); err != nil {

@@ -11,8 +11,10 @@
 # endpoint names to run) and BARE_HEADERS=0 (bare is sent no headers, as before
 # 2026-12-02, for comparing with figures taken that way). Each row ends with the
 # share of CPU time the hypervisor stole while it ran: on a shared virtual machine
-# (3 to 30 % within an hour on the 2-core one these figures were taken on), bare and the sandbox lose
-# it unevenly, and the ratios of those rows move by ±0.1.
+# (3 to 30 % within an hour on the 2-core one these figures were taken on), bare
+# and the sandbox lose it unevenly, and the ratios of those rows move by ±0.1.
+# Values are read from $(...), never < <(...): bash does not wait for a process
+# substitution, which may outlive the script and be a process left behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DUR:=5s}" "${REPEAT:=3}" "${ONLY:=}" "${BARE_HEADERS:=1}"
@@ -139,8 +141,6 @@ cpu_times() {
 
 # steal_since "TOTAL STOLEN": the stolen share of the CPU time since then, as a
 # percentage: on a shared virtual machine, the rows where it is high are the noisy ones.
-# Values are read from $(...), never < <(...): bash does not wait for a process
-# substitution, which may outlive the script.
 steal_since() {
   local t0 s0 t1 s1
   read -r t0 s0 <<<"$1"; read -r t1 s1 <<<"$(cpu_times)"
