@@ -129,8 +129,16 @@ func serve(t *testing.T) string {
 // serveStoppable is serve with a stop function for tests that take the server away.
 func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	t.Helper()
+	url, _, stop = serveWithEnv(t, nil, flags...)
+	return url, stop
+}
+
+// serveWithEnv is serveStoppable with more variables in the process's environment,
+// and its output.
+func serveWithEnv(t *testing.T, extraEnv []string, flags ...string) (url string, logs *serveOutput, stop func()) {
+	t.Helper()
 	addr := freeAddr(t)
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	env := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, extraEnv...)
 	logs, exited, stop := startServeProcess(t, handoffBinary(t), env, append([]string{"serve", "--memory", "--addr", addr}, flags...)...)
 	base := "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
@@ -139,7 +147,7 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base, stop
+				return base, logs, stop
 			}
 		}
 		select {

@@ -124,6 +124,9 @@ func runServe(ctx context.Context, e *env, cfg sandbox.Config, addr string) erro
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
+	if e.getenv("GOGC") == "" { // set, it is the user's choice of pacing
+		defer serveGC.hold()()
+	}
 	logs := newLogWriter(e.stderr)
 	defer func() { _ = logs.Close() }() // after the shutdown, which may still log
 	cfg.Logger = slog.New(newLineHandler(logs))
