@@ -71,10 +71,11 @@ func (s *Server) transactIn(run func(func(Tx) error) error, w http.ResponseWrite
 		}
 		return fn(tx)
 	})
-	var ref refusal
-	switch {
-	case err == nil:
+	if err == nil {
 		return true
+	}
+	var ref refusal // declared here, since errors.As moves it to the heap
+	switch {
 	case errors.As(err, &ref):
 		if ref.e == errNoAccessToken || ref.e == errBadAccessToken {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="handoff sandbox"`)

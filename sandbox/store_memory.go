@@ -13,7 +13,10 @@ var errReadOnly = errors.New("sandbox store: write in a read-only transaction")
 // memoryStore keeps everything in maps behind one lock. Update keeps an undo log so
 // that a failed transaction leaves no trace, as on the durable driver.
 type memoryStore struct {
-	mu       sync.RWMutex
+	mu sync.RWMutex
+	// reader is every View's transaction: a read-only one holds nothing of its own
+	// (its writes fail before they touch undo), so one serves them all.
+	reader   *memoryTx
 	clients  *shards[Client]
 	tokens   *shards[AccessToken]
 	profiles *shards[Profile]
@@ -37,7 +40,7 @@ type memoryStore struct {
 
 // NewMemoryStore returns an empty store that lives as long as the process.
 func NewMemoryStore() Store {
-	return &memoryStore{
+	m := &memoryStore{
 		clients:  newShards[Client](),
 		tokens:   newShards[AccessToken](),
 		profiles: newShards[Profile](),
@@ -55,6 +58,8 @@ func NewMemoryStore() Store {
 
 		activations: newShards[ActivationCode](),
 	}
+	m.reader = &memoryTx{m: m}
+	return m
 }
 
 func (m *memoryStore) Location() string { return "memory" }
@@ -63,7 +68,7 @@ func (m *memoryStore) Close() error     { return nil }
 func (m *memoryStore) View(fn func(Tx) error) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return fn(&memoryTx{m: m})
+	return fn(m.reader)
 }
 
 func (m *memoryStore) Update(fn func(Tx) error) error {
