@@ -133,8 +133,9 @@ func serveStoppable(t *testing.T, flags ...string) (url string, stop func()) {
 	return url, stop
 }
 
-// serveWithEnv is serveStoppable with more variables in the process's environment,
-// and its output.
+// serveWithEnv starts `handoff serve --memory` with flags, and extraEnv on top of a
+// bare PATH and HOME, waits until it is healthy, and returns its output beside the
+// URL and stop.
 func serveWithEnv(t *testing.T, extraEnv []string, flags ...string) (url string, logs *serveOutput, stop func()) {
 	t.Helper()
 	addr := freeAddr(t)
