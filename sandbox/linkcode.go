@@ -1,13 +1,11 @@
 package sandbox
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io"
-	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -53,15 +51,42 @@ func normalizeLinkCode(in string) (string, bool) {
 // with the code, so that each {sp} has its own code space: a code typed under another
 // is unknown there (and is not spent by it).
 func hashLinkCode(key []byte, sp, code string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(sp + "\x00" + code))
-	return hex.EncodeToString(m.Sum(nil))
+	m := linkMACs.get("", key)
+	m.in = append(append(append(m.in[:0], sp...), 0), code...)
+	m.mac.Write(m.in)
+	var text [2 * sha256.Size]byte // hex.EncodeToString would allocate it, then copy it
+	hex.Encode(text[:], m.mac.Sum(m.sum[:0]))
+	linkMACs.put(m)
+	return string(text[:])
 }
 
+// linkMACs serves hashLinkCode, which issuance calls once per draw.
+var linkMACs macPool
+
+// randomLinkCode draws one of the million codes, each as likely as any other: a
+// 32-bit draw at or past the last whole multiple of a million is drawn again, which
+// happens about twice in 10,000. (crypto/rand.Int's big numbers cost as much as the
+// rest of a draw.)
 func randomLinkCode(rnd io.Reader) string {
-	n, _ := rand.Int(rnd, big.NewInt(1_000_000)) // neither crypto/rand.Reader nor a seeded source fails
-	s := n.String()
-	return strings.Repeat("0", linkCodeDigits-len(s)) + s
+	const codes = 1_000_000
+	const limit = (1 << 32) / codes * codes
+	var b [4]byte
+	for {
+		_, _ = io.ReadFull(rnd, b[:]) // neither crypto/rand.Reader nor a seeded source fails
+		if v := binary.LittleEndian.Uint32(b[:]); v < limit {
+			return sixDigits(v % codes)
+		}
+	}
+}
+
+// sixDigits writes v (under a million) as six digits, zeros first.
+func sixDigits(v uint32) string {
+	var s [linkCodeDigits]byte
+	for i := len(s) - 1; i >= 0; i-- {
+		s[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(s[:])
 }
 
 // createLinkCode makes a code for the profile inside tx: unique among live codes; the

@@ -1,15 +1,12 @@
 package sandbox
 
 import (
-	"bytes"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"hash"
 	"slices"
 	"strconv"
 	"sync"
@@ -90,33 +87,15 @@ func appendSignedJWT(dst []byte, key Key, payload []byte) []byte {
 	dst = append(dst, jwtHeader(key.ID)...)
 	dst = append(dst, '.')
 	dst = enc.AppendEncode(dst, payload)
-	m := jwtMAC(key)
+	m := jwtMACs.get(key.ID, key.Secret)
 	m.mac.Write(dst[start:])
 	dst = append(dst, '.')
 	dst = enc.AppendEncode(dst, m.mac.Sum(m.sum[:0]))
-	m.mac.Reset()
-	jwtMACs.Put(m)
+	jwtMACs.put(m)
 	return dst
 }
 
-// jwtMACs keeps HMACs keyed already, since keying one (hashing the two pads) costs as
-// much as the MAC of a token; a pooled one is used only for the same key.
-var jwtMACs sync.Pool // of *macFor
-
-type macFor struct {
-	kid    string
-	secret []byte
-	mac    hash.Hash
-	sum    [sha256.Size]byte // where Sum writes, so that it need not escape per call
-}
-
-// jwtMAC is a reset HMAC-SHA256 under key, from the pool when it holds one for key.
-func jwtMAC(key Key) *macFor {
-	if m, ok := jwtMACs.Get().(*macFor); ok && m.kid == key.ID && bytes.Equal(m.secret, key.Secret) {
-		return m
-	}
-	return &macFor{kid: key.ID, secret: bytes.Clone(key.Secret), mac: hmac.New(sha256.New, key.Secret)}
-}
+var jwtMACs macPool
 
 // jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
 // a time, so it stays small.

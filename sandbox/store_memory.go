@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -267,10 +268,15 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 func (tx *memoryTx) LinkCode(hash string) (LinkCode, error) { return get(tx.m.codes.of(hash), hash) }
 
 func (tx *memoryTx) LinkCodes(profileID string) ([]LinkCode, error) {
-	var out []LinkCode
-	for _, h := range slices.Sorted(maps.Keys(tx.m.profileCodes[profileID])) {
+	set := tx.m.profileCodes[profileID]
+	if len(set) == 0 {
+		return nil, nil
+	}
+	out := make([]LinkCode, 0, len(set)) // once: issuance calls this every time
+	for h := range set {
 		out = append(out, tx.m.codes.of(h)[h])
 	}
+	slices.SortFunc(out, func(a, b LinkCode) int { return strings.Compare(a.Hash, b.Hash) })
 	return out, nil
 }
 
