@@ -113,7 +113,7 @@ func TestDeviceIDFallback(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("fallback: %d %s", r.status, r.raw)
 	}
-	c, e := ts.verifyServiceToken(r.str("serviceToken"), "demo", 0)
+	c, e := ts.verifyServiceToken(r.str("serviceToken"), "demo", 0, ts.now())
 	if e != nil || c.Subject != phone.key || c.DeviceKey != phone.key {
 		t.Fatalf("claims %+v (%v): sub must be the device key", c, e)
 	}

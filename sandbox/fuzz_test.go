@@ -106,7 +106,7 @@ func FuzzServiceToken(f *testing.F) {
 	f.Add("a.b.c")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, raw string) {
-		c, e := s.verifyServiceToken(raw, "demo", s.cfg.RefreshGrace)
+		c, e := s.verifyServiceToken(raw, "demo", s.cfg.RefreshGrace, s.now())
 		if e != nil {
 			if e.status != 400 && e.status != 401 {
 				t.Fatalf("refusal with status %d", e.status)

@@ -39,6 +39,12 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// frameState is what frame allocates for a request, in one piece rather than two.
+type frameState struct {
+	rec         recorder
+	traceHeader [1]string // X-Request-Id's values
+}
+
 // frame gives every request its trace id, the checks that hold for every path (header
 // size, body size, Accept), a recover that turns a panic into internal_error, and one
 // log line. The log line holds no header value, body or query: only what routing saw.
@@ -46,8 +52,9 @@ func (s *Server) frame(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		trace := newTraceID()
-		w.Header()[headerRequestID] = []string{trace} // canonical already
-		rec := &recorder{ResponseWriter: w}
+		st := &frameState{rec: recorder{ResponseWriter: w}, traceHeader: [1]string{trace}}
+		w.Header()[headerRequestID] = st.traceHeader[:] // canonical already
+		rec := &st.rec
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {

@@ -80,7 +80,7 @@ func (s *Server) viewer(tx Tx, r *http.Request, now time.Time) (profileViewer, e
 		}
 		return profileViewer{profileID: p.ProfileID, deviceKey: key, platform: true}, err
 	}
-	c, e := s.verifyServiceToken(st, r.PathValue("sp"), 0)
+	c, e := s.verifyServiceToken(st, r.PathValue("sp"), 0, now)
 	if e != nil {
 		return profileViewer{}, refusal{e}
 	}

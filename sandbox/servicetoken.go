@@ -217,10 +217,10 @@ func (v *verifiedTokens) put(raw string, t verifiedToken) {
 }
 
 // verifyServiceToken checks a token's signature and claims (not yet whether its device
-// is still linked) for use under service provider sp. grace is how long past exp the
-// token still counts (GET serviceToken only). The errors are the catalogue's.
-func (s *Server) verifyServiceToken(raw, sp string, grace time.Duration) (serviceClaims, *apiError) {
-	now := s.now()
+// is still linked) for use under service provider sp at now, the request's time. grace
+// is how long past exp the token still counts (GET serviceToken only). The errors are
+// the catalogue's.
+func (s *Server) verifyServiceToken(raw, sp string, grace time.Duration, now time.Time) (serviceClaims, *apiError) {
 	v, ok := s.verified.get(raw)
 	if ok {
 		if _, live := s.keys.verifying(v.kid, now); !live {

@@ -142,11 +142,11 @@ func (s *Server) markSeen(d *Device, now time.Time) {
 // caller is the linked device that calls with its service token: it checks
 // AP-Device-Identifier (when sent) and AD-Service-Token (missing: the endpoint's own
 // error; expired: accepted within grace). It writes nothing (see member).
-func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Duration) (Device, error) {
+func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Duration, now time.Time) (Device, error) {
 	if e := optionalDeviceKey(r); e != nil {
 		return Device{}, refusal{e}
 	}
-	c, e := s.serviceTokenHeader(r, missing, grace)
+	c, e := s.serviceTokenHeader(r, missing, grace, now)
 	if e != nil {
 		return Device{}, refusal{e}
 	}
@@ -155,7 +155,7 @@ func (s *Server) caller(tx Tx, r *http.Request, missing *apiError, grace time.Du
 
 // callerSeen is caller in a write transaction, marking the device as seen there.
 func (s *Server) callerSeen(tx Tx, r *http.Request, missing *apiError, grace time.Duration, now time.Time) (Device, error) {
-	d, err := s.caller(tx, r, missing, grace)
+	d, err := s.caller(tx, r, missing, grace, now)
 	if err != nil {
 		return d, err
 	}
@@ -164,10 +164,10 @@ func (s *Server) callerSeen(tx Tx, r *http.Request, missing *apiError, grace tim
 
 // serviceTokenHeader reads AD-Service-Token and verifies it, or gives the endpoint's
 // own missing-header error.
-func (s *Server) serviceTokenHeader(r *http.Request, missing *apiError, grace time.Duration) (serviceClaims, *apiError) {
+func (s *Server) serviceTokenHeader(r *http.Request, missing *apiError, grace time.Duration, now time.Time) (serviceClaims, *apiError) {
 	raw := header(r, hdrServiceToken)
 	if raw == "" {
 		return serviceClaims{}, missing
 	}
-	return s.verifyServiceToken(raw, r.PathValue("sp"), grace)
+	return s.verifyServiceToken(raw, r.PathValue("sp"), grace, now)
 }

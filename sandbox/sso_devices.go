@@ -89,7 +89,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	ok := s.view(w, r, now, func(tx Tx) error {
 		var err error
 		version, kept = 0, nil // afresh on each run, as on Redis
-		if me, err = s.caller(tx, r, errTokenMissingList, 0); err != nil {
+		if me, err = s.caller(tx, r, errTokenMissingList, 0, now); err != nil {
 			return err
 		}
 		// A caller about to be marked seen changes its profile's answer: only the

@@ -273,7 +273,7 @@ func (s *Server) handleRefreshServiceToken(w http.ResponseWriter, r *http.Reques
 	var d Device
 	ok := s.view(w, r, now, func(tx Tx) error {
 		var err error
-		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace)
+		d, err = s.caller(tx, r, errTokenMissingGET, s.cfg.RefreshGrace, now)
 		return err
 	})
 	if ok {
