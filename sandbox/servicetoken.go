@@ -95,6 +95,7 @@ func appendSignedJWT(dst []byte, key Key, payload []byte) []byte {
 	return dst
 }
 
+// jwtMACs serves appendSignedJWT, keyed by the signing key's ID.
 var jwtMACs macPool
 
 // jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
