@@ -15,19 +15,18 @@ import (
 type macPool struct{ pool sync.Pool } // of *keyedMAC
 
 type keyedMAC struct {
-	kid    string
 	secret []byte
 	mac    hash.Hash
 	in     []byte            // where a message is put together before it is written
 	sum    [sha256.Size]byte // where Sum writes, so that it need not escape per call
 }
 
-// get is a reset HMAC under secret (named kid), from the pool when it holds one for it.
-func (p *macPool) get(kid string, secret []byte) *keyedMAC {
-	if m, ok := p.pool.Get().(*keyedMAC); ok && m.kid == kid && bytes.Equal(m.secret, secret) {
+// get is a reset HMAC under secret, from the pool when it holds one for it.
+func (p *macPool) get(secret []byte) *keyedMAC {
+	if m, ok := p.pool.Get().(*keyedMAC); ok && bytes.Equal(m.secret, secret) {
 		return m
 	}
-	return &keyedMAC{kid: kid, secret: bytes.Clone(secret), mac: hmac.New(sha256.New, secret)}
+	return &keyedMAC{secret: bytes.Clone(secret), mac: hmac.New(sha256.New, secret)}
 }
 
 // put resets m and gives it back.

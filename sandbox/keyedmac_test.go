@@ -23,7 +23,7 @@ func TestMACPoolKeepsKeysApart(t *testing.T) {
 	}{{"a", []byte("first secret")}, {"a", []byte("second secret")}, {"b", []byte("first secret")}}
 	for round := range 3 {
 		for _, k := range keys {
-			m := p.get(k.kid, k.secret)
+			m := p.get(k.secret)
 			m.mac.Write([]byte("message"))
 			got := hex.EncodeToString(m.mac.Sum(m.sum[:0]))
 			p.put(m)

@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"io"
 	"slices"
@@ -51,13 +49,12 @@ func normalizeLinkCode(in string) (string, bool) {
 // with the code, so that each {sp} has its own code space: a code typed under another
 // is unknown there (and is not spent by it).
 func hashLinkCode(key []byte, sp, code string) string {
-	m := linkMACs.get("", key)
+	m := linkMACs.get(key)
 	m.in = append(append(append(m.in[:0], sp...), 0), code...)
 	m.mac.Write(m.in)
-	var text [2 * sha256.Size]byte // hex.EncodeToString would allocate it, then copy it
-	hex.Encode(text[:], m.mac.Sum(m.sum[:0]))
+	h := hexDigest(m.mac.Sum(m.sum[:0]))
 	linkMACs.put(m)
-	return string(text[:])
+	return h
 }
 
 // linkMACs serves hashLinkCode, which issuance calls once per draw.

@@ -87,7 +87,7 @@ func appendSignedJWT(dst []byte, key Key, payload []byte) []byte {
 	dst = append(dst, jwtHeader(key.ID)...)
 	dst = append(dst, '.')
 	dst = enc.AppendEncode(dst, payload)
-	m := jwtMACs.get(key.ID, key.Secret)
+	m := jwtMACs.get(key.Secret)
 	m.mac.Write(dst[start:])
 	dst = append(dst, '.')
 	dst = enc.AppendEncode(dst, m.mac.Sum(m.sum[:0]))
@@ -95,7 +95,7 @@ func appendSignedJWT(dst []byte, key Key, payload []byte) []byte {
 	return dst
 }
 
-// jwtMACs serves appendSignedJWT, keyed by the signing key's ID.
+// jwtMACs serves appendSignedJWT.
 var jwtMACs macPool
 
 // jwtHeaders caches the encoded JOSE header of each key ID: a handful of keys live at
