@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,15 +49,18 @@ func fillLinkCodes(b *testing.B, st Store, key []byte, n int, now time.Time) {
 
 // BenchmarkLinkIssuance issues link codes for one profile while 10,000 or 500,000
 // codes of other profiles are live: the cost should follow the profile (p50-ns at
-// 500k within 2× of 10k), not the server.
+// 500k within 2× of 10k), not the server. heap-B/code is what the store's heap grew
+// by per live code (on the memory driver, the whole of what a code costs).
 func BenchmarkLinkIssuance(b *testing.B) {
 	key := []byte("0123456789abcdef0123456789abcdef")
 	now := time.Unix(1_800_000_000, 0)
 	for _, driver := range drivers {
 		for _, live := range []int{10_000, 500_000} {
 			b.Run(fmt.Sprintf("%s/live=%d", driver, live), func(b *testing.B) {
+				before := heapAlloc()
 				st := openDriver(b, driver)
 				fillLinkCodes(b, st, key, live, now)
+				perCode := float64(heapAlloc()-before) / float64(live)
 				rnd := rand.NewChaCha8([32]byte{1})
 				var times []time.Duration
 				for b.Loop() {
@@ -72,9 +76,18 @@ func BenchmarkLinkIssuance(b *testing.B) {
 				}
 				slices.Sort(times)
 				b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "p50-ns")
+				b.ReportMetric(perCode, "heap-B/code") // after the loop, whose start drops metrics
 			})
 		}
 	}
+}
+
+// heapAlloc is the heap's live bytes, after a collection.
+func heapAlloc() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 // BenchmarkList1000 lists a profile of 1,000 devices, beside a bare net/http handler

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -164,6 +165,39 @@ func storeConformance(t *testing.T, run storeCase) {
 			}
 			if cs, _ := tx.LinkCodes("p"); len(cs) != 0 {
 				t.Errorf("rolled-back code indexed: %+v", cs)
+			}
+			return nil
+		}))
+	})
+
+	run("rollback keeps a profile's codes", func(t *testing.T, s Store) {
+		must(t, s.Update(func(tx Tx) error {
+			return errors.Join(
+				tx.PutLinkCode(LinkCode{Hash: "1", ProfileID: "p", NotAfter: t0}),
+				tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "p", NotAfter: t0}),
+				tx.PutLinkCode(LinkCode{Hash: "3", ProfileID: "q", NotAfter: t0}))
+		}))
+		// As issuance does: drop the oldest, add one; then take one from q, and fail.
+		err := s.Update(func(tx Tx) error {
+			_ = tx.DeleteLinkCode("1")
+			_ = tx.PutLinkCode(LinkCode{Hash: "4", ProfileID: "p", NotAfter: t0})
+			_ = tx.PutLinkCode(LinkCode{Hash: "3", ProfileID: "p", NotAfter: t0})
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("Update returned %v, want fn's error", err)
+		}
+		must(t, s.Update(func(tx Tx) error { return tx.PutLinkCode(LinkCode{Hash: "5", ProfileID: "p", NotAfter: t0}) }))
+		must(t, s.View(func(tx Tx) error {
+			for profile, want := range map[string][]string{"p": {"1", "2", "5"}, "q": {"3"}} {
+				cs, _ := tx.LinkCodes(profile)
+				var got []string
+				for _, c := range cs {
+					got = append(got, c.Hash)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s's codes after a rollback and a write: %v, want %v", profile, got, want)
+				}
 			}
 			return nil
 		}))
