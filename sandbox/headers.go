@@ -168,27 +168,77 @@ type uaRule struct {
 	os           string
 	hardware     string
 	manufacturer string
+	// needs is words every match contains (the regexp's literal prefix, and any
+	// given): a User-Agent without one is passed over without running the regexp,
+	// which cost up to 4 µs a rule on a long User-Agent.
+	needs []string
+	// later, when set, is words of which one must follow the match. Written into
+	// the regexp as .*(?:TV|…), they made it backtrack over the rest of the string:
+	// 6 µs on a Fire TV's User-Agent, as long as the rest of a POST serviceToken.
+	later []string
+}
+
+func newUARule(pattern, os, hardware, manufacturer string) uaRule {
+	r := uaRule{match: regexp.MustCompile(pattern), os: os, hardware: hardware, manufacturer: manufacturer}
+	if p, _ := r.match.LiteralPrefix(); p != "" {
+		r.needs = []string{p}
+	}
+	return r
+}
+
+func (r uaRule) needing(words ...string) uaRule {
+	r.needs = append(r.needs, words...)
+	return r
+}
+
+func (r uaRule) followedBy(words ...string) uaRule {
+	r.later = words
+	return r
+}
+
+// matchIn is the submatch indexes of r in ua, or nil. With later words, the
+// leftmost match a word follows is the leftmost match: what follows a later match
+// follows the first too.
+func (r uaRule) matchIn(ua string) []int {
+	for _, w := range r.needs {
+		if !strings.Contains(ua, w) {
+			return nil
+		}
+	}
+	loc := r.match.FindStringSubmatchIndex(ua)
+	if loc == nil || len(r.later) == 0 {
+		return loc
+	}
+	for _, w := range r.later {
+		if strings.Contains(ua[loc[1]:], w) {
+			return loc
+		}
+	}
+	return nil
 }
 
 // uaRules are tried in order; the first that matches wins, so the more specific come
 // first (an Android TV says "Android" too).
 var uaRules = []uaRule{
-	{regexp.MustCompile(`iPhone.*?OS (\d+[_.\d]*)`), "iOS", "MobilePhone", "Apple"},
-	{regexp.MustCompile(`iPad.*?OS (\d+[_.\d]*)`), "iPadOS", "Tablet", "Apple"},
-	{regexp.MustCompile(`AppleTV.*?(?:OS |tvOS[/ ])(\d+[_.\d]*)`), "tvOS", "MediaPlayer", "Apple"},
-	{regexp.MustCompile(`AppleTV()`), "tvOS", "MediaPlayer", "Apple"},
-	{regexp.MustCompile(`Roku/DVP-(\d+[.\d]*)`), "Roku OS", "MediaPlayer", "Roku"},
-	{regexp.MustCompile(`Roku()`), "Roku OS", "MediaPlayer", "Roku"},
-	{regexp.MustCompile(`Tizen ?(\d+[.\d]*)?`), "Tizen", "TV", "Samsung"},
-	{regexp.MustCompile(`Web0S|webOS()`), "webOS", "TV", "LG"},
-	{regexp.MustCompile(`AFT\w+.*?Android (\d+[.\d]*)|Android (\d+[.\d]*).*?AFT`), "Fire OS", "MediaPlayer", "Amazon"},
-	{regexp.MustCompile(`Android (\d+[.\d]*).*(?:TV|BRAVIA|SHIELD)`), "Android", "TV", ""},
-	{regexp.MustCompile(`Android (\d+[.\d]*).*Mobile`), "Android", "MobilePhone", ""},
-	{regexp.MustCompile(`Android (\d+[.\d]*)`), "Android", "Tablet", ""},
-	{regexp.MustCompile(`CrOS \S+ (\d+[.\d]*)`), "ChromeOS", "Desktop", "Google"},
-	{regexp.MustCompile(`Windows NT (\d+[.\d]*)`), "Windows", "Desktop", "Microsoft"},
-	{regexp.MustCompile(`Mac OS X (\d+[_.\d]*)`), "macOS", "Desktop", "Apple"},
-	{regexp.MustCompile(`Linux()`), "Linux", "Desktop", ""},
+	newUARule(`iPhone.*?OS (\d+[_.\d]*)`, "iOS", "MobilePhone", "Apple"),
+	newUARule(`iPad.*?OS (\d+[_.\d]*)`, "iPadOS", "Tablet", "Apple"),
+	newUARule(`AppleTV.*?(?:OS |tvOS[/ ])(\d+[_.\d]*)`, "tvOS", "MediaPlayer", "Apple"),
+	newUARule(`AppleTV()`, "tvOS", "MediaPlayer", "Apple"),
+	newUARule(`Roku/DVP-(\d+[.\d]*)`, "Roku OS", "MediaPlayer", "Roku"),
+	newUARule(`Roku()`, "Roku OS", "MediaPlayer", "Roku"),
+	newUARule(`Tizen ?(\d+[.\d]*)?`, "Tizen", "TV", "Samsung"),
+	// Two rules, not Web0S|webOS: an alternation has no literal prefix to look for,
+	// and ran over every User-Agent at 4 µs.
+	newUARule(`Web0S`, "webOS", "TV", "LG"),
+	newUARule(`webOS`, "webOS", "TV", "LG"),
+	newUARule(`AFT\w+.*?Android (\d+[.\d]*)|Android (\d+[.\d]*).*?AFT`, "Fire OS", "MediaPlayer", "Amazon").needing("AFT", "Android "),
+	newUARule(`Android (\d+[.\d]*)`, "Android", "TV", "").followedBy("TV", "BRAVIA", "SHIELD"),
+	newUARule(`Android (\d+[.\d]*)`, "Android", "MobilePhone", "").followedBy("Mobile"),
+	newUARule(`Android (\d+[.\d]*)`, "Android", "Tablet", ""),
+	newUARule(`CrOS \S+ (\d+[.\d]*)`, "ChromeOS", "Desktop", "Google"),
+	newUARule(`Windows NT (\d+[.\d]*)`, "Windows", "Desktop", "Microsoft"),
+	newUARule(`Mac OS X (\d+[_.\d]*)`, "macOS", "Desktop", "Apple"),
+	newUARule(`Linux()`, "Linux", "Desktop", ""),
 }
 
 // fromUserAgent reads what it can of a User-Agent: OS, version, hardware, maker.
@@ -199,14 +249,14 @@ func fromUserAgent(ua string) deviceAttributes {
 		return a
 	}
 	for _, r := range uaRules {
-		m := r.match.FindStringSubmatch(ua)
-		if m == nil {
+		loc := r.matchIn(ua)
+		if loc == nil {
 			continue
 		}
 		a.OS, a.HardwareType, a.Manufacturer = r.os, r.hardware, r.manufacturer
-		for _, g := range m[1:] {
-			if g != "" {
-				a.OSVersion = strings.ReplaceAll(g, "_", ".")
+		for g := 2; g+1 < len(loc); g += 2 { // the first group that matched something
+			if loc[g] >= 0 && loc[g+1] > loc[g] {
+				a.OSVersion = strings.ReplaceAll(ua[loc[g]:loc[g+1]], "_", ".")
 				break
 			}
 		}
