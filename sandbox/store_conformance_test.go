@@ -121,13 +121,20 @@ func storeConformance(t *testing.T, run storeCase) {
 		}))
 	})
 
-	run("link codes by profile", func(t *testing.T, s Store) {
+	// putCodes stores a code under each hash, for the profile it names.
+	putCodes := func(t *testing.T, s Store, profileOf map[string]string) {
 		must(t, s.Update(func(tx Tx) error {
-			return errors.Join(
-				tx.PutLinkCode(LinkCode{Hash: "1", ProfileID: "alice", NotAfter: t0}),
-				tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "alice", NotAfter: t0}),
-				tx.PutLinkCode(LinkCode{Hash: "3", ProfileID: "bob", NotAfter: t0}))
+			for h, p := range profileOf {
+				if err := tx.PutLinkCode(LinkCode{Hash: h, ProfileID: p, NotAfter: t0}); err != nil {
+					return err
+				}
+			}
+			return nil
 		}))
+	}
+
+	run("link codes by profile", func(t *testing.T, s Store) {
+		putCodes(t, s, map[string]string{"1": "alice", "2": "alice", "3": "bob"})
 		must(t, s.Update(func(tx Tx) error {
 			return errors.Join(tx.DeleteLinkCode("1"), tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "bob", NotAfter: t0}))
 		}))
@@ -171,12 +178,7 @@ func storeConformance(t *testing.T, run storeCase) {
 	})
 
 	run("rollback keeps a profile's codes", func(t *testing.T, s Store) {
-		must(t, s.Update(func(tx Tx) error {
-			return errors.Join(
-				tx.PutLinkCode(LinkCode{Hash: "1", ProfileID: "p", NotAfter: t0}),
-				tx.PutLinkCode(LinkCode{Hash: "2", ProfileID: "p", NotAfter: t0}),
-				tx.PutLinkCode(LinkCode{Hash: "3", ProfileID: "q", NotAfter: t0}))
-		}))
+		putCodes(t, s, map[string]string{"1": "p", "2": "p", "3": "q"})
 		// As issuance does: drop the oldest, add one; then take one from q, and fail.
 		err := s.Update(func(tx Tx) error {
 			_ = tx.DeleteLinkCode("1")
@@ -187,7 +189,7 @@ func storeConformance(t *testing.T, run storeCase) {
 		if !errors.Is(err, errRollback) {
 			t.Fatalf("Update returned %v, want fn's error", err)
 		}
-		must(t, s.Update(func(tx Tx) error { return tx.PutLinkCode(LinkCode{Hash: "5", ProfileID: "p", NotAfter: t0}) }))
+		putCodes(t, s, map[string]string{"5": "p"})
 		must(t, s.View(func(tx Tx) error {
 			for profile, want := range map[string][]string{"p": {"1", "2", "5"}, "q": {"3"}} {
 				cs, _ := tx.LinkCodes(profile)
