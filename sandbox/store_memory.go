@@ -195,7 +195,7 @@ func (tx *memoryTx) PutDevice(d Device) error {
 		return errReadOnly
 	}
 	if _, ok := tx.m.devices[d.ProfileID][d.Key]; !ok {
-		tx.setDeviceKeys(d.ProfileID, func(keys []string) []string {
+		setList(tx, tx.m.deviceKeys, d.ProfileID, func(keys []string) []string {
 			i, _ := slices.BinarySearch(keys, d.Key)
 			return slices.Insert(keys, i, d.Key)
 		})
@@ -213,41 +213,20 @@ func (tx *memoryTx) devicesChanged(profileID string) {
 	_ = setUndoable(tx, tx.m.deviceVersions, profileID, newDevicesVersion(), false)
 }
 
-// setDeviceKeys replaces the profile's sorted keys by what change makes of them.
-func (tx *memoryTx) setDeviceKeys(profileID string, change func([]string) []string) {
-	setList(tx, tx.m.deviceKeys, profileID, change)
-}
-
 // setList replaces mp[id] by what change makes of a copy of it (dropping an entry
 // left empty), and remembers how to undo it. The copy leaves the old slice intact
 // for the undo log.
 func setList(tx *memoryTx, mp map[string][]string, id string, change func([]string) []string) {
-	old, had := mp[id]
+	old := mp[id]
 	// One spare slot: issuance drops a profile's oldest code, then appends one.
-	if l := change(append(make([]string, 0, len(old)+1), old...)); len(l) > 0 {
-		mp[id] = l
-	} else {
-		delete(mp, id)
-	}
-	tx.undoList(mp, id, old, had)
+	l := change(append(make([]string, 0, len(old)+1), old...))
+	_ = setUndoable(tx, mp, id, l, len(l) == 0)
 }
 
 // appendList appends v to mp[id], and remembers how to undo it. Unlike setList it
 // makes no copy: an append leaves the elements the old slice sees as they were.
 func appendList(tx *memoryTx, mp map[string][]string, id, v string) {
-	old, had := mp[id]
-	mp[id] = append(old, v)
-	tx.undoList(mp, id, old, had)
-}
-
-func (tx *memoryTx) undoList(mp map[string][]string, id string, old []string, had bool) {
-	tx.undo = append(tx.undo, func() {
-		if had {
-			mp[id] = old
-		} else {
-			delete(mp, id)
-		}
-	})
+	_ = setUndoable(tx, mp, id, append(mp[id], v), false)
 }
 
 func (tx *memoryTx) TouchDevice(profileID, key, joinID string, seen time.Time) error {
@@ -275,7 +254,7 @@ func (tx *memoryTx) DeleteDevice(profileID, key string) error {
 		return errReadOnly
 	}
 	if _, ok := byKey[key]; ok {
-		tx.setDeviceKeys(profileID, func(keys []string) []string {
+		setList(tx, tx.m.deviceKeys, profileID, func(keys []string) []string {
 			if i, found := slices.BinarySearch(keys, key); found {
 				return slices.Delete(keys, i, i+1)
 			}
@@ -305,11 +284,10 @@ func (tx *memoryTx) PutLinkCode(c LinkCode) error {
 	if !tx.writable {
 		return errReadOnly
 	}
-	old, had := tx.m.codes.of(c.Hash)[c.Hash]
-	if had && old.ProfileID != c.ProfileID {
-		tx.unindexCode(old.ProfileID, old.Hash)
-	}
-	if !had || old.ProfileID != c.ProfileID {
+	if old, had := tx.m.codes.of(c.Hash)[c.Hash]; !had || old.ProfileID != c.ProfileID {
+		if had {
+			tx.unindexCode(old.ProfileID, old.Hash)
+		}
 		appendList(tx, tx.m.profileCodes, c.ProfileID, c.Hash)
 	}
 	return setUndoable(tx, tx.m.codes.of(c.Hash), c.Hash, c, false)
